@@ -1,0 +1,71 @@
+//! The one diff renderer: unified diffs with `a/` and `b/` headers relative
+//! to the current folder, so `seaworthy check > p && git apply p` works.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use similar::TextDiff;
+
+use crate::plan::FileChange;
+
+/// The unified diff of one file change (empty when nothing changes).
+pub fn unified(change: &FileChange) -> String {
+    if !change.changes() {
+        return String::new();
+    }
+    let name = crate::paths::display(&change.path);
+    let before = String::from_utf8_lossy(&change.before);
+    let after = String::from_utf8_lossy(&change.after);
+    TextDiff::from_lines(before.as_ref(), after.as_ref())
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Writes `diff` to `out`, coloured by line kind (the stream drops colour
+/// where it is not wanted).
+pub fn write_coloured(out: &mut impl Write, diff: &str) -> std::io::Result<()> {
+    let header = Style::new().bold();
+    let added = AnsiColor::Green.on_default();
+    let removed = AnsiColor::Red.on_default();
+    let hunk = AnsiColor::Cyan.on_default();
+    for line in diff.split_inclusive('\n') {
+        let style = if line.starts_with("+++") || line.starts_with("---") {
+            header
+        } else if line.starts_with('+') {
+            added
+        } else if line.starts_with('-') {
+            removed
+        } else if line.starts_with("@@") {
+            hunk
+        } else {
+            Style::new()
+        };
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        write!(out, "{style}{body}{style:#}{end}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_and_missing_newline() {
+        let change = FileChange {
+            path: "x/Dockerfile".into(),
+            before: b"FROM a\nCMD b".to_vec(),
+            after: b"FROM a\nEXPOSE 1\nCMD b".to_vec(),
+            findings: vec![],
+        };
+        let diff = unified(&change);
+        assert!(diff.starts_with("--- a/x/Dockerfile\n+++ b/x/Dockerfile\n"), "{diff}");
+        assert!(diff.contains("+EXPOSE 1\n"));
+        assert!(diff.contains("\\ No newline at end of file"));
+    }
+}

@@ -1,0 +1,107 @@
+//! Which files seaworthy reads: walked folders (respecting .gitignore) and
+//! files recognised by name; backups and editor leftovers never count.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::InputError;
+
+/// The kinds of file seaworthy knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    /// A Dockerfile.
+    Dockerfile,
+}
+
+/// Suffixes of backup and editor files: never treated as inputs.
+const LEFTOVERS: &[&str] = &[".bak", ".orig", ".rej", ".swp", "~", ".dockerignore"];
+
+/// The kind of file `name` is, by name alone.
+pub fn kind_of(name: &str) -> Option<FileKind> {
+    if LEFTOVERS.iter().any(|s| name.ends_with(s)) {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
+        return Some(FileKind::Dockerfile);
+    }
+    None
+}
+
+/// Expands `paths` into the files to check, sorted; a path that does not
+/// exist, or a file given by name that seaworthy cannot read, is an error.
+pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            match kind_of(&name) {
+                Some(kind) => found.push((path.clone(), kind)),
+                None => errors.push(InputError::file(
+                    path,
+                    "not a file seaworthy knows (Dockerfile, Dockerfile.*, *.Dockerfile)",
+                )),
+            }
+            continue;
+        }
+        if !path.exists() {
+            errors.push(InputError::file(path, "no such file or folder"));
+            continue;
+        }
+        walk(path, &mut found, &mut errors);
+    }
+    found.sort();
+    found.dedup();
+    (found, errors)
+}
+
+fn walk(root: &Path, found: &mut Vec<(PathBuf, FileKind)>, errors: &mut Vec<InputError>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                let name = entry.file_name().to_string_lossy();
+                if let Some(kind) = kind_of(&name) {
+                    found.push((entry.path().to_path_buf(), kind));
+                }
+            }
+            Err(e) => {
+                let path = match &e {
+                    ignore::Error::WithPath { path, .. } => path.clone(),
+                    _ => root.to_path_buf(),
+                };
+                errors.push(InputError::file(&path, format!("cannot walk: {e}")));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_names() {
+        for yes in ["Dockerfile", "dockerfile", "Dockerfile.prod", "api.Dockerfile"] {
+            assert_eq!(kind_of(yes), Some(FileKind::Dockerfile), "{yes}");
+        }
+        for no in [
+            "Dockerfile.bak",
+            "Dockerfile.orig",
+            "Dockerfile.rej",
+            "Dockerfile.swp",
+            "Dockerfile~",
+            "Dockerfile.dockerignore",
+            "compose.yaml",
+            "README.md",
+        ] {
+            assert_eq!(kind_of(no), None, "{no}");
+        }
+    }
+}

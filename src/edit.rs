@@ -1,0 +1,148 @@
+//! Edits are data: a byte range and its replacement, grouped into fixes,
+//! checked for overlap and applied in one pass (the idea of rust-analyzer's
+//! `TextEdit` and ruff's `Fix`).
+
+use crate::source::Span;
+
+/// Replace the bytes in `range` by `text` (an insertion when the range is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Bytes of the current text to replace.
+    pub range: Span,
+    /// What goes there instead.
+    pub text: String,
+}
+
+impl Edit {
+    /// Inserts `text` at `offset`.
+    pub fn insert(offset: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            range: offset..offset,
+            text: text.into(),
+        }
+    }
+
+    /// Replaces `range` by `text`.
+    pub fn replace(range: Span, text: impl Into<String>) -> Edit {
+        Edit {
+            range,
+            text: text.into(),
+        }
+    }
+
+    /// Deletes `range`.
+    pub fn delete(range: Span) -> Edit {
+        Edit {
+            range,
+            text: String::new(),
+        }
+    }
+}
+
+/// Whether a fix only adds what production needs (safe) or changes
+/// behaviour or moves data (unsafe: applied only with `--unsafe-fixes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Applicability {
+    /// Applied by `fix`, reported as drift by `check`.
+    Safe,
+    /// Shown as a suggestion unless `--unsafe-fixes` is given.
+    Unsafe,
+}
+
+/// The edits that resolve one diagnostic; applied all together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The edits, in any order; they must not overlap.
+    pub edits: Vec<Edit>,
+    /// Safe or unsafe.
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A safe fix made of `edits`.
+    pub fn safe(edits: Vec<Edit>) -> Fix {
+        Fix {
+            edits,
+            applicability: Applicability::Safe,
+        }
+    }
+
+    /// Whether any edit of `self` overlaps or touches an edit of `other`
+    /// (two insertions at one offset count, since their order would be a guess).
+    pub fn conflicts_with(&self, other: &Fix) -> bool {
+        self.edits.iter().any(|a| {
+            other
+                .edits
+                .iter()
+                .any(|b| a.range.start <= b.range.end && b.range.start <= a.range.end)
+        })
+    }
+}
+
+/// Applies non-overlapping edits to `text`; overlapping edits are a bug in a rule.
+pub fn apply(text: &[u8], edits: &[&Edit]) -> Vec<u8> {
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = Vec::with_capacity(text.len() + sorted.iter().map(|e| e.text.len()).sum::<usize>());
+    let mut cursor = 0;
+    for edit in sorted {
+        assert!(
+            edit.range.start >= cursor && edit.range.end <= text.len(),
+            "overlapping or out-of-range edit {edit:?}"
+        );
+        out.extend_from_slice(&text[cursor..edit.range.start]);
+        out.extend_from_slice(edit.text.as_bytes());
+        cursor = edit.range.end;
+    }
+    out.extend_from_slice(&text[cursor..]);
+    out
+}
+
+/// Maps an offset in the text after `edits` back to the text before them;
+/// an offset inside inserted text maps to where the insertion was made.
+pub fn map_back(offset: usize, edits: &[&Edit]) -> usize {
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| e.range.start);
+    let mut shift: isize = 0;
+    for edit in sorted {
+        let new_start = (edit.range.start as isize + shift) as usize;
+        let new_end = new_start + edit.text.len();
+        if offset < new_start {
+            break;
+        }
+        if offset < new_end {
+            return edit.range.start;
+        }
+        shift += edit.text.len() as isize - edit.range.len() as isize;
+    }
+    (offset as isize - shift).max(0) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_in_order() {
+        let e1 = Edit::insert(0, "a");
+        let e2 = Edit::replace(1..2, "XY");
+        assert_eq!(apply(b"012", &[&e2, &e1]), b"a0XY2");
+    }
+
+    #[test]
+    fn maps_offsets_back() {
+        let e = Edit::insert(2, "abc");
+        assert_eq!(map_back(1, &[&e]), 1);
+        assert_eq!(map_back(3, &[&e]), 2);
+        assert_eq!(map_back(6, &[&e]), 3);
+    }
+
+    #[test]
+    fn touching_insertions_conflict() {
+        let a = Fix::safe(vec![Edit::insert(4, "x")]);
+        let b = Fix::safe(vec![Edit::insert(4, "y")]);
+        let c = Fix::safe(vec![Edit::insert(9, "y")]);
+        assert!(a.conflicts_with(&b));
+        assert!(!a.conflicts_with(&c));
+    }
+}

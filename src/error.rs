@@ -1,0 +1,50 @@
+//! The one error users see for bad input: `path:line:col: message`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// An input that cannot be processed; printed as `path:line:col: message`
+/// and turned into exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The file at fault.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+    /// What is wrong, and where useful, what to do.
+    pub message: String,
+}
+
+impl InputError {
+    /// An error at a given line and column.
+    pub fn at(path: &Path, line: usize, col: usize, message: impl Into<String>) -> InputError {
+        InputError {
+            path: path.to_path_buf(),
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+
+    /// An error about the whole file, reported at 1:1.
+    pub fn file(path: &Path, message: impl Into<String>) -> InputError {
+        InputError::at(path, 1, 1, message)
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            crate::paths::display(&self.path),
+            self.line,
+            self.col,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for InputError {}

@@ -1,0 +1,225 @@
+//! Which port a probe targets, first match wins, each answer naming its
+//! evidence (DESIGN.md, "What a probe targets"). No evidence, no probe.
+
+use crate::dockerfile::{Dockerfile, Stage};
+use crate::dockerfile::document::substitute;
+use crate::policy::Policy;
+
+/// The port used when the user asked for a check and nothing names one.
+pub const FALLBACK_PORT: u16 = 8080;
+
+/// A chosen port and the evidence for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortChoice {
+    /// The port.
+    pub port: u16,
+    /// Where it came from, for the diagnostic (`EXPOSE 8000 at line 12`).
+    pub source: String,
+}
+
+/// Environment variables servers read their port from.
+const PORT_VARS: &[&str] = &["PORT", "FLASK_RUN_PORT", "UVICORN_PORT", "HTTP_PORT", "SERVER_PORT"];
+
+/// Resolves the probe port of a Dockerfile's `stage`; `Err` says why there is none.
+pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortChoice, String> {
+    if let Some(port) = policy.overrides.port {
+        return Ok(PortChoice {
+            port,
+            source: format!("--port {port}"),
+        });
+    }
+    if let Some(port) = policy.config.health.port {
+        return Ok(PortChoice {
+            port,
+            source: format!("[health] port in {}", policy.config_name()),
+        });
+    }
+    let metrics = metrics_ports(doc, stage);
+    let mut exposed: Vec<(u16, usize)> = doc
+        .exposed_ports(stage)
+        .into_iter()
+        .filter(|(p, _)| !metrics.contains(p))
+        .collect();
+    exposed.sort();
+    exposed.dedup_by_key(|(p, _)| *p);
+    if let [(port, at)] = exposed.as_slice() {
+        let line = doc.instructions()[*at].first_line + 1;
+        return Ok(PortChoice {
+            port: *port,
+            source: format!("EXPOSE {port} at line {line}"),
+        });
+    }
+    let named = command_ports(doc, stage);
+    let mut distinct: Vec<u16> = named.iter().map(|c| c.port).collect();
+    distinct.sort();
+    distinct.dedup();
+    if distinct.len() == 1 {
+        return Ok(named.into_iter().next().expect("one port"));
+    }
+    if policy.overrides.requested {
+        return Ok(PortChoice {
+            port: FALLBACK_PORT,
+            source: format!("no port named anywhere, so the default {FALLBACK_PORT}"),
+        });
+    }
+    if exposed.len() > 1 || distinct.len() > 1 {
+        let mut all: Vec<u16> = exposed.iter().map(|(p, _)| *p).chain(distinct).collect();
+        all.sort();
+        all.dedup();
+        let list: Vec<String> = all.iter().map(u16::to_string).collect();
+        return Err(format!(
+            "several ports ({}) and nothing says which serves health: set [health] port",
+            list.join(", ")
+        ));
+    }
+    Err("no port to probe: EXPOSE one or set [health] port".into())
+}
+
+/// Ports a health-stage wrapper in the start command exports metrics on
+/// (`--export-prom :9091`).
+pub fn metrics_ports(doc: &Dockerfile, stage: &Stage) -> Vec<u16> {
+    let start = doc.start_command(stage);
+    let mut ports = Vec::new();
+    for index in [start.entrypoint, start.cmd].into_iter().flatten() {
+        let argv = doc.argv(index);
+        let tokens: Vec<&str> = argv.iter().flat_map(|a| a.split_whitespace()).collect();
+        for pair in tokens.windows(2) {
+            if pair[0] == "--export-prom" {
+                ports.extend(host_port(pair[1]));
+            }
+        }
+        for token in &tokens {
+            if let Some(value) = token.strip_prefix("--export-prom=") {
+                ports.extend(host_port(value));
+            }
+        }
+    }
+    ports
+}
+
+/// Ports named by the start command (`--port N`, `--bind HOST:N`, …) or by
+/// the environment (`PORT=N`).
+pub fn command_ports(doc: &Dockerfile, stage: &Stage) -> Vec<PortChoice> {
+    let env = doc.env(stage);
+    let mut found = Vec::new();
+    let start = doc.start_command(stage);
+    for index in [start.entrypoint, start.cmd].into_iter().flatten() {
+        let line = doc.instructions()[index].first_line + 1;
+        let keyword = &doc.instructions()[index].keyword;
+        let argv = doc.argv(index);
+        let tokens: Vec<String> = argv
+            .iter()
+            .flat_map(|a| a.split_whitespace())
+            .map(|t| substitute(t.trim_matches(|c| c == '"' || c == '\''), &env))
+            .collect();
+        let mut i = 0;
+        while i < tokens.len() {
+            let token = tokens[i].as_str();
+            let next = tokens.get(i + 1).map(String::as_str);
+            let (flag, value) = match token.split_once('=') {
+                Some((f, v)) if f.starts_with('-') => (f, Some(v)),
+                _ => (token, next),
+            };
+            let port = match (flag, value) {
+                ("--port" | "--http-port", Some(v)) => v.parse::<u16>().ok(),
+                ("-b" | "--bind" | "--listen" | "--addr" | "--address", Some(v)) => host_port(v),
+                ("runserver", Some(v)) => host_port(v).or_else(|| v.parse().ok()),
+                _ => None,
+            };
+            if let Some(port) = port.filter(|&p| p > 0) {
+                found.push(PortChoice {
+                    port,
+                    source: format!("`{flag} {}` in {keyword} at line {line}", value.unwrap_or("")),
+                });
+            }
+            i += 1;
+        }
+    }
+    for var in PORT_VARS {
+        if let Some(port) = env.get(*var).and_then(|v| v.trim().parse::<u16>().ok()) {
+            found.push(PortChoice {
+                port,
+                source: format!("ENV {var}={port}"),
+            });
+        }
+    }
+    found
+}
+
+/// The port of `HOST:PORT`, `:PORT` or `[::]:PORT` (not unix sockets).
+fn host_port(value: &str) -> Option<u16> {
+    if value.starts_with("unix:") {
+        return None;
+    }
+    let (_, port) = value.rsplit_once(':')?;
+    port.parse().ok().filter(|&p| p > 0)
+}
+
+/// The port a HEALTHCHECK command targets, read from its text
+/// (`127.0.0.1:8000`, `localhost:8000`, `--port 8000`, `nc -z host 8000`).
+pub fn probed_port(text: &str) -> Option<u16> {
+    for host in ["127.0.0.1:", "localhost:", "[::1]:", "0.0.0.0:"] {
+        if let Some(pos) = text.find(host) {
+            let digits: String = text[pos + host.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if let Ok(port) = digits.parse() {
+                return Some(port);
+            }
+        }
+    }
+    let tokens: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '"' || c == ',' || c == '[' || c == ']')
+        .filter(|t| !t.is_empty())
+        .collect();
+    for (i, token) in tokens.iter().enumerate() {
+        if let Some(v) = token.strip_prefix("--port=") {
+            return v.parse().ok();
+        }
+        if *token == "--port" {
+            return tokens.get(i + 1).and_then(|v| v.parse().ok());
+        }
+        if *token == "-z" {
+            return tokens.get(i + 2).and_then(|v| v.parse().ok());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    fn port_of(text: &str) -> Result<u16, String> {
+        let doc = Dockerfile::parse(Source::new("Dockerfile", text.as_bytes().to_vec())).unwrap();
+        resolve(&doc, doc.final_stage(), &Policy::defaults()).map(|c| c.port)
+    }
+
+    #[test]
+    fn evidence_order() {
+        assert_eq!(port_of("FROM python\nEXPOSE 8000\n"), Ok(8000));
+        assert_eq!(port_of("FROM python\nCMD uvicorn app:app --port 8001\n"), Ok(8001));
+        assert_eq!(port_of("FROM python\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8002\", \"a:b\"]\n"), Ok(8002));
+        assert_eq!(port_of("FROM node\nENV PORT=3000\nCMD node s.js\n"), Ok(3000));
+        assert_eq!(port_of("FROM python\nCMD [\"manage.py\", \"runserver\", \"0.0.0.0:8000\"]\n"), Ok(8000));
+        assert!(port_of("FROM python\nCMD [\"python\", \"-m\", \"worker\"]\n").is_err());
+        assert!(port_of("FROM python\nEXPOSE 8000 9000\n").unwrap_err().contains("8000, 9000"));
+        assert_eq!(port_of("FROM python\nEXPOSE 8000 9000\nENV PORT=9000\n"), Ok(9000));
+    }
+
+    #[test]
+    fn metrics_port_is_not_the_health_port() {
+        let text = "FROM python\nEXPOSE 8000 9091\nCMD [\"healthcheck\", \"--export-prom\", \":9091\", \"--\", \"app\"]\n";
+        assert_eq!(port_of(text), Ok(8000));
+    }
+
+    #[test]
+    fn reads_probed_ports() {
+        assert_eq!(probed_port("CMD curl -f http://localhost:8080/ready || exit 1"), Some(8080));
+        assert_eq!(probed_port(r#"CMD ["/bin/portcheck", "--port", "3000"]"#), Some(3000));
+        assert_eq!(probed_port(r#"CMD ["nc", "-z", "127.0.0.1", "5000"]"#), Some(5000));
+        assert_eq!(probed_port("CMD true"), None);
+    }
+}

@@ -1,0 +1,96 @@
+//! What the rules are asked to do for one file: the config that applies to
+//! it plus the command line's overrides.
+
+use std::sync::Arc;
+
+use crate::config::{Config, Style};
+use crate::rules;
+
+/// Command-line choices that outrank the config file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--port`.
+    pub port: Option<u16>,
+    /// `--path`.
+    pub path: Option<String>,
+    /// `--style`.
+    pub style: Option<Style>,
+    /// `--select` (replaces the config's select).
+    pub select: Option<Vec<String>>,
+    /// `--ignore` (added to the config's ignore).
+    pub ignore: Vec<String>,
+    /// `--unsafe-fixes`.
+    pub unsafe_fixes: bool,
+    /// The user asked for a health check on this one file
+    /// (`fix-dockerfile-healthcheck`): with no port evidence, use 8080 and say so.
+    pub requested: bool,
+}
+
+/// The config for one file and the overrides, with the questions rules ask.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The config that applies to the file.
+    pub config: Arc<Config>,
+    /// The command line's choices.
+    pub overrides: Overrides,
+}
+
+impl Policy {
+    /// A policy from a config and overrides.
+    pub fn new(config: Arc<Config>, overrides: Overrides) -> Policy {
+        Policy { config, overrides }
+    }
+
+    /// Defaults only (tests and benchmarks).
+    pub fn defaults() -> Policy {
+        Policy::new(Arc::new(Config::default()), Overrides::default())
+    }
+
+    /// Whether rule `code` runs, by select and ignore prefixes.
+    pub fn enabled(&self, code: &str) -> bool {
+        let select = self
+            .overrides
+            .select
+            .as_ref()
+            .unwrap_or(&self.config.rules.select);
+        let selected = select.is_empty() || select.iter().any(|p| rules::matches(code, p));
+        let ignored = self
+            .config
+            .rules
+            .ignore
+            .iter()
+            .chain(&self.overrides.ignore)
+            .any(|p| rules::matches(code, p));
+        selected && !ignored
+    }
+
+    /// The health check style in force.
+    pub fn style(&self) -> Style {
+        self.overrides.style.unwrap_or(self.config.health.style)
+    }
+
+    /// The declared health route, if any, and where it was declared.
+    pub fn declared_route(&self) -> Option<(String, String)> {
+        if let Some(path) = &self.overrides.path {
+            return Some((path.clone(), "--path".into()));
+        }
+        if let Some(path) = &self.config.health.path {
+            return Some((path.clone(), format!("[health] path in {}", self.config_name())));
+        }
+        if self.config.app_config.is_some() {
+            return Some((
+                "/healthz".into(),
+                format!("[app_config] in {} (the app serves /healthz)", self.config_name()),
+            ));
+        }
+        None
+    }
+
+    /// How the config file is named in messages.
+    pub fn config_name(&self) -> String {
+        self.config
+            .origin
+            .as_deref()
+            .map_or_else(|| "defaults".into(), crate::paths::display)
+    }
+}

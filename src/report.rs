@@ -1,0 +1,68 @@
+//! Text output of findings and the closing summary (stderr), kept apart
+//! from the diff (stdout) so the diff can be piped to `git apply`.
+
+use std::io::Write;
+
+use anstyle::AnsiColor;
+
+use crate::engine::Status;
+use crate::plan::Plan;
+
+/// Writes one line per finding: `path:line:col: SW101 [*] message`.
+pub fn findings(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
+    let code = AnsiColor::Red.on_default().bold();
+    let warn = AnsiColor::Yellow.on_default();
+    for (file, finding) in plan.findings() {
+        let mark = match finding.status {
+            Status::Fixed => "[*]",
+            Status::UnsafeFix => "[unsafe fix: --unsafe-fixes]",
+            Status::Warning => "[warning]",
+        };
+        let style = if finding.status == Status::Warning { warn } else { code };
+        writeln!(
+            out,
+            "{}:{}:{}: {style}{}{style:#} {mark} {}",
+            crate::paths::display(&file.path),
+            finding.line,
+            finding.col,
+            finding.rule,
+            finding.message
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes bad-input errors, one per line.
+pub fn errors(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
+    let style = AnsiColor::Red.on_default().bold();
+    for error in &plan.errors {
+        writeln!(out, "{style}error{style:#}: {error}")?;
+    }
+    Ok(())
+}
+
+/// One line: what was found and what would change.
+pub fn summary(plan: &Plan, verb: &str) -> String {
+    let total = plan.findings().count();
+    let fixable = plan.findings().filter(|(_, f)| f.status == Status::Fixed).count();
+    let changed = plan.changed().count();
+    let files = plan.files.len();
+    let mut text = format!(
+        "{files} file{} checked: {total} finding{} ({fixable} fixable), {changed} file{} {verb}",
+        plural(files),
+        plural(total),
+        plural(changed),
+    );
+    if !plan.errors.is_empty() {
+        text.push_str(&format!(", {} error{}", plan.errors.len(), plural(plan.errors.len())));
+    }
+    text
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

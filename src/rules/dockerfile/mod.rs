@@ -1,0 +1,96 @@
+//! Dockerfile rules, one file each, named by ID and slug.
+
+pub mod sw101_healthcheck;
+pub mod sw102_stage_order;
+pub mod sw103_wrap_command;
+pub mod sw104_expose;
+pub mod sw106_stage_path;
+
+use super::{Diagnostic, RuleMeta};
+use crate::dockerfile::Dockerfile;
+use crate::policy::Policy;
+
+/// A Dockerfile rule's check.
+pub type Check = fn(&Dockerfile, &Policy) -> Vec<Diagnostic>;
+
+/// Every Dockerfile rule with its check.
+pub const RULES: &[(RuleMeta, Check)] = &[
+    (sw101_healthcheck::META, sw101_healthcheck::check),
+    (sw102_stage_order::META, sw102_stage_order::check),
+    (sw103_wrap_command::META, sw103_wrap_command::check),
+    (sw104_expose::META, sw104_expose::check),
+    (sw106_stage_path::META, sw106_stage_path::check),
+];
+
+/// Shared placement logic: where new instructions go in a stage, and how
+/// they are written so that they follow the file's own conventions.
+pub mod place {
+    use crate::dockerfile::{Dockerfile, Stage};
+
+    /// Offset before which instructions belonging just before the start
+    /// command go: before the stage's first own CMD/ENTRYPOINT (and the
+    /// comment right above it), or at the end of the stage.
+    pub fn before_start_command(doc: &Dockerfile, stage: &Stage) -> usize {
+        let first = (stage.from + 1..stage.end)
+            .find(|&i| matches!(doc.instructions()[i].keyword.as_str(), "CMD" | "ENTRYPOINT"));
+        match first {
+            Some(i) => doc.line_start(doc.attached_comment_start(i)),
+            None => end_of_stage(doc, stage),
+        }
+    }
+
+    /// Offset just after the stage's last instruction.
+    pub fn end_of_stage(doc: &Dockerfile, stage: &Stage) -> usize {
+        doc.after_instruction(stage.end - 1)
+    }
+
+    /// Text for new lines inserted at `offset`: `lines` joined with the
+    /// file's line ending, a line break first when `offset` is the end of a
+    /// file without a final newline (and none after, to keep that style),
+    /// and a blank line first when it would follow a heredoc terminator.
+    pub fn lines_at(doc: &Dockerfile, offset: usize, lines: &[String]) -> String {
+        let eol = doc.source.line_ending.as_str();
+        let bytes = &doc.source.bytes;
+        let at_unterminated_end = offset == bytes.len() && !doc.source.ends_with_newline();
+        let line_index = doc
+            .lexed
+            .lines
+            .iter()
+            .position(|l| l.start == offset)
+            .unwrap_or(doc.lexed.lines.len());
+        let mut text = String::new();
+        if at_unterminated_end {
+            text.push_str(eol);
+        }
+        if doc.follows_heredoc(line_index) {
+            text.push_str(eol);
+        }
+        for (n, line) in lines.iter().enumerate() {
+            text.push_str(line);
+            if n + 1 < lines.len() || !at_unterminated_end {
+                text.push_str(eol);
+            }
+        }
+        text
+    }
+
+    /// The line-continuation sequence of this file (escape char).
+    pub fn continuation(doc: &Dockerfile) -> char {
+        doc.lexed.escape as char
+    }
+}
+
+/// Whether a stage has a `COPY --from=healthcheck` (the health stage is in use).
+pub fn copies_from_health_stage(doc: &Dockerfile, index: usize) -> bool {
+    let instr = &doc.instructions()[index];
+    if instr.keyword != "COPY" {
+        return false;
+    }
+    let (flags, _) = crate::dockerfile::words::leading_flags(&doc.words(index));
+    flags
+        .iter()
+        .any(|(name, value)| name == "from" && value.eq_ignore_ascii_case(HEALTH_STAGE))
+}
+
+/// The name of the stage that holds the probe binary.
+pub const HEALTH_STAGE: &str = "healthcheck";

@@ -1,0 +1,180 @@
+//! SW101: the final stage has no HEALTHCHECK.
+
+use super::{copies_from_health_stage, place, HEALTH_STAGE};
+use crate::dockerfile::words::{self, leading_flags};
+use crate::dockerfile::Dockerfile;
+use crate::edit::{Edit, Fix};
+use crate::health::port;
+use crate::health::probe::{self, Client, Target};
+use crate::policy::Policy;
+use crate::rules::{Diagnostic, RuleMeta};
+
+/// SW101's identity and documentation.
+pub const META: RuleMeta = RuleMeta {
+    code: "SW101",
+    name: "dockerfile-healthcheck",
+    target: "Dockerfile",
+    summary: "final stage has no HEALTHCHECK",
+    doc: r#"## What it does
+Checks that the image a Dockerfile builds (its final stage, or a stage it
+builds on) declares a HEALTHCHECK, and inserts one chosen from the base image:
+python → stdlib urllib, node → `node -e` with http, curl installed by the
+Dockerfile → curl, alpine/busybox → wget (or `nc -z` for a plain TCP check),
+distroless, scratch or anything else → a static probe copied from a
+`healthcheck` stage (`[health] stage_image`).
+
+## Why is this bad?
+Without a health check Docker reports a container as running while the app
+inside is dead or deadlocked, and `depends_on: condition: service_healthy`
+cannot wait for it.
+
+## Which port and route
+The port comes from evidence, first match wins: `--port`, `[health] port`,
+the single EXPOSEd port, a port the start command or environment names
+(`--port N`, `--bind HOST:N`, `ENV PORT=N`). Without evidence `check` and
+`fix` warn instead of inserting a probe that can only fail;
+`fix-dockerfile-healthcheck` uses 8080 and says so. With a declared health
+route (`[health] path`, `--path`, `[app_config]`) the probe requires a 2xx/3xx
+answer; otherwise it only checks that the server answers.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+EXPOSE 8000
+CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+Use instead:
+```dockerfile
+FROM python:3.12-slim
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request as r, urllib.error as e\ntry: r.urlopen('http://127.0.0.1:8000/', timeout=4)\nexcept e.HTTPError: pass"]
+CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+## Fix safety
+Safe: it adds an instruction and changes nothing the image already does.
+`HEALTHCHECK NONE`, an existing HEALTHCHECK and `# seaworthy: ignore[SW101]`
+are respected."#,
+};
+
+/// Finds a final stage without HEALTHCHECK and builds the probe.
+pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
+    let stage = doc.final_stage();
+    if doc.last_inherited(stage, "HEALTHCHECK").is_some() {
+        return Vec::new();
+    }
+    let from = &doc.instructions()[stage.from];
+    let span = from.keyword_start..from.keyword_start + from.keyword.len();
+    let warn = |message: String| {
+        vec![Diagnostic {
+            rule: META.code,
+            span: span.clone(),
+            message,
+            fix: None,
+        }]
+    };
+    let Some((client, client_reason)) = probe::choose(doc, stage, policy.style()) else {
+        return warn(format!(
+            "final stage has no HEALTHCHECK, and its base image `{}` has no HTTP client seaworthy knows: use `--style stage` to copy in a static probe",
+            doc.base_image(stage)
+        ));
+    };
+    let choice = match port::resolve(doc, stage, policy) {
+        Ok(choice) => choice,
+        Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+    };
+    let route = policy.declared_route();
+    if let Some((path, from)) = &route {
+        if !probe::valid_route(path) {
+            return warn(format!(
+                "final stage has no HEALTHCHECK; the health route `{}` ({from}) is not a plain URL path, so it is not put in a probe",
+                path.escape_debug()
+            ));
+        }
+    }
+    let target = Target {
+        port: choice.port,
+        route: route.as_ref().map(|(p, _)| p.clone()),
+    };
+    let health = &policy.config.health;
+    let mut argv = probe::command(client, &target, health);
+    let mut edits = Vec::new();
+
+    if client == Client::Stage {
+        if doc.stage_named(HEALTH_STAGE).is_none() {
+            let first = doc.attached_comment_start(doc.stages[0].from);
+            let at = doc.line_start(first);
+            let text = place::lines_at(
+                doc,
+                at,
+                &[format!("FROM {} AS {HEALTH_STAGE}", health.stage_image), String::new()],
+            );
+            edits.push(Edit::insert(at, text));
+        }
+        match existing_copy_destination(doc, stage, &argv[0]) {
+            Some(destination) => argv[0] = destination,
+            None => {
+                let at = doc.after_instruction(stage.from);
+                let copy = format!("COPY --from={HEALTH_STAGE} {0} {0}", argv[0]);
+                edits.push(Edit::insert(at, place::lines_at(doc, at, &[copy])));
+            }
+        }
+    }
+
+    let at = place::before_start_command(doc, stage);
+    let lines = [
+        format!("HEALTHCHECK {} {}", probe::OPTIONS, place::continuation(doc)),
+        format!("    CMD {}", probe::json_array(&argv)),
+    ];
+    let text = place::lines_at(doc, at, &lines);
+    match edits.iter_mut().find(|e| e.range.start == at) {
+        Some(edit) => edit.text.push_str(&text),
+        None => edits.push(Edit::insert(at, text)),
+    }
+
+    let strictness = match &route {
+        Some((path, from)) => format!("it requires a 2xx/3xx answer from {path} ({from})"),
+        None => "it only checks that the server answers; declare a health route ([health] path) to make it strict".into(),
+    };
+    vec![Diagnostic {
+        rule: META.code,
+        span,
+        message: format!(
+            "final stage has no HEALTHCHECK: add a {} ({client_reason}) on port {} ({}); {strictness}",
+            client.describe(),
+            choice.port,
+            choice.source
+        ),
+        fix: Some(Fix::safe(edits)),
+    }]
+}
+
+/// Where the stage already copies `binary` from the health stage to, if it does.
+fn existing_copy_destination(
+    doc: &Dockerfile,
+    stage: &crate::dockerfile::Stage,
+    binary: &str,
+) -> Option<String> {
+    doc.inherited(stage).into_iter().find_map(|i| {
+        if !copies_from_health_stage(doc, i) {
+            return None;
+        }
+        let words = doc.words(i);
+        let (_, first) = leading_flags(&words);
+        let paths: Vec<&words::Word> = words[first..].iter().collect();
+        let (destination, sources) = paths.split_last()?;
+        if !sources.iter().any(|s| s.value == binary) {
+            return None;
+        }
+        let name = binary.rsplit('/').next().unwrap_or(binary);
+        Some(if destination.value.ends_with('/') {
+            format!("{}{name}", destination.value)
+        } else if sources.len() > 1 {
+            format!("{}/{name}", destination.value)
+        } else {
+            destination.value.clone()
+        })
+    })
+}

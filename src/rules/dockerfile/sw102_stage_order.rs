@@ -1,0 +1,107 @@
+//! SW102: `COPY --from=healthcheck` before the `healthcheck` stage exists.
+
+use super::{copies_from_health_stage, place, HEALTH_STAGE};
+use crate::dockerfile::Dockerfile;
+use crate::edit::{Edit, Fix};
+use crate::policy::Policy;
+use crate::rules::{Diagnostic, RuleMeta};
+
+/// SW102's identity and documentation.
+pub const META: RuleMeta = RuleMeta {
+    code: "SW102",
+    name: "health-stage-order",
+    target: "Dockerfile",
+    summary: "`COPY --from=healthcheck` comes before the `healthcheck` stage is declared",
+    doc: r#"## What it does
+Finds a `COPY --from=healthcheck` that comes before the stage named
+`healthcheck` (or with no such stage at all), and moves the stage declaration
+to the top of the file (or declares it there with `[health] stage_image`).
+
+## Why is this bad?
+BuildKit resolves `--from=NAME` to an earlier stage only; a later or missing
+stage makes it pull an image literally called `healthcheck` from Docker Hub,
+and the build fails or, worse, copies from a stranger's image.
+
+## Example
+```dockerfile
+FROM debian:bookworm-slim
+COPY --from=healthcheck /bin/httpcheck /bin/httpcheck
+FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck
+```
+
+Use instead:
+```dockerfile
+FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck
+
+FROM debian:bookworm-slim
+COPY --from=healthcheck /bin/httpcheck /bin/httpcheck
+```
+
+## Fix safety
+Safe: the stage keeps its image (the user's choice) and its instructions; only
+its place changes. A `healthcheck` stage that is the final stage is not moved
+(that would change what the build produces); it gets a warning."#,
+};
+
+/// Finds a forward (or dangling) reference to the health stage.
+pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
+    let Some(copy) = (0..doc.instructions().len()).find(|&i| copies_from_health_stage(doc, i)) else {
+        return Vec::new();
+    };
+    let instr = &doc.instructions()[copy];
+    let span = instr.keyword_start..instr.keyword_start + instr.keyword.len();
+    let first_from = doc.stages[0].from;
+    let top = doc.line_start(doc.attached_comment_start(first_from));
+    let Some(stage) = doc.stage_named(HEALTH_STAGE) else {
+        let text = place::lines_at(
+            doc,
+            top,
+            &[
+                format!("FROM {} AS {HEALTH_STAGE}", policy.config.health.stage_image),
+                String::new(),
+            ],
+        );
+        return vec![Diagnostic {
+            rule: META.code,
+            span,
+            message: format!(
+                "`COPY --from={HEALTH_STAGE}` but no stage is named `{HEALTH_STAGE}` (Docker would pull an image of that name): declare it at the top"
+            ),
+            fix: Some(Fix::safe(vec![Edit::insert(top, text)])),
+        }];
+    };
+    if stage.from < copy {
+        return Vec::new();
+    }
+    let line = doc.instructions()[stage.from].first_line + 1;
+    if stage.index + 1 == doc.stages.len() {
+        return vec![Diagnostic {
+            rule: META.code,
+            span,
+            message: format!(
+                "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage (line {line}), which is the final stage: moving it would change what the build produces; move it yourself"
+            ),
+            fix: None,
+        }];
+    }
+    let start = doc.line_start(doc.attached_comment_start(stage.from));
+    let end = doc.line_start(doc.attached_comment_start(stage.end));
+    let bytes = &doc.source.bytes[start..end];
+    let mut moved = String::from_utf8_lossy(bytes).into_owned();
+    let eol = doc.source.line_ending.as_str();
+    let ends_blank = moved.ends_with(&format!("{eol}{eol}")) || moved.is_empty();
+    if !ends_blank {
+        moved.push_str(eol);
+    }
+    vec![Diagnostic {
+        rule: META.code,
+        span,
+        message: format!(
+            "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage is declared (line {line}): move the stage to the top"
+        ),
+        fix: Some(Fix::safe(vec![
+            Edit::insert(top, moved),
+            Edit::delete(start..end),
+        ])),
+    }]
+}

@@ -1,0 +1,82 @@
+//! SW104: the probed port or the metrics port is not EXPOSEd.
+
+use super::place;
+use crate::dockerfile::Dockerfile;
+use crate::edit::{Edit, Fix};
+use crate::health::port;
+use crate::policy::Policy;
+use crate::rules::{Diagnostic, RuleMeta};
+
+/// SW104's identity and documentation.
+pub const META: RuleMeta = RuleMeta {
+    code: "SW104",
+    name: "expose-health-ports",
+    target: "Dockerfile",
+    summary: "health or metrics port not EXPOSEd",
+    doc: r#"## What it does
+Reads the port the final stage's HEALTHCHECK probes and the port its start
+command exports metrics on (`--export-prom :PORT`), and adds an `EXPOSE` line
+for each one the image does not expose yet (after the last EXPOSE, or before
+the health check). Ports are compared as numbers: `EXPOSE 19091` does not
+expose 9091.
+
+## Why is this bad?
+EXPOSE documents which ports the image serves; Compose, scanners and people
+read it to wire the health and metrics ports up.
+
+## Example
+```dockerfile
+CMD ["healthcheck", "--export-prom", ":9091", "--", "app"]
+```
+
+Use instead:
+```dockerfile
+EXPOSE 9091
+CMD ["healthcheck", "--export-prom", ":9091", "--", "app"]
+```
+
+## Fix safety
+Safe: EXPOSE publishes nothing by itself. It is a separate line, never an
+inline comment (Docker would read a comment as more ports)."#,
+};
+
+/// Finds health and metrics ports the final stage does not expose.
+pub fn check(doc: &Dockerfile, _policy: &Policy) -> Vec<Diagnostic> {
+    let stage = doc.final_stage();
+    let exposed: Vec<u16> = doc.exposed_ports(stage).into_iter().map(|(p, _)| p).collect();
+    let healthcheck = doc.last_inherited(stage, "HEALTHCHECK");
+    let mut wanted: Vec<(u16, &str, usize)> = Vec::new();
+    if let Some(h) = healthcheck {
+        if let Some(p) = port::probed_port(&doc.instructions()[h].args.text()) {
+            wanted.push((p, "the HEALTHCHECK probes it", h));
+        }
+    }
+    let start = doc.start_command(stage);
+    if let Some(index) = start.entrypoint.or(start.cmd) {
+        for p in port::metrics_ports(doc, stage) {
+            wanted.push((p, "the start command exports metrics on it", index));
+        }
+    }
+    let Some(&(missing, why, anchor)) = wanted.iter().find(|(p, _, _)| !exposed.contains(p)) else {
+        return Vec::new();
+    };
+    let last_expose = (stage.from + 1..stage.end)
+        .rev()
+        .find(|&i| doc.instructions()[i].keyword == "EXPOSE");
+    let own_healthcheck = healthcheck.filter(|&h| doc.stage_of(h) == Some(stage));
+    let at = match (last_expose, own_healthcheck) {
+        (Some(e), _) => doc.after_instruction(e),
+        (None, Some(h)) => doc.line_start(doc.attached_comment_start(h)),
+        (None, None) => place::before_start_command(doc, stage),
+    };
+    let instr = &doc.instructions()[anchor];
+    vec![Diagnostic {
+        rule: META.code,
+        span: instr.keyword_start..instr.keyword_start + instr.keyword.len(),
+        message: format!("port {missing} is not EXPOSEd but {why}: add `EXPOSE {missing}`"),
+        fix: Some(Fix::safe(vec![Edit::insert(
+            at,
+            place::lines_at(doc, at, &[format!("EXPOSE {missing}")]),
+        )])),
+    }]
+}

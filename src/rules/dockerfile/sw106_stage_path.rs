@@ -1,0 +1,91 @@
+//! SW106: the probe is copied from a path the health stage image does not have.
+
+use super::{copies_from_health_stage, HEALTH_STAGE};
+use crate::config::DEFAULT_STAGE_IMAGE;
+use crate::dockerfile::words::leading_flags;
+use crate::dockerfile::Dockerfile;
+use crate::edit::{Edit, Fix};
+use crate::health::probe;
+use crate::policy::Policy;
+use crate::rules::{Diagnostic, RuleMeta};
+
+/// SW106's identity and documentation.
+pub const META: RuleMeta = RuleMeta {
+    code: "SW106",
+    name: "health-stage-path",
+    target: "Dockerfile",
+    summary: "probe copied from a path the health stage image does not have",
+    doc: r#"## What it does
+When the `healthcheck` stage uses the configured `[health] stage_image`, checks
+that every `COPY --from=healthcheck SRC DEST` copies the binary from where that
+image keeps it (`[health] stage_binary`), and corrects SRC.
+
+## Why is this bad?
+A wrong source path fails the build (`not found`), or, with a wildcard,
+silently copies nothing and leaves a HEALTHCHECK that can never pass.
+
+## Example
+```dockerfile
+FROM alfred/healthcheck:0.4.0 AS healthcheck
+FROM debian:bookworm-slim
+COPY --from=healthcheck /healthcheck /usr/local/bin/healthcheck
+```
+
+Use instead:
+```dockerfile
+FROM alfred/healthcheck:0.4.0 AS healthcheck
+FROM debian:bookworm-slim
+COPY --from=healthcheck /usr/local/bin/healthcheck /usr/local/bin/healthcheck
+```
+
+## Fix safety
+Safe: only the source path changes. A stage built from another image than the
+configured one is the user's choice and is not checked."#,
+};
+
+/// Binaries the default stage image ships.
+const DEFAULT_IMAGE_BINARIES: &[&str] = &["/bin/httpcheck", "/bin/httpscheck", "/bin/portcheck", "/bin/parallel"];
+
+/// Finds copies from a path the stage image does not have.
+pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
+    let health = &policy.config.health;
+    let Some(stage) = doc.stage_named(HEALTH_STAGE) else {
+        return Vec::new();
+    };
+    if !stage.image.eq_ignore_ascii_case(&health.stage_image) {
+        return Vec::new();
+    }
+    let expected = probe::stage_binary(health);
+    let default_layout = health.stage_image == DEFAULT_STAGE_IMAGE && health.stage_binary.is_none();
+    let valid = |src: &str| {
+        src == expected || (default_layout && DEFAULT_IMAGE_BINARIES.contains(&src))
+    };
+    let mut diagnostics = Vec::new();
+    for i in 0..doc.instructions().len() {
+        if !copies_from_health_stage(doc, i) {
+            continue;
+        }
+        let words = doc.words(i);
+        let (_, first) = leading_flags(&words);
+        let [source, _destination] = &words[first..] else {
+            continue;
+        };
+        if valid(&source.value) {
+            continue;
+        }
+        let instr = &doc.instructions()[i];
+        diagnostics.push(Diagnostic {
+            rule: META.code,
+            span: instr.args.file_span(source.span.clone()),
+            message: format!(
+                "`{}` is not where `{}` keeps its probe: copy `{expected}`",
+                source.value, health.stage_image
+            ),
+            fix: Some(Fix::safe(vec![Edit::replace(
+                instr.args.file_span(source.span.clone()),
+                expected.clone(),
+            )])),
+        });
+    }
+    diagnostics
+}

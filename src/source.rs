@@ -1,0 +1,92 @@
+//! A file as read from disk: its bytes plus the few facts every edit must
+//! respect (line ending, BOM, final newline).
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// The line ending a file mostly uses; inserted text follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    /// `\n`
+    Lf,
+    /// `\r\n`
+    CrLf,
+}
+
+impl LineEnding {
+    /// The bytes of this line ending.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineEnding::Lf => "\n",
+            LineEnding::CrLf => "\r\n",
+        }
+    }
+
+    /// The ending most lines of `bytes` use (LF when there is no line break).
+    pub fn detect(bytes: &[u8]) -> LineEnding {
+        let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+        let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+        if crlf > 0 && crlf * 2 >= lf {
+            LineEnding::CrLf
+        } else {
+            LineEnding::Lf
+        }
+    }
+}
+
+/// One input file, read once; everything downstream borrows from it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Where the file lives.
+    pub path: PathBuf,
+    /// The file's content, exactly as read.
+    pub bytes: Vec<u8>,
+    /// The line ending inserted text must use.
+    pub line_ending: LineEnding,
+}
+
+impl Source {
+    /// Wraps bytes read from `path`.
+    pub fn new(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Source {
+        let line_ending = LineEnding::detect(&bytes);
+        Source {
+            path: path.into(),
+            bytes,
+            line_ending,
+        }
+    }
+
+    /// Reads a file from disk.
+    pub fn read(path: &Path) -> std::io::Result<Source> {
+        Ok(Source::new(path, std::fs::read(path)?))
+    }
+
+    /// Whether the last byte is a line break (an empty file counts as ending in one).
+    pub fn ends_with_newline(&self) -> bool {
+        self.bytes.is_empty() || self.bytes.ends_with(b"\n")
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.bytes, offset)
+    }
+}
+
+/// 1-based line and column (in characters) of `offset` within `bytes`.
+pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&bytes[line_start..offset])
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+/// A byte range in a source; all spans in this crate are byte ranges.
+pub type Span = Range<usize>;

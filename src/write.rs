@@ -1,0 +1,84 @@
+//! The one writer: atomic (temporary file in the same folder, fsync,
+//! rename), keeps permissions, and skips a file that changed since it was read.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use crate::plan::FileChange;
+
+/// Why a file was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The file on disk no longer holds what was read: written by someone else.
+    Changed,
+    /// The file is read-only: its owner does not want it changed.
+    ReadOnly,
+    /// The file system said no.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Changed => write!(f, "changed since it was read; not written (run again)"),
+            WriteError::ReadOnly => write!(f, "read-only; not written"),
+            WriteError::Io(e) => write!(f, "cannot write: {e}"),
+        }
+    }
+}
+
+impl From<std::io::Error> for WriteError {
+    fn from(e: std::io::Error) -> WriteError {
+        WriteError::Io(e)
+    }
+}
+
+/// Writes `change.after` over `change.path`, atomically.
+pub fn write(change: &FileChange) -> Result<(), WriteError> {
+    let path = &change.path;
+    let metadata = fs::metadata(path)?;
+    if metadata.permissions().readonly() {
+        return Err(WriteError::ReadOnly);
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".seaworthy-")
+        .tempfile_in(dir)?;
+    temp.write_all(&change.after)?;
+    temp.as_file().sync_all()?;
+    fs::set_permissions(temp.path(), metadata.permissions())?;
+    if fs::read(path)? != change.before {
+        return Err(WriteError::Changed);
+    }
+    temp.persist(path).map_err(|e| WriteError::Io(e.error))?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_atomically_and_refuses_changed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Dockerfile");
+        fs::write(&path, "old").unwrap();
+        let change = FileChange {
+            path: path.clone(),
+            before: b"old".to_vec(),
+            after: b"new".to_vec(),
+            findings: vec![],
+        };
+        write(&change).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert!(matches!(write(&change), Err(WriteError::Changed)));
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+    }
+}
