@@ -267,7 +267,10 @@ fn fix(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
             return 2;
         }
         let question = format!("Write these changes to {} file(s)?", changed.len());
-        match inquire::Confirm::new(&question).with_default(false).prompt() {
+        match inquire::Confirm::new(&question)
+            .with_default(false)
+            .prompt()
+        {
             Ok(true) => {}
             _ => {
                 say("nothing written");
@@ -294,13 +297,19 @@ fn rules_command(id: Option<&str>) -> i32 {
     match id {
         None => {
             for rule in rules::all() {
-                println!("{:<7} {:<24} {:<11} {}", rule.code, rule.name, rule.target, rule.summary);
+                println!(
+                    "{:<7} {:<24} {:<11} {}",
+                    rule.code, rule.name, rule.target, rule.summary
+                );
             }
             0
         }
         Some(id) => match rules::find(id) {
             Some(rule) => {
-                println!("# {} ({})\n\n{}\n\n{}", rule.code, rule.name, rule.summary, rule.doc);
+                println!(
+                    "# {} ({})\n\n{}\n\n{}",
+                    rule.code, rule.name, rule.summary, rule.doc
+                );
                 0
             }
             None => {

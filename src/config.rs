@@ -195,7 +195,13 @@ impl Resolver {
         }
         let dir = file
             .parent()
-            .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
             .unwrap_or(Path::new("."));
         let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         self.for_dir(&dir)
@@ -262,7 +268,11 @@ ignore = ["SW208"]
     fn unknown_key_names_the_nearest() {
         let err = Config::parse(Path::new("s.toml"), "[health]\nprot = 1\n").unwrap_err();
         assert_eq!(err.line, 2);
-        assert!(err.message.contains("did you mean `port`"), "{}", err.message);
+        assert!(
+            err.message.contains("did you mean `port`"),
+            "{}",
+            err.message
+        );
         let err = Config::parse(Path::new("s.toml"), "[helth]\n").unwrap_err();
         assert!(err.message.contains("`health`"), "{}", err.message);
     }

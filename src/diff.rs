@@ -64,7 +64,10 @@ mod tests {
             findings: vec![],
         };
         let diff = unified(&change);
-        assert!(diff.starts_with("--- a/x/Dockerfile\n+++ b/x/Dockerfile\n"), "{diff}");
+        assert!(
+            diff.starts_with("--- a/x/Dockerfile\n+++ b/x/Dockerfile\n"),
+            "{diff}"
+        );
         assert!(diff.contains("+EXPOSE 1\n"));
         assert!(diff.contains("\\ No newline at end of file"));
     }

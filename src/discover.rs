@@ -34,7 +34,10 @@ pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
     let mut errors = Vec::new();
     for path in paths {
         if path.is_file() {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             match kind_of(&name) {
                 Some(kind) => found.push((path.clone(), kind)),
                 None => errors.push(InputError::file(
@@ -88,7 +91,12 @@ mod tests {
 
     #[test]
     fn recognises_names() {
-        for yes in ["Dockerfile", "dockerfile", "Dockerfile.prod", "api.Dockerfile"] {
+        for yes in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+        ] {
             assert_eq!(kind_of(yes), Some(FileKind::Dockerfile), "{yes}");
         }
         for no in [

@@ -83,7 +83,8 @@ impl Fix {
 pub fn apply(text: &[u8], edits: &[&Edit]) -> Vec<u8> {
     let mut sorted: Vec<&Edit> = edits.to_vec();
     sorted.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut out = Vec::with_capacity(text.len() + sorted.iter().map(|e| e.text.len()).sum::<usize>());
+    let mut out =
+        Vec::with_capacity(text.len() + sorted.iter().map(|e| e.text.len()).sum::<usize>());
     let mut cursor = 0;
     for edit in sorted {
         assert!(

@@ -70,15 +70,18 @@ pub fn fix_dockerfile(source: &Source, policy: &Policy) -> Result<Outcome, Input
         for d in &diagnostics {
             let Some(fix) = &d.fix else { continue };
             let allowed = fix.applicability == Applicability::Safe || policy.overrides.unsafe_fixes;
-            if allowed && !accepted.iter().any(|a| a.fix.as_ref().is_some_and(|f| f.conflicts_with(fix))) {
+            if allowed
+                && !accepted
+                    .iter()
+                    .any(|a| a.fix.as_ref().is_some_and(|f| f.conflicts_with(fix)))
+            {
                 accepted.push(d);
             }
         }
         let report = |d: &Diagnostic, status: Status, findings: &mut Vec<Finding>| {
-            let offset = history
-                .iter()
-                .rev()
-                .fold(d.span.start, |at, edits| edit::map_back(at, &edits.iter().collect::<Vec<_>>()));
+            let offset = history.iter().rev().fold(d.span.start, |at, edits| {
+                edit::map_back(at, &edits.iter().collect::<Vec<_>>())
+            });
             let (line, col) = crate::source::line_col(&original, offset);
             findings.push(Finding {
                 rule: d.rule,
@@ -90,7 +93,11 @@ pub fn fix_dockerfile(source: &Source, policy: &Policy) -> Result<Outcome, Input
         };
         if accepted.is_empty() {
             for d in &diagnostics {
-                let status = if d.fix.is_some() { Status::UnsafeFix } else { Status::Warning };
+                let status = if d.fix.is_some() {
+                    Status::UnsafeFix
+                } else {
+                    Status::Warning
+                };
                 report(d, status, &mut findings);
             }
             findings.sort_by_key(|f| (f.line, f.col, f.rule));

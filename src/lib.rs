@@ -15,6 +15,7 @@ pub mod edit;
 pub mod engine;
 pub mod error;
 pub mod health;
+pub mod images;
 pub mod paths;
 pub mod plan;
 pub mod policy;

@@ -47,7 +47,9 @@ impl Plan {
 
     /// Findings of every file with their path.
     pub fn findings(&self) -> impl Iterator<Item = (&FileChange, &Finding)> {
-        self.files.iter().flat_map(|f| f.findings.iter().map(move |x| (f, x)))
+        self.files
+            .iter()
+            .flat_map(|f| f.findings.iter().map(move |x| (f, x)))
     }
 
     /// Whether any finding is a warning (no fix, or an unsafe fix not applied).
@@ -60,7 +62,9 @@ impl Plan {
 /// spread over the machine's cores.
 pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> Plan {
     let (files, mut errors) = discover::files(paths);
-    let results = parallel_map(&files, |(path, kind)| plan_file(path, *kind, resolver, overrides));
+    let results = parallel_map(&files, |(path, kind)| {
+        plan_file(path, *kind, resolver, overrides)
+    });
     let mut plan = Plan::default();
     for result in results {
         match result {
@@ -79,7 +83,8 @@ pub fn plan_file(
     resolver: &Resolver,
     overrides: &Overrides,
 ) -> Result<FileChange, InputError> {
-    let source = Source::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let source =
+        Source::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
     let config = resolver.for_file(path)?;
     let policy = Policy::new(config, overrides.clone());
     let outcome = match kind {
@@ -95,7 +100,9 @@ pub fn plan_file(
 
 /// Maps `f` over `items` on all cores, keeping the order.
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
     if workers <= 1 {
         return items.iter().map(f).collect();
     }

@@ -75,12 +75,18 @@ impl Policy {
             return Some((path.clone(), "--path".into()));
         }
         if let Some(path) = &self.config.health.path {
-            return Some((path.clone(), format!("[health] path in {}", self.config_name())));
+            return Some((
+                path.clone(),
+                format!("[health] path in {}", self.config_name()),
+            ));
         }
         if self.config.app_config.is_some() {
             return Some((
                 "/healthz".into(),
-                format!("[app_config] in {} (the app serves /healthz)", self.config_name()),
+                format!(
+                    "[app_config] in {} (the app serves /healthz)",
+                    self.config_name()
+                ),
             ));
         }
         None

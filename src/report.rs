@@ -18,7 +18,11 @@ pub fn findings(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
             Status::UnsafeFix => "[unsafe fix: --unsafe-fixes]",
             Status::Warning => "[warning]",
         };
-        let style = if finding.status == Status::Warning { warn } else { code };
+        let style = if finding.status == Status::Warning {
+            warn
+        } else {
+            code
+        };
         writeln!(
             out,
             "{}:{}:{}: {style}{}{style:#} {mark} {}",
@@ -44,7 +48,10 @@ pub fn errors(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
 /// One line: what was found and what would change.
 pub fn summary(plan: &Plan, verb: &str) -> String {
     let total = plan.findings().count();
-    let fixable = plan.findings().filter(|(_, f)| f.status == Status::Fixed).count();
+    let fixable = plan
+        .findings()
+        .filter(|(_, f)| f.status == Status::Fixed)
+        .count();
     let changed = plan.changed().count();
     let files = plan.files.len();
     let mut text = format!(
@@ -54,7 +61,11 @@ pub fn summary(plan: &Plan, verb: &str) -> String {
         plural(changed),
     );
     if !plan.errors.is_empty() {
-        text.push_str(&format!(", {} error{}", plan.errors.len(), plural(plan.errors.len())));
+        text.push_str(&format!(
+            ", {} error{}",
+            plan.errors.len(),
+            plural(plan.errors.len())
+        ));
     }
     text
 }

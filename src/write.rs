@@ -79,6 +79,10 @@ mod tests {
         write(&change).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
         assert!(matches!(write(&change), Err(WriteError::Changed)));
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 }

@@ -100,7 +100,10 @@ impl Dockerfile {
                 if instr.keyword != "ARG" {
                     return Err(error(
                         instr.keyword_start,
-                        format!("{} before the first FROM (only ARG may come first)", instr.keyword),
+                        format!(
+                            "{} before the first FROM (only ARG may come first)",
+                            instr.keyword
+                        ),
                     ));
                 }
                 for word in &words {
@@ -142,7 +145,9 @@ impl Dockerfile {
 
     /// The stage that contains instruction `index`.
     pub fn stage_of(&self, index: usize) -> Option<&Stage> {
-        self.stages.iter().find(|s| s.from <= index && index < s.end)
+        self.stages
+            .iter()
+            .find(|s| s.from <= index && index < s.end)
     }
 
     /// `stage` and the stages it builds on, nearest first.
@@ -158,7 +163,10 @@ impl Dockerfile {
 
     /// The image at the bottom of `stage`'s chain: what it really runs on.
     pub fn base_image(&self, stage: &Stage) -> String {
-        self.chain(stage).last().map(|s| s.image.clone()).unwrap_or_default()
+        self.chain(stage)
+            .last()
+            .map(|s| s.image.clone())
+            .unwrap_or_default()
     }
 
     /// Instruction indexes of `stage`'s chain, oldest first (what the stage
@@ -210,7 +218,11 @@ impl Dockerfile {
     pub fn argv(&self, index: usize) -> Vec<String> {
         let args = &self.instructions()[index].args;
         words::exec_form(&args.bytes).unwrap_or_else(|| {
-            vec!["/bin/sh".into(), "-c".into(), args.text().trim().to_string()]
+            vec![
+                "/bin/sh".into(),
+                "-c".into(),
+                args.text().trim().to_string(),
+            ]
         })
     }
 
@@ -237,8 +249,8 @@ impl Dockerfile {
         env
     }
 
-    /// Ports `stage` exposes or inherits, with the instruction that exposes
-    /// each; ranges are expanded only when small.
+    /// TCP ports `stage` exposes or inherits, with the instruction that
+    /// exposes each; ranges are expanded only when small.
     pub fn exposed_ports(&self, stage: &Stage) -> Vec<(u16, usize)> {
         let env = self.env(stage);
         let mut ports = Vec::new();
@@ -247,8 +259,11 @@ impl Dockerfile {
                 continue;
             }
             for word in self.words(i) {
-                let value = substitute(&word.value, &env);
-                let number = value.split('/').next().unwrap_or("");
+                let value = substitute(&word.value, &env).to_ascii_lowercase();
+                let (number, protocol) = value.split_once('/').unwrap_or((&value, "tcp"));
+                if protocol != "tcp" {
+                    continue;
+                }
                 if let Some((lo, hi)) = number.split_once('-') {
                     if let (Ok(lo), Ok(hi)) = (lo.parse::<u16>(), hi.parse::<u16>()) {
                         if hi >= lo && hi - lo < 1024 {
@@ -270,7 +285,9 @@ impl Dockerfile {
         let mut text = instr.args.text();
         for heredoc in &instr.heredocs {
             text.push('\n');
-            text.push_str(&String::from_utf8_lossy(&self.source.bytes[heredoc.body.clone()]));
+            text.push_str(&String::from_utf8_lossy(
+                &self.source.bytes[heredoc.body.clone()],
+            ));
         }
         text
     }
@@ -305,14 +322,18 @@ impl Dockerfile {
     /// instruction right after one trips hadolint, hadolint#960).
     pub fn follows_heredoc(&self, line: usize) -> bool {
         line > 0
-            && self.instructions().iter().any(|i| {
-                !i.heredocs.is_empty() && i.last_line + 1 == line
-            })
+            && self
+                .instructions()
+                .iter()
+                .any(|i| !i.heredocs.is_empty() && i.last_line + 1 == line)
     }
 
     /// Comments of the file, for inline ignores.
     pub fn comment_text(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.lexed.comments.iter().map(|c| (c.line, c.text.as_str()))
+        self.lexed
+            .comments
+            .iter()
+            .map(|c| (c.line, c.text.as_str()))
     }
 }
 
@@ -347,7 +368,12 @@ pub fn substitute(value: &str, vars: &BTreeMap<String, String>) -> String {
             rest = after;
             continue;
         }
-        match vars.get(name).filter(|v| !v.is_empty()).map(String::as_str).or(default) {
+        match vars
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .map(String::as_str)
+            .or(default)
+        {
             Some(v) => out.push_str(v),
             None => out.push_str(&rest[pos..pos + 1 + consumed]),
         }

@@ -143,13 +143,21 @@ pub struct LexError {
 /// part of the break). Content starts after a UTF-8 BOM.
 pub fn split_lines(bytes: &[u8]) -> Vec<Line> {
     let mut lines = Vec::new();
-    let mut start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let mut start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     while start < bytes.len() {
         let nl = bytes[start..].iter().position(|&b| b == b'\n');
         let (end, next) = match nl {
             Some(i) => {
                 let at = start + i;
-                let end = if at > start && bytes[at - 1] == b'\r' { at - 1 } else { at };
+                let end = if at > start && bytes[at - 1] == b'\r' {
+                    at - 1
+                } else {
+                    at
+                };
                 (end, at + 1)
             }
             None => (bytes.len(), bytes.len()),
@@ -202,7 +210,11 @@ pub fn lex(bytes: &[u8]) -> Result<Lexed, LexError> {
             continue;
         }
         if trimmed[0] == b'#' {
-            let directive = if in_directives { parse_directive(content) } else { None };
+            let directive = if in_directives {
+                parse_directive(content)
+            } else {
+                None
+            };
             match directive {
                 Some(d) => {
                     if d.name == "escape" {
@@ -267,7 +279,8 @@ fn lex_instruction(
     let keyword = String::from_utf8_lossy(&bytes[keyword_start..keyword_start + keyword_len])
         .to_ascii_uppercase();
     let after = bytes.get(keyword_start + keyword_len).copied();
-    let boundary_ok = keyword_start + keyword_len == line.end || after.is_some_and(is_blank)
+    let boundary_ok = keyword_start + keyword_len == line.end
+        || after.is_some_and(is_blank)
         || after == Some(escape);
     if keyword.is_empty() || !boundary_ok || !KNOWN.contains(&keyword.as_str()) {
         let word: String = String::from_utf8_lossy(&bytes[keyword_start..line.end])
@@ -344,7 +357,11 @@ fn lex_instruction(
             };
             if !found {
                 return Err(LexError {
-                    offset: args.offsets.get(marker.at).copied().unwrap_or(keyword_start),
+                    offset: args
+                        .offsets
+                        .get(marker.at)
+                        .copied()
+                        .unwrap_or(keyword_start),
                     message: format!("unterminated heredoc: no line `{}` closes it", marker.word),
                 });
             }
@@ -414,10 +431,15 @@ fn heredoc_markers(args: &[u8]) -> Vec<Marker> {
                 _ => None,
             };
             let word_start = j;
-            let starts_word = args.get(j).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+            let starts_word = args
+                .get(j)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
             while starts_word
                 && j < args.len()
-                && (args[j].is_ascii_alphanumeric() || args[j] == b'_' || args[j] == b'-' || args[j] == b'.')
+                && (args[j].is_ascii_alphanumeric()
+                    || args[j] == b'_'
+                    || args[j] == b'-'
+                    || args[j] == b'.')
             {
                 j += 1;
             }
@@ -469,7 +491,8 @@ mod tests {
 
     #[test]
     fn heredocs_are_swallowed() {
-        let src = "FROM a\nRUN <<EOF\nFROM not-an-instruction\nEOF\nCOPY <<-'X' /p\n\tbody\n\tX\nCMD y";
+        let src =
+            "FROM a\nRUN <<EOF\nFROM not-an-instruction\nEOF\nCOPY <<-'X' /p\n\tbody\n\tX\nCMD y";
         let lexed = lex(src.as_bytes()).unwrap();
         assert_eq!(keywords(src), ["FROM", "RUN", "COPY", "CMD"]);
         assert_eq!(lexed.instructions[1].heredocs[0].word, "EOF");

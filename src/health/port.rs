@@ -1,8 +1,8 @@
 //! Which port a probe targets, first match wins, each answer naming its
 //! evidence (DESIGN.md, "What a probe targets"). No evidence, no probe.
 
-use crate::dockerfile::{Dockerfile, Stage};
 use crate::dockerfile::document::substitute;
+use crate::dockerfile::{Dockerfile, Stage};
 use crate::policy::Policy;
 
 /// The port used when the user asked for a check and nothing names one.
@@ -18,7 +18,13 @@ pub struct PortChoice {
 }
 
 /// Environment variables servers read their port from.
-const PORT_VARS: &[&str] = &["PORT", "FLASK_RUN_PORT", "UVICORN_PORT", "HTTP_PORT", "SERVER_PORT"];
+const PORT_VARS: &[&str] = &[
+    "PORT",
+    "FLASK_RUN_PORT",
+    "UVICORN_PORT",
+    "HTTP_PORT",
+    "SERVER_PORT",
+];
 
 /// Resolves the probe port of a Dockerfile's `stage`; `Err` says why there is none.
 pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortChoice, String> {
@@ -55,6 +61,17 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
     distinct.dedup();
     if distinct.len() == 1 {
         return Ok(named.into_iter().next().expect("one port"));
+    }
+    if exposed.is_empty() {
+        let base = doc.base_image(stage);
+        if let Some(known) = crate::images::lookup(&base) {
+            if let [port] = known.expose.as_slice() {
+                return Ok(PortChoice {
+                    port: *port,
+                    source: format!("EXPOSE {port} of base image {base}, per data/images.toml"),
+                });
+            }
+        }
     }
     if policy.overrides.requested {
         return Ok(PortChoice {
@@ -129,7 +146,10 @@ pub fn command_ports(doc: &Dockerfile, stage: &Stage) -> Vec<PortChoice> {
             if let Some(port) = port.filter(|&p| p > 0) {
                 found.push(PortChoice {
                     port,
-                    source: format!("`{flag} {}` in {keyword} at line {line}", value.unwrap_or("")),
+                    source: format!(
+                        "`{flag} {}` in {keyword} at line {line}",
+                        value.unwrap_or("")
+                    ),
                 });
             }
             i += 1;
@@ -200,13 +220,30 @@ mod tests {
     #[test]
     fn evidence_order() {
         assert_eq!(port_of("FROM python\nEXPOSE 8000\n"), Ok(8000));
-        assert_eq!(port_of("FROM python\nCMD uvicorn app:app --port 8001\n"), Ok(8001));
-        assert_eq!(port_of("FROM python\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8002\", \"a:b\"]\n"), Ok(8002));
-        assert_eq!(port_of("FROM node\nENV PORT=3000\nCMD node s.js\n"), Ok(3000));
-        assert_eq!(port_of("FROM python\nCMD [\"manage.py\", \"runserver\", \"0.0.0.0:8000\"]\n"), Ok(8000));
+        assert_eq!(
+            port_of("FROM python\nCMD uvicorn app:app --port 8001\n"),
+            Ok(8001)
+        );
+        assert_eq!(
+            port_of("FROM python\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8002\", \"a:b\"]\n"),
+            Ok(8002)
+        );
+        assert_eq!(
+            port_of("FROM node\nENV PORT=3000\nCMD node s.js\n"),
+            Ok(3000)
+        );
+        assert_eq!(
+            port_of("FROM python\nCMD [\"manage.py\", \"runserver\", \"0.0.0.0:8000\"]\n"),
+            Ok(8000)
+        );
         assert!(port_of("FROM python\nCMD [\"python\", \"-m\", \"worker\"]\n").is_err());
-        assert!(port_of("FROM python\nEXPOSE 8000 9000\n").unwrap_err().contains("8000, 9000"));
-        assert_eq!(port_of("FROM python\nEXPOSE 8000 9000\nENV PORT=9000\n"), Ok(9000));
+        assert!(port_of("FROM python\nEXPOSE 8000 9000\n")
+            .unwrap_err()
+            .contains("8000, 9000"));
+        assert_eq!(
+            port_of("FROM python\nEXPOSE 8000 9000\nENV PORT=9000\n"),
+            Ok(9000)
+        );
     }
 
     #[test]
@@ -217,9 +254,18 @@ mod tests {
 
     #[test]
     fn reads_probed_ports() {
-        assert_eq!(probed_port("CMD curl -f http://localhost:8080/ready || exit 1"), Some(8080));
-        assert_eq!(probed_port(r#"CMD ["/bin/portcheck", "--port", "3000"]"#), Some(3000));
-        assert_eq!(probed_port(r#"CMD ["nc", "-z", "127.0.0.1", "5000"]"#), Some(5000));
+        assert_eq!(
+            probed_port("CMD curl -f http://localhost:8080/ready || exit 1"),
+            Some(8080)
+        );
+        assert_eq!(
+            probed_port(r#"CMD ["/bin/portcheck", "--port", "3000"]"#),
+            Some(3000)
+        );
+        assert_eq!(
+            probed_port(r#"CMD ["nc", "-z", "127.0.0.1", "5000"]"#),
+            Some(5000)
+        );
         assert_eq!(probed_port("CMD true"), None);
     }
 }

@@ -1,5 +1,8 @@
-//! Which probe an image can run, and its exact command. Every probe is exec
-//! form (no shell, so nothing in a URL can run as a command) and exits 0 or 1.
+//! Which probe an image can run, and its exact command. Probes exit 0 or 1
+//! only (Docker reserves 2): interpreters and static probes run in exec
+//! form (no shell at all); curl, wget and nc, whose exit codes go past 1, run
+//! as `… || exit 1` under the image's shell with the URL single-quoted (a
+//! route can hold no quote, see [`valid_route`]).
 
 use crate::config::{Health, Style, DEFAULT_STAGE_IMAGE};
 use crate::dockerfile::{Dockerfile, Stage};
@@ -8,7 +11,14 @@ use crate::dockerfile::{Dockerfile, Stage};
 pub const OPTIONS: &str = "--interval=30s --timeout=5s --start-period=10s --retries=3";
 
 /// Folders on every image's PATH: a wrapper there can be called by name.
-const PATH_DIRS: &[&str] = &["/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"];
+const PATH_DIRS: &[&str] = &[
+    "/usr/local/bin",
+    "/usr/bin",
+    "/bin",
+    "/usr/local/sbin",
+    "/usr/sbin",
+    "/sbin",
+];
 
 /// The HTTP client a probe uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,19 +110,22 @@ pub fn installs_curl(doc: &Dockerfile, stage: &Stage) -> Option<usize> {
             return None;
         }
         let script = doc.script(i);
-        let installs = script
-            .split(['\n', ';', '&', '|'])
-            .any(|segment| {
-                let words: Vec<&str> = segment.split_whitespace().collect();
-                let manager = words.iter().position(|w| {
-                    matches!(*w, "apt-get" | "apt" | "apk" | "dnf" | "yum" | "microdnf" | "zypper")
-                });
-                let Some(m) = manager else { return false };
-                let verb = words[m + 1..].iter().any(|w| matches!(*w, "install" | "add" | "in"));
-                verb && words[m + 1..]
-                    .iter()
-                    .any(|w| *w == "curl" || w.starts_with("curl=") || w.starts_with("curl-"))
+        let installs = script.split(['\n', ';', '&', '|']).any(|segment| {
+            let words: Vec<&str> = segment.split_whitespace().collect();
+            let manager = words.iter().position(|w| {
+                matches!(
+                    *w,
+                    "apt-get" | "apt" | "apk" | "dnf" | "yum" | "microdnf" | "zypper"
+                )
             });
+            let Some(m) = manager else { return false };
+            let verb = words[m + 1..]
+                .iter()
+                .any(|w| matches!(*w, "install" | "add" | "in"));
+            verb && words[m + 1..]
+                .iter()
+                .any(|w| *w == "curl" || w.starts_with("curl=") || w.starts_with("curl-"))
+        });
         installs.then(|| doc.instructions()[i].first_line + 1)
     })
 }
@@ -123,7 +136,10 @@ pub fn stage_command(health: &Health, target: &Target) -> Vec<String> {
         && health.stage_binary.is_none()
         && health.stage_probe_args.is_none();
     let (binary, args) = if default_layout && target.route.is_none() {
-        ("/bin/portcheck".to_string(), vec!["--port".to_string(), "{port}".to_string()])
+        (
+            "/bin/portcheck".to_string(),
+            vec!["--port".to_string(), "{port}".to_string()],
+        )
     } else {
         (
             stage_binary(health),
@@ -158,12 +174,31 @@ pub fn wrapper_name(health: &Health) -> String {
     }
 }
 
-/// The probe command for `client`, exec form.
-pub fn command(client: Client, target: &Target, health: &Health) -> Vec<String> {
+/// A probe command: exec form, or a shell line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// `["python", "-c", "…"]`, run without a shell.
+    Exec(Vec<String>),
+    /// `curl … || exit 1`, run by the image's `/bin/sh -c`.
+    Shell(String),
+}
+
+impl Probe {
+    /// The text after `HEALTHCHECK … CMD `.
+    pub fn render(&self) -> String {
+        match self {
+            Probe::Exec(argv) => json_array(argv),
+            Probe::Shell(line) => line.clone(),
+        }
+    }
+}
+
+/// The probe command for `client`.
+pub fn command(client: Client, target: &Target, health: &Health) -> Probe {
     let url = target.url();
     let strict = target.route.is_some();
-    let owned = |parts: &[&str]| parts.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    match client {
+    let shell = |line: String| Probe::Shell(format!("{line} || exit 1"));
+    Probe::Exec(match client {
         Client::Python => {
             let code = if strict {
                 format!("import urllib.request as r\nr.urlopen('{url}', timeout=4)")
@@ -185,12 +220,12 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Vec<String> 
             );
             vec!["node".into(), "-e".into(), code]
         }
-        Client::Curl if strict => owned(&["curl", "-fsS", "-o", "/dev/null", &url]),
-        Client::Curl => owned(&["curl", "-sS", "-o", "/dev/null", &url]),
-        Client::Busybox if strict => owned(&["wget", "-q", "--spider", &url]),
-        Client::Busybox => owned(&["nc", "-z", "127.0.0.1", &target.port.to_string()]),
+        Client::Curl if strict => return shell(format!("curl -fsS -o /dev/null '{url}'")),
+        Client::Curl => return shell(format!("curl -sS -o /dev/null '{url}'")),
+        Client::Busybox if strict => return shell(format!("wget -q --spider '{url}'")),
+        Client::Busybox => return shell(format!("nc -z 127.0.0.1 {}", target.port)),
         Client::Stage => stage_command(health, target),
-    }
+    })
 }
 
 /// `argv` as a JSON array, the exec form Docker reads.
@@ -224,24 +259,38 @@ mod tests {
     #[test]
     fn chooses_by_base_image() {
         assert_eq!(client_of("FROM python:3.12-slim\n"), Some(Client::Python));
-        assert_eq!(client_of("FROM tiangolo/uvicorn-gunicorn-fastapi:python3.9-slim\n"), Some(Client::Python));
+        assert_eq!(
+            client_of("FROM tiangolo/uvicorn-gunicorn-fastapi:python3.9-slim\n"),
+            Some(Client::Python)
+        );
         assert_eq!(client_of("FROM node:20-alpine\n"), Some(Client::Node));
         assert_eq!(client_of("FROM nginx:1.27-alpine\n"), Some(Client::Busybox));
-        assert_eq!(client_of("FROM gcr.io/distroless/nodejs20-debian12\n"), Some(Client::Stage));
+        assert_eq!(
+            client_of("FROM gcr.io/distroless/nodejs20-debian12\n"),
+            Some(Client::Stage)
+        );
         assert_eq!(client_of("FROM scratch\n"), Some(Client::Stage));
         assert_eq!(
             client_of("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"),
             Some(Client::Curl)
         );
-        assert_eq!(client_of("FROM python:3.12 AS b\nFROM b\n"), Some(Client::Python));
-        assert_eq!(client_of("FROM debian:12 AS b\nRUN apk add curl\nFROM debian:12\n"), Some(Client::Stage));
+        assert_eq!(
+            client_of("FROM python:3.12 AS b\nFROM b\n"),
+            Some(Client::Python)
+        );
+        assert_eq!(
+            client_of("FROM debian:12 AS b\nRUN apk add curl\nFROM debian:12\n"),
+            Some(Client::Stage)
+        );
     }
 
     #[test]
     fn routes_with_shell_syntax_are_refused() {
         assert!(valid_route("/healthz"));
         assert!(valid_route("/api/v1/health?full=1"));
-        for bad in ["healthz", "/a'b", "/a b", "/$(id)", "/`id`", "/a;b", "/a\"b", "/a\nb"] {
+        for bad in [
+            "healthz", "/a'b", "/a b", "/$(id)", "/`id`", "/a;b", "/a\"b", "/a\nb",
+        ] {
             assert!(!valid_route(bad), "{bad:?}");
         }
     }
@@ -249,17 +298,30 @@ mod tests {
     #[test]
     fn lenient_and_strict_commands() {
         let health = Health::default();
-        let lenient = Target { port: 8000, route: None };
-        let strict = Target { port: 8000, route: Some("/healthz".into()) };
+        let lenient = Target {
+            port: 8000,
+            route: None,
+        };
+        let strict = Target {
+            port: 8000,
+            route: Some("/healthz".into()),
+        };
         assert_eq!(
-            command(Client::Stage, &lenient, &health),
-            ["/bin/portcheck", "--port", "8000"]
+            command(Client::Stage, &lenient, &health).render(),
+            r#"["/bin/portcheck", "--port", "8000"]"#
         );
         assert_eq!(
-            command(Client::Stage, &strict, &health),
-            ["/bin/httpcheck", "http://127.0.0.1:8000/healthz"]
+            command(Client::Stage, &strict, &health).render(),
+            r#"["/bin/httpcheck", "http://127.0.0.1:8000/healthz"]"#
         );
-        assert_eq!(command(Client::Curl, &strict, &health)[1], "-fsS");
-        assert!(command(Client::Python, &lenient, &health)[2].contains("HTTPError"));
+        assert_eq!(
+            command(Client::Curl, &strict, &health).render(),
+            "curl -fsS -o /dev/null 'http://127.0.0.1:8000/healthz' || exit 1"
+        );
+        assert_eq!(
+            command(Client::Busybox, &lenient, &health).render(),
+            "nc -z 127.0.0.1 8000 || exit 1"
+        );
+        assert!(command(Client::Python, &lenient, &health).render().contains("HTTPError"));
     }
 }

@@ -48,7 +48,9 @@ pub fn all() -> Vec<RuleMeta> {
 
 /// The rule with ID `code` (case-insensitive).
 pub fn find(code: &str) -> Option<RuleMeta> {
-    all().into_iter().find(|m| m.code.eq_ignore_ascii_case(code))
+    all()
+        .into_iter()
+        .find(|m| m.code.eq_ignore_ascii_case(code))
 }
 
 /// Codes named by a `# seaworthy: ignore[SW101, SW104]` comment; an empty
@@ -83,7 +85,10 @@ mod tests {
 
     #[test]
     fn reads_ignore_comments() {
-        assert_eq!(ignore_comment("seaworthy: ignore[SW101, sw104]"), Some(vec!["SW101".into(), "SW104".into()]));
+        assert_eq!(
+            ignore_comment("seaworthy: ignore[SW101, sw104]"),
+            Some(vec!["SW101".into(), "SW104".into()])
+        );
         assert_eq!(ignore_comment("seaworthy: ignore"), Some(vec![]));
         assert_eq!(ignore_comment("just a comment"), None);
     }
@@ -91,7 +96,12 @@ mod tests {
     #[test]
     fn every_rule_is_documented() {
         for rule in all() {
-            for section in ["## What it does", "## Why is this bad?", "## Example", "## Fix safety"] {
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Fix safety",
+            ] {
                 assert!(rule.doc.contains(section), "{} lacks {section}", rule.code);
             }
         }

@@ -5,7 +5,7 @@ use crate::dockerfile::words::{self, leading_flags};
 use crate::dockerfile::Dockerfile;
 use crate::edit::{Edit, Fix};
 use crate::health::port;
-use crate::health::probe::{self, Client, Target};
+use crate::health::probe::{self, Client, Probe, Target};
 use crate::policy::Policy;
 use crate::rules::{Diagnostic, RuleMeta};
 
@@ -99,17 +99,20 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
         route: route.as_ref().map(|(p, _)| p.clone()),
     };
     let health = &policy.config.health;
-    let mut argv = probe::command(client, &target, health);
+    let mut command = probe::command(client, &target, health);
     let mut edits = Vec::new();
 
-    if client == Client::Stage {
+    if let (Client::Stage, Probe::Exec(argv)) = (client, &mut command) {
         if doc.stage_named(HEALTH_STAGE).is_none() {
             let first = doc.attached_comment_start(doc.stages[0].from);
             let at = doc.line_start(first);
             let text = place::lines_at(
                 doc,
                 at,
-                &[format!("FROM {} AS {HEALTH_STAGE}", health.stage_image), String::new()],
+                &[
+                    format!("FROM {} AS {HEALTH_STAGE}", health.stage_image),
+                    String::new(),
+                ],
             );
             edits.push(Edit::insert(at, text));
         }
@@ -125,8 +128,12 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
 
     let at = place::before_start_command(doc, stage);
     let lines = [
-        format!("HEALTHCHECK {} {}", probe::OPTIONS, place::continuation(doc)),
-        format!("    CMD {}", probe::json_array(&argv)),
+        format!(
+            "HEALTHCHECK {} {}",
+            probe::OPTIONS,
+            place::continuation(doc)
+        ),
+        format!("    CMD {}", command.render()),
     ];
     let text = place::lines_at(doc, at, &lines);
     match edits.iter_mut().find(|e| e.range.start == at) {

@@ -45,7 +45,8 @@ its place changes. A `healthcheck` stage that is the final stage is not moved
 
 /// Finds a forward (or dangling) reference to the health stage.
 pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
-    let Some(copy) = (0..doc.instructions().len()).find(|&i| copies_from_health_stage(doc, i)) else {
+    let Some(copy) = (0..doc.instructions().len()).find(|&i| copies_from_health_stage(doc, i))
+    else {
         return Vec::new();
     };
     let instr = &doc.instructions()[copy];
@@ -57,7 +58,10 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
             doc,
             top,
             &[
-                format!("FROM {} AS {HEALTH_STAGE}", policy.config.health.stage_image),
+                format!(
+                    "FROM {} AS {HEALTH_STAGE}",
+                    policy.config.health.stage_image
+                ),
                 String::new(),
             ],
         );

@@ -14,7 +14,8 @@ pub const META: RuleMeta = RuleMeta {
     code: "SW103",
     name: "wrap-start-command",
     target: "Dockerfile",
-    summary: "health stage in use but the start command is not wrapped by `healthcheck --export-prom`",
+    summary:
+        "health stage in use but the start command is not wrapped by `healthcheck --export-prom`",
     doc: r#"## What it does
 When the final stage copies its probe from the `healthcheck` stage and that
 stage's binary can wrap a command (`[health] stage_wraps = true`), wraps the
@@ -92,7 +93,11 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
     let edit = match words::exec_form(&args.bytes) {
         Some(existing) if existing.is_empty() => return Vec::new(),
         Some(_) => {
-            let open = args.bytes.iter().position(|&b| b == b'[').expect("exec form");
+            let open = args
+                .bytes
+                .iter()
+                .position(|&b| b == b'[')
+                .expect("exec form");
             let first = open
                 + 1
                 + args.bytes[open + 1..]
@@ -158,12 +163,25 @@ mod tests {
 
     #[test]
     fn recognises_wrapped_commands() {
-        assert!(already_wrapped(&argv(&["healthcheck", "--export-prom", ":9091", "--", "app"]), "healthcheck"));
         assert!(already_wrapped(
-            &argv(&["bash", "-c", "healthcheck serve --export-prom :9091 & exec uvicorn app:app"]),
+            &argv(&["healthcheck", "--export-prom", ":9091", "--", "app"]),
             "healthcheck"
         ));
-        assert!(!already_wrapped(&argv(&["uvicorn", "app:app"]), "healthcheck"));
-        assert!(!already_wrapped(&argv(&["/bin/sh", "-c", "echo healthcheck"]), "healthcheck"));
+        assert!(already_wrapped(
+            &argv(&[
+                "bash",
+                "-c",
+                "healthcheck serve --export-prom :9091 & exec uvicorn app:app"
+            ]),
+            "healthcheck"
+        ));
+        assert!(!already_wrapped(
+            &argv(&["uvicorn", "app:app"]),
+            "healthcheck"
+        ));
+        assert!(!already_wrapped(
+            &argv(&["/bin/sh", "-c", "echo healthcheck"]),
+            "healthcheck"
+        ));
     }
 }

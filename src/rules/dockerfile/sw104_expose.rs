@@ -16,8 +16,8 @@ pub const META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Reads the port the final stage's HEALTHCHECK probes and the port its start
 command exports metrics on (`--export-prom :PORT`), and adds an `EXPOSE` line
-for each one the image does not expose yet (after the last EXPOSE, or before
-the health check). Ports are compared as numbers: `EXPOSE 19091` does not
+for each one the image does not expose yet, itself or through a well-known
+base image (after the last EXPOSE, or before the health check). Ports are compared as numbers: `EXPOSE 19091` does not
 expose 9091.
 
 ## Why is this bad?
@@ -43,7 +43,13 @@ inline comment (Docker would read a comment as more ports)."#,
 /// Finds health and metrics ports the final stage does not expose.
 pub fn check(doc: &Dockerfile, _policy: &Policy) -> Vec<Diagnostic> {
     let stage = doc.final_stage();
-    let exposed: Vec<u16> = doc.exposed_ports(stage).into_iter().map(|(p, _)| p).collect();
+    let inherited = crate::images::lookup(&doc.base_image(stage)).map(|i| i.expose.clone());
+    let exposed: Vec<u16> = doc
+        .exposed_ports(stage)
+        .into_iter()
+        .map(|(p, _)| p)
+        .chain(inherited.into_iter().flatten())
+        .collect();
     let healthcheck = doc.last_inherited(stage, "HEALTHCHECK");
     let mut wanted: Vec<(u16, &str, usize)> = Vec::new();
     if let Some(h) = healthcheck {

@@ -44,7 +44,12 @@ configured one is the user's choice and is not checked."#,
 };
 
 /// Binaries the default stage image ships.
-const DEFAULT_IMAGE_BINARIES: &[&str] = &["/bin/httpcheck", "/bin/httpscheck", "/bin/portcheck", "/bin/parallel"];
+const DEFAULT_IMAGE_BINARIES: &[&str] = &[
+    "/bin/httpcheck",
+    "/bin/httpscheck",
+    "/bin/portcheck",
+    "/bin/parallel",
+];
 
 /// Finds copies from a path the stage image does not have.
 pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
@@ -57,9 +62,8 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
     }
     let expected = probe::stage_binary(health);
     let default_layout = health.stage_image == DEFAULT_STAGE_IMAGE && health.stage_binary.is_none();
-    let valid = |src: &str| {
-        src == expected || (default_layout && DEFAULT_IMAGE_BINARIES.contains(&src))
-    };
+    let valid =
+        |src: &str| src == expected || (default_layout && DEFAULT_IMAGE_BINARIES.contains(&src));
     let mut diagnostics = Vec::new();
     for i in 0..doc.instructions().len() {
         if !copies_from_health_stage(doc, i) {

@@ -1,0 +1,53 @@
+//! Helpers shared by the integration tests: where the fixtures and the
+//! shared corpus are, and how to run the engine on one file.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use seaworthy::config::Resolver;
+use seaworthy::discover::{self, FileKind};
+use seaworthy::plan::{self, FileChange};
+use seaworthy::policy::Overrides;
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every Dockerfile under `fixtures/`.
+pub fn fixture_dockerfiles() -> Vec<PathBuf> {
+    dockerfiles_in(&root().join("fixtures"))
+}
+
+/// Every Dockerfile in `../shared/corpus/`; empty (with a note) when the
+/// folder is absent, except under CI, where its absence fails the run.
+pub fn corpus_dockerfiles() -> Vec<PathBuf> {
+    let corpus = root().join("../shared/corpus");
+    if !corpus.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must see ../shared/corpus"
+        );
+        eprintln!("note: ../shared/corpus is absent; corpus checks skipped");
+        return Vec::new();
+    }
+    dockerfiles_in(&corpus)
+}
+
+fn dockerfiles_in(dir: &Path) -> Vec<PathBuf> {
+    let (files, errors) = discover::files(&[dir.to_path_buf()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    files
+        .into_iter()
+        .filter(|(_, kind)| *kind == FileKind::Dockerfile)
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// Plans one Dockerfile with the config that applies to it.
+pub fn plan(path: &Path) -> FileChange {
+    let resolver = Resolver::new(None).unwrap();
+    plan::plan_file(path, FileKind::Dockerfile, &resolver, &Overrides::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
