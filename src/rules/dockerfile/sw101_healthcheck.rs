@@ -90,7 +90,9 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
         if !probe::valid_route(path) {
             return warn(format!(
                 "final stage has no HEALTHCHECK; the health route `{}` ({from}) is not a plain URL path, so it is not put in a probe",
-                path.escape_debug()
+                path.chars()
+                    .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+                    .collect::<String>()
             ));
         }
     }
