@@ -25,7 +25,11 @@ fn check(c: &mut Criterion) {
     group.bench_function("corpus", |b| {
         b.iter(|| {
             let resolver = Resolver::new(None).unwrap();
-            plan::build(std::slice::from_ref(&corpus), &resolver, &Overrides::default())
+            plan::build(
+                std::slice::from_ref(&corpus),
+                &resolver,
+                &Overrides::default(),
+            )
         })
     });
 
@@ -41,7 +45,11 @@ fn check(c: &mut Criterion) {
     group.bench_function("1000-dockerfiles", |b| {
         b.iter(|| {
             let resolver = Resolver::new(None).unwrap();
-            plan::build(std::slice::from_ref(&root), &resolver, &Overrides::default())
+            plan::build(
+                std::slice::from_ref(&root),
+                &resolver,
+                &Overrides::default(),
+            )
         })
     });
     group.finish();

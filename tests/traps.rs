@@ -22,7 +22,11 @@ metrics_port = 9091
 fn fix_with(config: &str, text: &str) -> (String, Vec<(String, Status)>) {
     let config = Config::parse(Path::new("seaworthy.toml"), config).unwrap();
     let policy = Policy::new(Arc::new(config), Overrides::default());
-    let outcome = engine::fix_dockerfile(&Source::new("Dockerfile", text.as_bytes().to_vec()), &policy).unwrap();
+    let outcome = engine::fix_dockerfile(
+        &Source::new("Dockerfile", text.as_bytes().to_vec()),
+        &policy,
+    )
+    .unwrap();
     let findings = outcome
         .findings
         .iter()
@@ -32,13 +36,23 @@ fn fix_with(config: &str, text: &str) -> (String, Vec<(String, Status)>) {
 }
 
 fn fixed(findings: &[(String, Status)], rule: &str) -> bool {
-    findings.iter().any(|(r, s)| r == rule && *s == Status::Fixed)
+    findings
+        .iter()
+        .any(|(r, s)| r == rule && *s == Status::Fixed)
 }
 
 #[test]
 fn bracketed_exec_form_is_really_rewritten() {
-    let (after, findings) = fix_with(STAGE_CONFIG, "FROM python:3.12-slim\nEXPOSE 8000\nCMD [\"uvicorn\",\"app:app\"]\n");
-    assert!(after.contains("CMD [\"healthcheck\",\"--export-prom\",\":9091\",\"--\",\"uvicorn\",\"app:app\"]"), "{after}");
+    let (after, findings) = fix_with(
+        STAGE_CONFIG,
+        "FROM python:3.12-slim\nEXPOSE 8000\nCMD [\"uvicorn\",\"app:app\"]\n",
+    );
+    assert!(
+        after.contains(
+            "CMD [\"healthcheck\",\"--export-prom\",\":9091\",\"--\",\"uvicorn\",\"app:app\"]"
+        ),
+        "{after}"
+    );
     assert!(fixed(&findings, "SW103"));
 }
 
@@ -57,8 +71,13 @@ fn a_healthcheck_running_the_probe_is_not_a_wrapped_command() {
     let text = "FROM alfred/healthcheck:0.4.0 AS healthcheck\nFROM python:3.12-slim\nCOPY --from=healthcheck /usr/local/bin/healthcheck /usr/local/bin/healthcheck\nEXPOSE 8000 9091\nHEALTHCHECK CMD [\"healthcheck\", \"--http\", \"http://127.0.0.1:8000/\"]\nCMD [\"uvicorn\", \"app:app\"]\n";
     let (after, findings) = fix_with(STAGE_CONFIG, text);
     assert!(fixed(&findings, "SW103"), "{findings:?}");
-    assert!(after.contains("CMD [\"healthcheck\", \"--export-prom\", \":9091\", \"--\", \"uvicorn\", \"app:app\"]"));
-    assert!(after.contains("HEALTHCHECK CMD [\"healthcheck\", \"--http\""), "the probe is untouched");
+    assert!(after.contains(
+        "CMD [\"healthcheck\", \"--export-prom\", \":9091\", \"--\", \"uvicorn\", \"app:app\"]"
+    ));
+    assert!(
+        after.contains("HEALTHCHECK CMD [\"healthcheck\", \"--http\""),
+        "the probe is untouched"
+    );
 }
 
 #[test]
@@ -71,17 +90,30 @@ fn a_command_that_already_exports_metrics_is_not_wrapped_twice() {
 
 #[test]
 fn a_longer_port_number_does_not_expose_the_metrics_port() {
-    for expose in ["EXPOSE 8000 19091", "EXPOSE 8000 90910", "EXPOSE 8000 9091/udp 19091/tcp"] {
-        let text = format!("FROM python:3.12-slim\nENV PORT=8000\n{expose}\nCMD [\"python\", \"-m\", \"app\"]\n");
+    for expose in [
+        "EXPOSE 8000 19091",
+        "EXPOSE 8000 90910",
+        "EXPOSE 8000 9091/udp 19091/tcp",
+    ] {
+        let text = format!(
+            "FROM python:3.12-slim\nENV PORT=8000\n{expose}\nCMD [\"python\", \"-m\", \"app\"]\n"
+        );
         let (after, findings) = fix_with(STAGE_CONFIG, &text);
-        assert_eq!(after.matches("EXPOSE 9091\n").count(), 1, "{expose}: {after}");
+        assert_eq!(
+            after.matches("EXPOSE 9091\n").count(),
+            1,
+            "{expose}: {after}"
+        );
         assert!(fixed(&findings, "SW104"), "{expose}");
     }
 }
 
 #[test]
 fn inline_comments_are_never_added_to_instructions() {
-    let (after, _) = fix_with(STAGE_CONFIG, "FROM node:20-alpine\nENV PORT=3000\nCMD [\"node\", \"s.js\"]\n");
+    let (after, _) = fix_with(
+        STAGE_CONFIG,
+        "FROM node:20-alpine\nENV PORT=3000\nCMD [\"node\", \"s.js\"]\n",
+    );
     for line in after.lines().filter(|l| !l.starts_with('#')) {
         assert!(!line.contains(" #"), "inline comment in {line:?}");
     }
@@ -101,7 +133,8 @@ fn healthcheck_none_and_ignore_comments_are_respected() {
 
 #[test]
 fn inherited_healthcheck_counts() {
-    let text = "FROM python:3.12 AS base\nEXPOSE 8000\nHEALTHCHECK CMD true\nFROM base\nCMD [\"app\"]\n";
+    let text =
+        "FROM python:3.12 AS base\nEXPOSE 8000\nHEALTHCHECK CMD true\nFROM base\nCMD [\"app\"]\n";
     assert_eq!(fix_with("", text).0, text);
 }
 
@@ -111,17 +144,30 @@ fn declared_route_makes_the_probe_strict_and_quoting_safe() {
         "[health]\npath = \"/healthz\"\n",
         "FROM debian:12\nRUN apt-get install -y curl\nEXPOSE 8080\n",
     );
-    assert!(after.contains("CMD curl -fsS -o /dev/null 'http://127.0.0.1:8080/healthz' || exit 1"), "{after}");
-    let (after, findings) = fix_with("[health]\npath = \"/x'; touch /tmp/p; '\"\n", "FROM python:3\nEXPOSE 8080\n");
+    assert!(
+        after.contains("CMD curl -fsS -o /dev/null 'http://127.0.0.1:8080/healthz' || exit 1"),
+        "{after}"
+    );
+    let (after, findings) = fix_with(
+        "[health]\npath = \"/x'; touch /tmp/p; '\"\n",
+        "FROM python:3\nEXPOSE 8080\n",
+    );
     assert!(!after.contains("touch"));
-    assert!(findings.iter().any(|(r, s)| r == "SW101" && *s == Status::Warning));
+    assert!(findings
+        .iter()
+        .any(|(r, s)| r == "SW101" && *s == Status::Warning));
 }
 
 #[test]
 fn dangling_health_stage_reference_gets_a_stage() {
     let text = "FROM debian:12\nCOPY --from=healthcheck /bin/httpcheck /bin/httpcheck\nHEALTHCHECK CMD [\"/bin/httpcheck\", \"http://127.0.0.1:80/\"]\n";
     let (after, findings) = fix_with("", text);
-    assert!(after.starts_with("FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM debian:12\n"), "{after}");
+    assert!(
+        after.starts_with(
+            "FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM debian:12\n"
+        ),
+        "{after}"
+    );
     assert!(fixed(&findings, "SW102"));
 }
 
@@ -130,13 +176,20 @@ fn wrong_stage_path_is_corrected() {
     let text = "FROM alfred/healthcheck:0.4.0 AS healthcheck\nFROM debian:12\nCOPY --from=healthcheck /healthcheck /usr/local/bin/healthcheck\nEXPOSE 80\nHEALTHCHECK CMD [\"/usr/local/bin/healthcheck\", \"--http\", \"http://127.0.0.1:80/\"]\nCMD [\"healthcheck\", \"--export-prom\", \":9091\", \"--\", \"nginx\"]\n";
     let (after, findings) = fix_with(STAGE_CONFIG, text);
     assert!(fixed(&findings, "SW106"));
-    assert!(after.contains("COPY --from=healthcheck /usr/local/bin/healthcheck /usr/local/bin/healthcheck\n"));
+    assert!(after.contains(
+        "COPY --from=healthcheck /usr/local/bin/healthcheck /usr/local/bin/healthcheck\n"
+    ));
 }
 
 #[test]
 fn inherited_start_command_is_a_warning_not_a_rewrite() {
     let text = "FROM python:3.12 AS base\nCMD [\"app\"]\nFROM base\nEXPOSE 8000\n";
     let (after, findings) = fix_with(STAGE_CONFIG, text);
-    assert!(findings.iter().any(|(r, s)| r == "SW103" && *s == Status::Warning), "{findings:?}");
+    assert!(
+        findings
+            .iter()
+            .any(|(r, s)| r == "SW103" && *s == Status::Warning),
+        "{findings:?}"
+    );
     assert!(after.contains("CMD [\"app\"]\n"));
 }

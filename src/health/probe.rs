@@ -322,6 +322,8 @@ mod tests {
             command(Client::Busybox, &lenient, &health).render(),
             "nc -z 127.0.0.1 8000 || exit 1"
         );
-        assert!(command(Client::Python, &lenient, &health).render().contains("HTTPError"));
+        assert!(command(Client::Python, &lenient, &health)
+            .render()
+            .contains("HTTPError"));
     }
 }
