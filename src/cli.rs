@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Resolver, Style};
-use crate::discover::FileKind;
 use crate::plan::{self, Plan};
 use crate::policy::Overrides;
 use crate::{diff, report, rules, write};
@@ -180,7 +179,7 @@ pub fn run() -> i32 {
                 ..Overrides::default()
             };
             let mut plan = Plan::default();
-            match plan::plan_file(&file, FileKind::Dockerfile, &resolver, &overrides) {
+            match plan::plan_dockerfile(&file, &resolver, &overrides, None) {
                 Ok(change) => plan.files.push(change),
                 Err(e) => plan.errors.push(e),
             }

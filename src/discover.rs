@@ -10,6 +10,8 @@ use crate::error::InputError;
 pub enum FileKind {
     /// A Dockerfile.
     Dockerfile,
+    /// A Compose file.
+    Compose,
 }
 
 /// Suffixes of backup and editor files: never treated as inputs.
@@ -24,7 +26,16 @@ pub fn kind_of(name: &str) -> Option<FileKind> {
     if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
         return Some(FileKind::Dockerfile);
     }
-    None
+    let stem = lower
+        .strip_suffix(".yaml")
+        .or_else(|| lower.strip_suffix(".yml"))?;
+    let compose = ["compose", "docker-compose"].iter().any(|base| {
+        stem == *base
+            || stem
+                .strip_prefix(base)
+                .is_some_and(|rest| rest.starts_with('.'))
+    });
+    compose.then_some(FileKind::Compose)
 }
 
 /// Expands `paths` into the files to check, sorted; a path that does not
@@ -42,7 +53,7 @@ pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
                 Some(kind) => found.push((path.clone(), kind)),
                 None => errors.push(InputError::file(
                     path,
-                    "not a file seaworthy knows (Dockerfile, Dockerfile.*, *.Dockerfile)",
+                    "not a file seaworthy knows (Dockerfile, Dockerfile.*, *.Dockerfile, compose.yaml, docker-compose.yml, compose.*.yaml, …)",
                 )),
             }
             continue;
@@ -99,6 +110,15 @@ mod tests {
         ] {
             assert_eq!(kind_of(yes), Some(FileKind::Dockerfile), "{yes}");
         }
+        for yes in [
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yml",
+            "docker-compose.override.yml",
+            "compose.prod.yaml",
+        ] {
+            assert_eq!(kind_of(yes), Some(FileKind::Compose), "{yes}");
+        }
         for no in [
             "Dockerfile.bak",
             "Dockerfile.orig",
@@ -106,8 +126,9 @@ mod tests {
             "Dockerfile.swp",
             "Dockerfile~",
             "Dockerfile.dockerignore",
-            "compose.yaml",
             "README.md",
+            "compose.yaml.bak",
+            "my-compose.yaml",
         ] {
             assert_eq!(kind_of(no), None, "{no}");
         }

@@ -50,13 +50,30 @@ pub struct Outcome {
 
 /// Runs the Dockerfile rules on `source` until a fixed point.
 pub fn fix_dockerfile(source: &Source, policy: &Policy) -> Result<Outcome, InputError> {
+    fix_to_fixed_point(
+        source,
+        policy,
+        |current| Ok(run_rules(&Dockerfile::parse(current.clone())?, policy)),
+        |_, _, _| Ok(()),
+    )
+}
+
+/// The fix loop for any kind of file: `check` parses the current text and
+/// returns the diagnostics; `guard` may refuse a pass (before, after, the
+/// diagnostics whose fixes were applied) with a reason.
+pub fn fix_to_fixed_point(
+    source: &Source,
+    policy: &Policy,
+    check: impl Fn(&Source) -> Result<Vec<Diagnostic>, InputError>,
+    guard: impl Fn(&Source, &Source, &[&Diagnostic]) -> Result<(), String>,
+) -> Result<Outcome, InputError> {
     let original = source.bytes.clone();
     let mut current = source.clone();
     let mut history: Vec<Vec<Edit>> = Vec::new();
     let mut findings = Vec::new();
     for pass in 0..MAX_PASSES {
-        let doc = match Dockerfile::parse(current.clone()) {
-            Ok(doc) => doc,
+        let diagnostics = match check(&current) {
+            Ok(diagnostics) => diagnostics,
             Err(e) if pass == 0 => return Err(e),
             Err(e) => {
                 return Err(InputError::file(
@@ -65,7 +82,6 @@ pub fn fix_dockerfile(source: &Source, policy: &Policy) -> Result<Outcome, Input
                 ))
             }
         };
-        let diagnostics = run_rules(&doc, policy);
         let mut accepted: Vec<&Diagnostic> = Vec::new();
         for d in &diagnostics {
             let Some(fix) = &d.fix else { continue };
@@ -113,9 +129,18 @@ pub fn fix_dockerfile(source: &Source, policy: &Policy) -> Result<Outcome, Input
             .iter()
             .flat_map(|d| d.fix.as_ref().expect("accepted fixes exist").edits.clone())
             .collect();
-        let next = edit::apply(&current.bytes, &edits.iter().collect::<Vec<_>>());
+        let next = Source::new(
+            &source.path,
+            edit::apply(&current.bytes, &edits.iter().collect::<Vec<_>>()),
+        );
+        guard(&current, &next, &accepted).map_err(|reason| {
+            InputError::file(
+                &source.path,
+                format!("refusing to change this file: {reason}"),
+            )
+        })?;
         history.push(edits);
-        current = Source::new(&source.path, next);
+        current = next;
     }
     Err(InputError::file(
         &source.path,

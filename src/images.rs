@@ -18,6 +18,15 @@ pub struct KnownImage {
     /// Ports the image EXPOSEs itself.
     #[serde(default)]
     pub expose: Vec<u16>,
+    /// core | infrastructure | database | monitoring.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The Compose healthcheck `test` documented for it.
+    #[serde(default)]
+    pub health: Option<Vec<String>>,
+    /// A start period longer than the default, when the image needs one.
+    #[serde(default)]
+    pub start_period: Option<String>,
     /// Where the facts come from.
     pub source: String,
 }

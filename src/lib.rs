@@ -7,6 +7,7 @@
 //! ([`write`]) | report ([`report`]).
 
 pub mod cli;
+pub mod compose;
 pub mod config;
 pub mod diff;
 pub mod discover;
@@ -19,7 +20,9 @@ pub mod images;
 pub mod paths;
 pub mod plan;
 pub mod policy;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod source;
 pub mod write;
+pub mod yaml;

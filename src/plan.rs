@@ -1,14 +1,27 @@
 //! The plan: every file's before and after, with its findings. Every command
 //! ends in a plan; the diff renderer, the report and the writer read it.
+//!
+//! Files are planned in the order cross-file reasoning needs: Compose files
+//! are read first (which service builds which Dockerfile, on which ports),
+//! then Dockerfiles (with that evidence), then Compose files again with the
+//! fixed Dockerfiles in view.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
+use crate::compose::{self, ComposeFile};
 use crate::config::Resolver;
 use crate::discover::{self, FileKind};
 use crate::engine::{self, Finding, Status};
 use crate::error::InputError;
-use crate::policy::{Overrides, Policy};
+use crate::policy::{Overrides, Policy, ServiceHint};
+use crate::project::{self, Project};
+use crate::rules;
 use crate::source::Source;
+
+/// Inputs larger than this are refused (bounded memory; no real Dockerfile or
+/// Compose file comes near it).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// One file: what it was, what it would become, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,44 +71,144 @@ impl Plan {
     }
 }
 
+/// Reads a file, refusing one too large to be a real input.
+pub fn read(path: &Path) -> Result<Source, InputError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(InputError::file(
+            path,
+            format!(
+                "{size} bytes is too large for a file seaworthy edits ({MAX_FILE_BYTES} at most)"
+            ),
+        ));
+    }
+    Source::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))
+}
+
 /// Builds the plan for `paths`: discover, read, resolve config, run rules,
 /// spread over the machine's cores.
 pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> Plan {
     let (files, mut errors) = discover::files(paths);
-    let results = parallel_map(&files, |(path, kind)| {
-        plan_file(path, *kind, resolver, overrides)
-    });
     let mut plan = Plan::default();
-    for result in results {
+
+    let compose_paths: Vec<&PathBuf> = files
+        .iter()
+        .filter(|(_, k)| *k == FileKind::Compose)
+        .map(|(p, _)| p)
+        .collect();
+    let composes: Vec<Result<ComposeFile, InputError>> = parallel_map(&compose_paths, |path| {
+        read(path).and_then(ComposeFile::parse)
+    });
+
+    let mut hints: HashMap<PathBuf, Vec<(ServiceHint, PathBuf)>> = HashMap::new();
+    for file in composes.iter().flatten() {
+        for service in file.services() {
+            if let Some((dockerfile, _)) =
+                project::dockerfile_of(&file.source.path, service.meaning)
+            {
+                let hint = ServiceHint {
+                    name: service.name.to_string(),
+                    compose: file.source.path.clone(),
+                    ports: compose::container_ports(service.meaning),
+                };
+                hints
+                    .entry(project::key(&dockerfile))
+                    .or_default()
+                    .push((hint, dockerfile));
+            }
+        }
+    }
+
+    let mut dockerfiles: Vec<(PathBuf, bool)> = files
+        .iter()
+        .filter(|(_, k)| *k == FileKind::Dockerfile)
+        .map(|(p, _)| (p.clone(), true))
+        .collect();
+    let walked: Vec<PathBuf> = dockerfiles.iter().map(|(p, _)| project::key(p)).collect();
+    let mut extra: Vec<PathBuf> = hints
+        .iter()
+        .filter(|(key, _)| !walked.contains(key) && key.is_file())
+        .map(|(_, refs)| refs[0].1.clone())
+        .collect();
+    extra.sort();
+    dockerfiles.extend(extra.into_iter().map(|p| (p, false)));
+
+    let planned = parallel_map(&dockerfiles, |(path, _)| {
+        let hint = match hints.get(&project::key(path)).map(Vec::as_slice) {
+            Some([(hint, _)]) => Some(hint.clone()),
+            _ => None,
+        };
+        plan_dockerfile(path, resolver, overrides, hint)
+    });
+    let mut project = Project::default();
+    for ((_, selected), result) in dockerfiles.iter().zip(planned) {
+        match result {
+            Ok(change) => {
+                project.add(&change.path, change.after.clone());
+                if *selected {
+                    plan.files.push(change);
+                }
+            }
+            Err(e) if *selected => errors.push(e),
+            Err(_) => {}
+        }
+    }
+
+    let planned = parallel_map(&composes, |parsed| match parsed {
+        Ok(file) => plan_compose(&file.source, resolver, overrides, &project),
+        Err(e) => Err(e.clone()),
+    });
+    for result in planned {
         match result {
             Ok(change) => plan.files.push(change),
             Err(e) => errors.push(e),
         }
     }
+    plan.files.sort_by(|a, b| a.path.cmp(&b.path));
     plan.errors = errors;
     plan
 }
 
-/// Plans one file.
-pub fn plan_file(
-    path: &std::path::Path,
-    kind: FileKind,
+/// Plans one Dockerfile; `hint` is the Compose service that builds it.
+pub fn plan_dockerfile(
+    path: &Path,
     resolver: &Resolver,
     overrides: &Overrides,
+    hint: Option<ServiceHint>,
 ) -> Result<FileChange, InputError> {
-    let source =
-        Source::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let source = read(path)?;
     let config = resolver.for_file(path)?;
-    let policy = Policy::new(config, overrides.clone());
-    let outcome = match kind {
-        FileKind::Dockerfile => engine::fix_dockerfile(&source, &policy)?,
-    };
-    Ok(FileChange {
-        path: path.to_path_buf(),
+    let mut overrides = overrides.clone();
+    if let Some(name) = hint.as_ref().map(|h| h.name.clone()) {
+        if let Some(section) = config.services.get(&name) {
+            overrides.ignore.extend(section.ignore.iter().cloned());
+        }
+    }
+    let policy = Policy::new(config, overrides).for_service(hint);
+    let outcome = engine::fix_dockerfile(&source, &policy)?;
+    Ok(change(source, outcome))
+}
+
+fn plan_compose(
+    source: &Source,
+    resolver: &Resolver,
+    overrides: &Overrides,
+    project: &Project,
+) -> Result<FileChange, InputError> {
+    let policy = Policy::new(resolver.for_file(&source.path)?, overrides.clone());
+    let outcome = rules::compose::fix(source, &policy, project)?;
+    Ok(change(source.clone(), outcome))
+}
+
+fn change(source: Source, outcome: engine::Outcome) -> FileChange {
+    FileChange {
+        path: source.path,
         before: source.bytes,
         after: outcome.after,
         findings: outcome.findings,
-    })
+    }
 }
 
 /// Maps `f` over `items` on all cores, keeping the order.

@@ -26,6 +26,18 @@ pub struct Overrides {
     pub requested: bool,
 }
 
+/// What a Compose service says about the Dockerfile it builds: its name
+/// (for `[services.NAME]`) and the container ports it publishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceHint {
+    /// The service name.
+    pub name: String,
+    /// The Compose file that names it.
+    pub compose: std::path::PathBuf,
+    /// Container ports from `ports:` and `expose:`.
+    pub ports: Vec<u16>,
+}
+
 /// The config for one file and the overrides, with the questions rules ask.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -33,12 +45,35 @@ pub struct Policy {
     pub config: Arc<Config>,
     /// The command line's choices.
     pub overrides: Overrides,
+    /// For a Dockerfile one Compose service builds: that service.
+    pub service: Option<ServiceHint>,
 }
 
 impl Policy {
     /// A policy from a config and overrides.
     pub fn new(config: Arc<Config>, overrides: Overrides) -> Policy {
-        Policy { config, overrides }
+        Policy {
+            config,
+            overrides,
+            service: None,
+        }
+    }
+
+    /// The same policy for the Dockerfile of a Compose service.
+    pub fn for_service(mut self, hint: Option<ServiceHint>) -> Policy {
+        self.service = hint;
+        self
+    }
+
+    /// The `[services.NAME]` section for `name`.
+    pub fn service_config(&self, name: &str) -> Option<&crate::config::Service> {
+        self.config.services.get(name)
+    }
+
+    /// Whether `code` is ignored for service `name` by its config section.
+    pub fn ignored_for_service(&self, name: &str, code: &str) -> bool {
+        self.service_config(name)
+            .is_some_and(|s| s.ignore.iter().any(|p| rules::matches(code, p)))
     }
 
     /// Defaults only (tests and benchmarks).
@@ -73,6 +108,21 @@ impl Policy {
     pub fn declared_route(&self) -> Option<(String, String)> {
         if let Some(path) = &self.overrides.path {
             return Some((path.clone(), "--path".into()));
+        }
+        if let Some(hint) = &self.service {
+            if let Some(path) = self
+                .service_config(&hint.name)
+                .and_then(|s| s.health_path.clone())
+            {
+                return Some((
+                    path,
+                    format!(
+                        "[services.{}] health_path in {}",
+                        hint.name,
+                        self.config_name()
+                    ),
+                ));
+            }
         }
         if let Some(path) = &self.config.health.path {
             return Some((

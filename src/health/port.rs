@@ -34,6 +34,21 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
             source: format!("--port {port}"),
         });
     }
+    if let Some(hint) = &policy.service {
+        if let Some(port) = policy
+            .service_config(&hint.name)
+            .and_then(|s| s.health_port)
+        {
+            return Ok(PortChoice {
+                port,
+                source: format!(
+                    "[services.{}] health_port in {}",
+                    hint.name,
+                    policy.config_name()
+                ),
+            });
+        }
+    }
     if let Some(port) = policy.config.health.port {
         return Ok(PortChoice {
             port,
@@ -54,6 +69,18 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
             port: *port,
             source: format!("EXPOSE {port} at line {line}"),
         });
+    }
+    if let Some(hint) = policy.service.as_ref().filter(|_| exposed.is_empty()) {
+        if let [port] = hint.ports.as_slice() {
+            return Ok(PortChoice {
+                port: *port,
+                source: format!(
+                    "service `{}` publishes container port {port} in {}",
+                    hint.name,
+                    crate::paths::display(&hint.compose)
+                ),
+            });
+        }
     }
     let named = command_ports(doc, stage);
     let mut distinct: Vec<u16> = named.iter().map(|c| c.port).collect();

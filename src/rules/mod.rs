@@ -1,6 +1,7 @@
 //! The rule catalogue. A rule reads a document and a policy and returns
 //! diagnostics, each with an optional fix; rules never print or write.
 
+pub mod compose;
 pub mod dockerfile;
 
 use crate::edit::Fix;
@@ -43,7 +44,11 @@ pub fn matches(code: &str, pattern: &str) -> bool {
 
 /// Every rule, in ID order.
 pub fn all() -> Vec<RuleMeta> {
-    dockerfile::RULES.iter().map(|(meta, _)| *meta).collect()
+    dockerfile::RULES
+        .iter()
+        .map(|(meta, _)| *meta)
+        .chain(compose::RULES.iter().map(|(meta, _, _)| *meta))
+        .collect()
 }
 
 /// The rule with ID `code` (case-insensitive).

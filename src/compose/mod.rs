@@ -1,0 +1,302 @@
+//! Compose files: the positioned tree (where to edit), the meaning with
+//! merge keys applied (what is there), and the facts rules ask about a
+//! service (category, published ports, what it builds).
+
+pub mod category;
+
+use serde_json::Value;
+
+use crate::error::InputError;
+use crate::source::Source;
+use crate::yaml::splice::{self, Layout};
+use crate::yaml::tree::{self, Node, Tree};
+
+/// A parsed Compose file.
+#[derive(Debug, Clone)]
+pub struct ComposeFile {
+    /// The file as read.
+    pub source: Source,
+    /// Its text.
+    pub text: String,
+    /// Positions.
+    pub tree: Tree,
+    /// The file's own layout, for inserted text.
+    pub layout: Layout,
+    /// The meaning, merge keys applied.
+    pub meaning: Value,
+}
+
+/// One service, as rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Service<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// The key node (for positions).
+    pub key: &'a Node,
+    /// The service's mapping in the text.
+    pub node: &'a Node,
+    /// The service's meaning, merges applied.
+    pub meaning: &'a Value,
+}
+
+impl ComposeFile {
+    /// Parses and validates the shape of a Compose file.
+    pub fn parse(source: Source) -> Result<ComposeFile, InputError> {
+        let path = source.path.clone();
+        let at = |offset: usize, message: String| {
+            let (line, col) = source.line_col(offset);
+            InputError::at(&path, line, col, message)
+        };
+        let text = match std::str::from_utf8(&source.bytes) {
+            Ok(text) => text.to_string(),
+            Err(e) => return Err(at(e.valid_up_to(), "not UTF-8 text".into())),
+        };
+        if text.contains('\0') {
+            return Err(InputError::file(
+                &path,
+                "binary file (it contains NUL bytes)",
+            ));
+        }
+        let tree =
+            tree::parse(&text).map_err(|e| at(e.offset, format!("invalid YAML: {}", e.message)))?;
+        let meaning: Value = serde_saphyr::from_str(&text).map_err(|e| {
+            let (line, col) = e
+                .location()
+                .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+            let first = e.to_string();
+            let message = first
+                .lines()
+                .next()
+                .unwrap_or("invalid YAML")
+                .trim_start_matches("error: ")
+                .to_string();
+            let message = match message.split_once(": ") {
+                Some((pos, rest)) if pos.starts_with("line ") => rest.to_string(),
+                _ => message,
+            };
+            InputError::at(&path, line, col, format!("invalid YAML: {message}"))
+        })?;
+        let root = tree.root.as_ref();
+        match root {
+            Some(node) if node.entries().is_some() => {}
+            Some(node) => {
+                return Err(at(
+                    node.start,
+                    "not a Compose file: the top level is not a mapping".into(),
+                ))
+            }
+            None => return Err(InputError::file(&path, "empty file: not a Compose file")),
+        }
+        if let Some(services) = root.and_then(|r| r.get("services")) {
+            if services.entries().is_none() && !services.is_empty_scalar() {
+                return Err(at(
+                    services.start,
+                    "`services` must be a mapping of service names to services".into(),
+                ));
+            }
+            if !matches!(
+                meaning.get("services"),
+                Some(Value::Object(_)) | Some(Value::Null) | None
+            ) {
+                return Err(at(
+                    services.start,
+                    "`services` must be a mapping of service names to services".into(),
+                ));
+            }
+        }
+        let layout = splice::layout(&text, &tree);
+        Ok(ComposeFile {
+            source,
+            text,
+            tree,
+            layout,
+            meaning,
+        })
+    }
+
+    /// The `services` mapping node.
+    pub fn services_node(&self) -> Option<&Node> {
+        self.tree.root.as_ref()?.get("services")
+    }
+
+    /// Every service written as a block mapping, in file order.
+    pub fn services(&self) -> Vec<Service<'_>> {
+        let Some(entries) = self.services_node().and_then(Node::entries) else {
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter_map(|entry| {
+                let name = entry.key.scalar()?;
+                let meaning = self.meaning.get("services")?.get(name)?;
+                meaning.is_object().then_some(Service {
+                    name,
+                    key: &entry.key,
+                    node: &entry.value,
+                    meaning,
+                })
+            })
+            .collect()
+    }
+
+    /// The service named `name`.
+    pub fn service(&self, name: &str) -> Option<Service<'_>> {
+        self.services().into_iter().find(|s| s.name == name)
+    }
+
+    /// Top-level `x-…` keys whose value is an anchored logging config
+    /// (`x-logging: &default-logging {driver: …}`): the anchor name.
+    pub fn logging_anchor(&self) -> Option<String> {
+        let root = self.tree.root.as_ref()?;
+        root.entries()?.iter().find_map(|entry| {
+            let key = entry.key.scalar()?;
+            if !key.starts_with("x-") || !key.contains("log") {
+                return None;
+            }
+            let value = self.meaning.get(key)?;
+            value.get("driver")?;
+            let before = &self.text[entry.key.end..entry.value.start];
+            let anchor = before.split('&').nth(1)?;
+            let name: String = anchor
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
+    }
+}
+
+/// Container ports a service publishes (`ports:` and `expose:`), TCP only.
+pub fn container_ports(service: &Value) -> Vec<u16> {
+    let mut ports = Vec::new();
+    for key in ["ports", "expose"] {
+        let Some(Value::Array(items)) = service.get(key) else {
+            continue;
+        };
+        for item in items {
+            let text = match item {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Object(long) => {
+                    if long
+                        .get("protocol")
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| p != "tcp")
+                    {
+                        continue;
+                    }
+                    match long.get("target") {
+                        Some(Value::Number(n)) => n.to_string(),
+                        Some(Value::String(s)) => s.clone(),
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            let (spec, protocol) = text.split_once('/').unwrap_or((&text, "tcp"));
+            if protocol != "tcp" {
+                continue;
+            }
+            let container = spec.rsplit(':').next().unwrap_or(spec);
+            if let Ok(port) = container.parse::<u16>() {
+                ports.push(port);
+            }
+        }
+    }
+    ports.sort();
+    ports.dedup();
+    ports
+}
+
+/// Host ports a service publishes (`"9091:9091"` → 9091).
+pub fn host_ports(service: &Value) -> Vec<u16> {
+    let Some(Value::Array(items)) = service.get("ports") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Value::String(s) => {
+                let spec = s.split('/').next().unwrap_or(s);
+                let parts: Vec<&str> = spec.split(':').collect();
+                (parts.len() >= 2)
+                    .then(|| parts[parts.len() - 2].parse().ok())
+                    .flatten()
+            }
+            Value::Object(long) => long.get("published").and_then(|p| match p {
+                Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+                Value::String(s) => s.parse().ok(),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The image a service runs, if named.
+pub fn image(service: &Value) -> Option<&str> {
+    service.get("image").and_then(Value::as_str)
+}
+
+/// Where a service's Dockerfile is: (build context, Dockerfile path
+/// relative to it, target stage).
+pub fn build(service: &Value) -> Option<(String, String, Option<String>)> {
+    match service.get("build")? {
+        Value::String(context) => Some((context.clone(), "Dockerfile".into(), None)),
+        Value::Object(build) => {
+            if build.contains_key("dockerfile_inline") {
+                return None;
+            }
+            let context = build
+                .get("context")
+                .and_then(Value::as_str)
+                .unwrap_or(".")
+                .to_string();
+            let dockerfile = build
+                .get("dockerfile")
+                .and_then(Value::as_str)
+                .unwrap_or("Dockerfile")
+                .to_string();
+            let target = build
+                .get("target")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            Some((context, dockerfile, target))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ComposeFile, InputError> {
+        ComposeFile::parse(Source::new("compose.yaml", text.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn services_with_merges() {
+        let file = parse("x-logging: &log\n  driver: json-file\nx-c: &c\n  restart: always\nservices:\n  api:\n    <<: *c\n    image: nginx\n").unwrap();
+        let api = file.service("api").unwrap();
+        assert_eq!(api.meaning["restart"], "always");
+        assert_eq!(file.logging_anchor().as_deref(), Some("log"));
+    }
+
+    #[test]
+    fn bad_shapes_are_errors() {
+        let err = parse("services:\n  - api\n").unwrap_err();
+        assert_eq!((err.line, err.col), (2, 3));
+        assert!(parse("services:\n  api:\n    image: [\n").is_err());
+        assert!(parse("- a\n").is_err());
+        let err = parse("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn ports() {
+        let v: Value = serde_json::json!({"ports": ["8080:80", "127.0.0.1:9000:9000/tcp", "53:53/udp", {"target": 443, "published": 8443}], "expose": ["3000"]});
+        assert_eq!(container_ports(&v), vec![80, 443, 3000, 9000]);
+        assert_eq!(host_ports(&v), vec![8080, 9000, 53, 8443]);
+    }
+}

@@ -1,0 +1,76 @@
+//! What one file's rules need to know about the others: the Dockerfiles
+//! Compose services build, as they will be after this run's fixes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::compose;
+use crate::dockerfile::{Dockerfile, Stage};
+use crate::source::Source;
+
+/// The project's Dockerfiles, after fixing, by canonical path.
+#[derive(Debug, Default)]
+pub struct Project {
+    dockerfiles: HashMap<PathBuf, Dockerfile>,
+}
+
+/// The Dockerfile stage a service runs, as far as it can be found.
+#[derive(Debug)]
+pub enum Built<'a> {
+    /// The service runs an image; nothing is built.
+    No,
+    /// The Dockerfile cannot be read or parsed.
+    Unreadable(PathBuf),
+    /// The stage (the target, or the final stage) of the Dockerfile.
+    Stage(&'a Dockerfile, &'a Stage, PathBuf),
+}
+
+/// A stable key for a path: canonical when it exists.
+pub fn key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// The Dockerfile a service builds, and its target stage.
+pub fn dockerfile_of(compose_path: &Path, service: &Value) -> Option<(PathBuf, Option<String>)> {
+    let (context, dockerfile, target) = compose::build(service)?;
+    if context.contains("://") || context.starts_with("git@") {
+        return None;
+    }
+    let dir = compose_path.parent().unwrap_or(Path::new("."));
+    Some((dir.join(context).join(dockerfile), target))
+}
+
+impl Project {
+    /// Records a Dockerfile's text (after fixes).
+    pub fn add(&mut self, path: &Path, bytes: Vec<u8>) {
+        if let Ok(doc) = Dockerfile::parse(Source::new(path, bytes)) {
+            self.dockerfiles.insert(key(path), doc);
+        }
+    }
+
+    /// Whether the project has this Dockerfile.
+    pub fn has(&self, path: &Path) -> bool {
+        self.dockerfiles.contains_key(&key(path))
+    }
+
+    /// The stage `service` (in the Compose file at `compose_path`) runs.
+    pub fn built(&self, compose_path: &Path, service: &Value) -> Built<'_> {
+        let Some((path, target)) = dockerfile_of(compose_path, service) else {
+            return Built::No;
+        };
+        let Some(doc) = self.dockerfiles.get(&key(&path)) else {
+            return Built::Unreadable(path);
+        };
+        let stage = match target {
+            Some(name) => match doc.stage_named(&name) {
+                Some(stage) => stage,
+                None => return Built::Unreadable(path),
+            },
+            None => doc.final_stage(),
+        };
+        Built::Stage(doc, stage, path)
+    }
+}

@@ -1,0 +1,333 @@
+//! Compose rules, one file each, and what they share: which services a rule
+//! looks at (ignores), nested insertion that follows the file's layout, and
+//! the guard that refuses an edit whose meaning is not the intended one.
+
+pub mod sw201_healthcheck;
+pub mod sw202_limits;
+pub mod sw203_logging;
+pub mod sw204_restart;
+pub mod sw205_depends_on;
+pub mod sw206_metrics_port;
+pub mod sw207_log_level;
+pub mod sw208_data_volume;
+
+use serde_json::Value;
+
+use super::{Diagnostic, RuleMeta};
+use crate::compose::{ComposeFile, Service};
+use crate::edit::Edit;
+use crate::engine::{self, Outcome};
+use crate::error::InputError;
+use crate::policy::Policy;
+use crate::project::Project;
+use crate::source::{Source, Span};
+use crate::yaml::splice;
+
+/// What a Compose rule reads.
+pub struct Ctx<'a> {
+    /// The file.
+    pub file: &'a ComposeFile,
+    /// Config and overrides.
+    pub policy: &'a Policy,
+    /// The project's Dockerfiles, after fixes.
+    pub project: &'a Project,
+}
+
+/// A Compose rule's check.
+pub type Check = fn(&Ctx) -> Vec<Diagnostic>;
+
+/// Every Compose rule with its check and the service keys its fix may touch
+/// (the guard allows changes there only).
+pub const RULES: &[(RuleMeta, Check, &[&str])] = &[
+    (
+        sw201_healthcheck::META,
+        sw201_healthcheck::check,
+        &["healthcheck"],
+    ),
+    (sw202_limits::META, sw202_limits::check, &["deploy"]),
+    (sw203_logging::META, sw203_logging::check, &["logging"]),
+    (sw204_restart::META, sw204_restart::check, &["restart"]),
+    (
+        sw205_depends_on::META,
+        sw205_depends_on::check,
+        &["depends_on"],
+    ),
+    (
+        sw206_metrics_port::META,
+        sw206_metrics_port::check,
+        &["ports", "labels"],
+    ),
+    (
+        sw207_log_level::META,
+        sw207_log_level::check,
+        &["environment"],
+    ),
+    (
+        sw208_data_volume::META,
+        sw208_data_volume::check,
+        &["volumes"],
+    ),
+];
+
+/// Runs the Compose rules on `source` until a fixed point, each pass guarded.
+pub fn fix(source: &Source, policy: &Policy, project: &Project) -> Result<Outcome, InputError> {
+    engine::fix_to_fixed_point(
+        source,
+        policy,
+        |current| {
+            let file = ComposeFile::parse(current.clone())?;
+            let ctx = Ctx {
+                file: &file,
+                policy,
+                project,
+            };
+            Ok(RULES
+                .iter()
+                .filter(|(meta, _, _)| policy.enabled(meta.code))
+                .flat_map(|(_, check, _)| check(&ctx))
+                .collect())
+        },
+        guard,
+    )
+}
+
+/// The services rule `code` looks at: not ignored by `[services.NAME]
+/// ignore` or by a `# seaworthy: ignore[…]` comment in the service (or above
+/// `services:` for the whole file).
+pub fn services<'a>(ctx: &Ctx<'a>, code: &str) -> Vec<Service<'a>> {
+    let file = ctx.file;
+    let services_start = file.services_node().map_or(usize::MAX, |n| n.start);
+    let ignores: Vec<(usize, Vec<String>)> = file
+        .tree
+        .comments
+        .iter()
+        .filter_map(|c| Some((c.start, crate::rules::ignore_comment(&c.text)?)))
+        .collect();
+    let silenced = |range: Span| {
+        ignores.iter().any(|(at, codes)| {
+            (*at < services_start || range.contains(at))
+                && (codes.is_empty() || codes.iter().any(|c| crate::rules::matches(code, c)))
+        })
+    };
+    file.services()
+        .into_iter()
+        .filter(|s| !ctx.policy.ignored_for_service(s.name, code))
+        .filter(|s| {
+            let start = splice::line_start(&file.text, s.key.start);
+            !silenced(start..splice::after_line(&file.text, s.node.end.max(s.key.end)))
+        })
+        .collect()
+}
+
+/// The span diagnostics about a service point at: its name.
+pub fn name_span(service: &Service) -> Span {
+    service.key.start..service.key.end
+}
+
+/// A diagnostic about `service`.
+pub fn diagnostic(
+    meta: &RuleMeta,
+    service: &Service,
+    message: String,
+    fix: Option<crate::edit::Fix>,
+) -> Diagnostic {
+    Diagnostic {
+        rule: meta.code,
+        span: name_span(service),
+        message,
+        fix,
+    }
+}
+
+/// Inserts `lines` (relative indentation) under `parents` in a service,
+/// descending through the block mappings that exist and writing the rest.
+/// `Err` says why it cannot be done in place.
+pub fn insert_nested(
+    file: &ComposeFile,
+    service: &Service,
+    parents: &[&str],
+    lines: &[String],
+) -> Result<Edit, String> {
+    let unit = file.layout.unit;
+    let mut node = service.node;
+    let mut meaning = Some(service.meaning);
+    for (depth, key) in parents.iter().enumerate() {
+        let path = parents[..=depth].join(".");
+        match node.get(key) {
+            Some(child) if splice::key_column(&file.text, child).is_some() => {
+                node = child;
+                meaning = meaning.and_then(|m| m.get(*key));
+            }
+            Some(_) => {
+                return Err(format!(
+                    "`{path}` is not a block mapping seaworthy can add to"
+                ))
+            }
+            None if meaning.and_then(|m| m.get(*key)).is_some() => {
+                return Err(format!(
+                    "`{path}` comes from a merge key (`<<`): add it there"
+                ))
+            }
+            None => {
+                let mut nested = Vec::new();
+                for (level, k) in parents[depth..].iter().enumerate() {
+                    nested.push(format!("{}{k}:", " ".repeat(unit * level)));
+                }
+                let pad = " ".repeat(unit * (parents.len() - depth));
+                nested.extend(lines.iter().map(|l| format!("{pad}{l}")));
+                return splice::append_to_map(&file.text, &file.layout, node, &nested)
+                    .ok_or_else(|| format!("service `{}` is not a block mapping", service.name));
+            }
+        }
+    }
+    splice::append_to_map(&file.text, &file.layout, node, lines)
+        .ok_or_else(|| format!("service `{}` is not a block mapping", service.name))
+}
+
+/// Whether `old` is contained in `new`: every key and item of `old` is there.
+fn contained(old: &Value, new: &Value) -> bool {
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => a
+            .iter()
+            .all(|(k, v)| b.get(k).is_some_and(|w| contained(v, w))),
+        (Value::Array(a), Value::Array(b)) => a.iter().all(|v| b.contains(v)),
+        _ => old == new,
+    }
+}
+
+/// Dependency names of a `depends_on` in any form.
+fn dependency_names(value: &Value) -> Vec<String> {
+    let mut names: Vec<String> = match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Value::Object(map) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+/// The guard: the new text parses, every line outside replaced ranges
+/// survives in order, and the meaning changed only where the applied fixes
+/// meant to change it (the old value is still contained in the new one).
+pub fn guard(before: &Source, after: &Source, applied: &[&Diagnostic]) -> Result<(), String> {
+    let old = ComposeFile::parse(before.clone()).map_err(|e| e.message)?;
+    let new = ComposeFile::parse(after.clone()).map_err(|e| {
+        format!(
+            "the edited file would not parse ({}:{}: {})",
+            e.line, e.col, e.message
+        )
+    })?;
+
+    let replaced: Vec<Span> = applied
+        .iter()
+        .flat_map(|d| d.fix.iter().flat_map(|f| f.edits.iter()))
+        .filter(|e| !e.range.is_empty())
+        .map(|e| e.range.clone())
+        .collect();
+    let mut kept = Vec::new();
+    let mut offset = 0;
+    for line in old.text.split_inclusive('\n') {
+        let range = offset..offset + line.len();
+        if !replaced
+            .iter()
+            .any(|r| r.start < range.end && range.start < r.end)
+        {
+            kept.push(line.trim_end_matches(['\r', '\n']));
+        }
+        offset += line.len();
+    }
+    let mut new_lines = new.text.lines();
+    if !kept
+        .iter()
+        .all(|line| new_lines.any(|l| l.trim_end_matches('\r') == *line))
+    {
+        return Err("an original line would be lost or moved".into());
+    }
+
+    let touched = |service: &crate::compose::Service| -> Vec<&str> {
+        applied
+            .iter()
+            .filter(|d| d.span.start >= service.key.start && d.span.end <= service.key.end)
+            .flat_map(|d| {
+                RULES
+                    .iter()
+                    .filter(move |(meta, _, _)| meta.code == d.rule)
+                    .flat_map(|(_, _, keys)| keys.iter().copied())
+            })
+            .collect()
+    };
+    let old_root = old.meaning.as_object().cloned().unwrap_or_default();
+    let new_root = new.meaning.as_object().cloned().unwrap_or_default();
+    for (key, value) in &old_root {
+        let ok = match key.as_str() {
+            "services" => true,
+            "volumes" => new_root.get(key).is_some_and(|n| contained(value, n)),
+            _ => new_root.get(key) == Some(value),
+        };
+        if !ok {
+            return Err(format!("top-level `{key}` would change"));
+        }
+    }
+    for service in old.services() {
+        let Some(changed) = new.service(service.name) else {
+            return Err(format!("service `{}` would disappear", service.name));
+        };
+        let allowed = touched(&service);
+        let (Some(before), Some(after)) =
+            (service.meaning.as_object(), changed.meaning.as_object())
+        else {
+            continue;
+        };
+        for (key, value) in after {
+            let was = before.get(key);
+            let ok = match (was, allowed.contains(&key.as_str())) {
+                (Some(was), false) => was == value,
+                (None, false) => false,
+                (None, true) => true,
+                (Some(was), true) if key == "depends_on" => {
+                    dependency_names(was) == dependency_names(value)
+                }
+                (Some(was), true) if key == "volumes" => {
+                    was.as_array().map(Vec::len) == value.as_array().map(Vec::len)
+                }
+                (Some(was), true) => contained(was, value),
+            };
+            if !ok {
+                return Err(format!(
+                    "`{}` of service `{}` would change unexpectedly",
+                    key, service.name
+                ));
+            }
+        }
+        if let Some(lost) = before.keys().find(|k| !after.contains_key(*k)) {
+            return Err(format!(
+                "`{lost}` of service `{}` would be lost",
+                service.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a service has a health check: its own (not disabled) or its
+/// image's HEALTHCHECK (from the Dockerfile it builds, after this run).
+pub fn has_healthcheck(ctx: &Ctx, service: &Service) -> bool {
+    if let Some(h) = service.meaning.get("healthcheck") {
+        return h.get("disable") != Some(&Value::Bool(true));
+    }
+    match ctx.project.built(&ctx.file.source.path, service.meaning) {
+        crate::project::Built::Stage(doc, stage, _) => {
+            doc.last_inherited(stage, "HEALTHCHECK").is_some_and(|i| {
+                !doc.instructions()[i]
+                    .args
+                    .text()
+                    .trim()
+                    .eq_ignore_ascii_case("NONE")
+            })
+        }
+        _ => false,
+    }
+}

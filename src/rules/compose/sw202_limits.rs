@@ -1,0 +1,76 @@
+//! SW202: a service has no `deploy.resources.limits`.
+
+use super::{diagnostic, insert_nested, services, Ctx};
+use crate::compose::category::Category;
+use crate::edit::Fix;
+use crate::rules::{Diagnostic, RuleMeta};
+
+/// SW202's identity and documentation.
+pub const META: RuleMeta = RuleMeta {
+    code: "SW202",
+    name: "compose-resource-limits",
+    target: "compose",
+    summary: "service has no `deploy.resources.limits`",
+    doc: r#"## What it does
+Adds memory and CPU limits chosen by the service's category: core 256M /
+0.5 CPU, infrastructure 128M / 0.5, database 512M / 1.0, monitoring 256M /
+0.5 (`[services.NAME] category` overrides the guess from image and name).
+
+## Why is this bad?
+One leaking service without limits takes the host's memory and every other
+service with it.
+
+## Example
+```yaml
+services:
+  db:
+    image: postgres:16
+```
+
+Use instead:
+```yaml
+services:
+  db:
+    image: postgres:16
+    deploy:
+      resources:
+        limits:
+          memory: 512M
+          cpus: "1.0"
+```
+
+## Fix safety
+Safe: it adds limits where there were none. Existing `deploy` and
+`resources` blocks are extended, not replaced; limits that come from a merge
+key count as present."#,
+};
+
+/// Finds services without limits.
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for service in services(ctx, META.code) {
+        let limits = service.meaning.pointer("/deploy/resources/limits");
+        if limits.is_some_and(|l| !l.is_null()) {
+            continue;
+        }
+        let category = Category::of(service.name, service.meaning, ctx.policy);
+        let (memory, cpus) = category.limits();
+        let message = format!(
+            "service `{}` has no resource limits: add memory {memory} and cpus {cpus} ({} service)",
+            service.name,
+            category.name()
+        );
+        let lines = [format!("memory: {memory}"), format!("cpus: \"{cpus}\"")];
+        let edit = insert_nested(
+            ctx.file,
+            &service,
+            &["deploy", "resources", "limits"],
+            &lines,
+        );
+        out.push(match edit {
+            Ok(edit) => diagnostic(&META, &service, message, Some(Fix::safe(vec![edit]))),
+            Err(why) => diagnostic(&META, &service, format!("{message}; not done: {why}"), None),
+        });
+    }
+    out
+}

@@ -1,0 +1,63 @@
+//! SW204: a service has no restart policy.
+
+use super::{diagnostic, insert_nested, services, Ctx};
+use crate::edit::Fix;
+use crate::rules::{Diagnostic, RuleMeta};
+
+/// SW204's identity and documentation.
+pub const META: RuleMeta = RuleMeta {
+    code: "SW204",
+    name: "compose-restart",
+    target: "compose",
+    summary: "service has no restart policy",
+    doc: r#"## What it does
+Adds `restart: unless-stopped` to a service with no `restart` and no
+`deploy.restart_policy`.
+
+## Why is this bad?
+Without a restart policy a crashed service, or every service after a host
+reboot, stays down.
+
+## Example
+```yaml
+services:
+  api:
+    image: ghcr.io/acme/api:1
+```
+
+Use instead:
+```yaml
+services:
+  api:
+    image: ghcr.io/acme/api:1
+    restart: unless-stopped
+```
+
+## Fix safety
+Safe: `unless-stopped` never restarts a service someone stopped."#,
+};
+
+/// Finds services without a restart policy.
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for service in services(ctx, META.code) {
+        if service.meaning.get("restart").is_some()
+            || service.meaning.pointer("/deploy/restart_policy").is_some()
+        {
+            continue;
+        }
+        let message = format!(
+            "service `{}` has no restart policy: add `restart: unless-stopped`",
+            service.name
+        );
+        out.push(
+            match insert_nested(ctx.file, &service, &[], &["restart: unless-stopped".into()]) {
+                Ok(edit) => diagnostic(&META, &service, message, Some(Fix::safe(vec![edit]))),
+                Err(why) => {
+                    diagnostic(&META, &service, format!("{message}; not done: {why}"), None)
+                }
+            },
+        );
+    }
+    out
+}

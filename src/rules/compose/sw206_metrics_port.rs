@@ -1,0 +1,206 @@
+//! SW206: a service that exports metrics has no metrics port published.
+
+use serde_json::Value;
+
+use super::{diagnostic, insert_nested, services, Ctx};
+use crate::compose::{self, category::Category};
+use crate::edit::Fix;
+use crate::health::port;
+use crate::project::Built;
+use crate::rules::{Diagnostic, RuleMeta};
+use crate::yaml::splice::{self, quoted};
+use crate::yaml::tree::Kind;
+
+/// SW206's identity and documentation.
+pub const META: RuleMeta = RuleMeta {
+    code: "SW206",
+    name: "compose-metrics-port",
+    target: "compose",
+    summary: "service exports metrics but publishes no metrics port",
+    doc: r#"## What it does
+For a service whose image runs the health-stage wrapper
+(`healthcheck --export-prom :PORT -- …`), publishes the metrics port on a host
+port from its category's range (core 9091–9099, infrastructure 9101–9103,
+database 9120–9124, monitoring 9100, 9187) and adds the label
+`metrics_port=PORT`. Allocation is deterministic: ports already in the file
+are kept, a new one takes the lowest free port of the range, and no host port
+is used twice; a full range is reported with the category and range.
+
+## Why is this bad?
+Prometheus discovery on the network finds the service by its label; without
+the port and label, the metrics the wrapper exports are never scraped.
+
+## Example
+```yaml
+services:
+  api:
+    build: ./api
+```
+
+Use instead:
+```yaml
+services:
+  api:
+    build: ./api
+    ports:
+      - "9091:9091"
+    labels:
+      metrics_port: "9091"
+```
+
+## Fix safety
+Safe. Services that export no metrics get nothing: a port mapping to a
+container port where nothing listens is noise."#,
+};
+
+fn exported_port(ctx: &Ctx, service: &Value) -> Option<u16> {
+    match ctx.project.built(&ctx.file.source.path, service) {
+        Built::Stage(doc, stage, _) => port::metrics_ports(doc, stage).into_iter().next(),
+        _ => None,
+    }
+}
+
+fn has_label(service: &Value) -> bool {
+    match service.get("labels") {
+        Some(Value::Object(map)) => map.contains_key("metrics_port"),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|l| l.split('=').next() == Some("metrics_port")),
+        _ => false,
+    }
+}
+
+/// Finds services that export metrics without a published port and label.
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let file = ctx.file;
+    let mut used: Vec<u16> = file
+        .services()
+        .iter()
+        .flat_map(|s| compose::host_ports(s.meaning))
+        .collect();
+    let mut out = Vec::new();
+    for service in services(ctx, META.code) {
+        let Some(metrics) = exported_port(ctx, service.meaning) else {
+            continue;
+        };
+        let published = compose::container_ports(service.meaning).contains(&metrics)
+            && service.meaning.get("ports").is_some();
+        if published && has_label(service.meaning) {
+            continue;
+        }
+        let category = Category::of(service.name, service.meaning, ctx.policy);
+        let range = category.metrics_ports();
+        let mut edits = Vec::new();
+        let mut what = Vec::new();
+        if !published {
+            let Some(host) = range.iter().copied().find(|p| !used.contains(p)) else {
+                out.push(diagnostic(
+                    &META,
+                    &service,
+                    format!(
+                        "service `{}` exports metrics on {metrics}, but the {} range of host ports ({}-{}) is full: set ports by hand",
+                        service.name,
+                        category.name(),
+                        range[0],
+                        range[range.len() - 1]
+                    ),
+                    None,
+                ));
+                continue;
+            };
+            used.push(host);
+            let mapping = quoted(&format!("{host}:{metrics}"));
+            let edit = match service.node.get("ports") {
+                Some(ports) => splice::append_to_seq(&file.text, &file.layout, ports, &mapping)
+                    .ok_or_else(|| "`ports` is not a list seaworthy can add to".to_string()),
+                None => insert_nested(
+                    file,
+                    &service,
+                    &[],
+                    &["ports:".into(), seq_item(ctx, &mapping)],
+                ),
+            };
+            match edit {
+                Ok(edit) => edits.push(edit),
+                Err(why) => {
+                    out.push(diagnostic(
+                        &META,
+                        &service,
+                        format!(
+                            "service `{}` publishes no metrics port; not done: {why}",
+                            service.name
+                        ),
+                        None,
+                    ));
+                    continue;
+                }
+            }
+            what.push(format!("publish {host}:{metrics}"));
+        }
+        if !has_label(service.meaning) {
+            let value = quoted(&metrics.to_string());
+            let edit = match service.node.get("labels") {
+                Some(labels) if matches!(labels.kind, Kind::Seq(..)) => splice::append_to_seq(
+                    &file.text,
+                    &file.layout,
+                    labels,
+                    &quoted(&format!("metrics_port={metrics}")),
+                ),
+                Some(labels) => {
+                    splice::add_to_map(&file.text, &file.layout, labels, "metrics_port", &value)
+                }
+                None => {
+                    let unit = " ".repeat(file.layout.unit);
+                    insert_nested(
+                        file,
+                        &service,
+                        &[],
+                        &["labels:".into(), format!("{unit}metrics_port: {value}")],
+                    )
+                    .ok()
+                }
+            };
+            match edit {
+                Some(edit)
+                    if !edits
+                        .iter()
+                        .any(|e: &crate::edit::Edit| e.range.start == edit.range.start) =>
+                {
+                    edits.push(edit)
+                }
+                Some(_) => {}
+                None => {
+                    out.push(diagnostic(&META, &service, format!("service `{}` has no metrics_port label; not done: `labels` cannot be extended", service.name), None));
+                    continue;
+                }
+            }
+            what.push(format!("label metrics_port={metrics}"));
+        }
+        if edits.is_empty() {
+            continue;
+        }
+        out.push(diagnostic(
+            &META,
+            &service,
+            format!(
+                "service `{}` exports metrics on container port {metrics} ({} service): {}",
+                service.name,
+                category.name(),
+                what.join(", ")
+            ),
+            Some(Fix::safe(edits)),
+        ));
+    }
+    out
+}
+
+/// A one-item block list under a new key, indented as the file indents lists.
+fn seq_item(ctx: &Ctx, item: &str) -> String {
+    let pad = if ctx.file.layout.seq_indented {
+        " ".repeat(ctx.file.layout.unit)
+    } else {
+        String::new()
+    };
+    format!("{pad}- {item}")
+}

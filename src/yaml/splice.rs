@@ -1,0 +1,250 @@
+//! Text splices into YAML that follow the file's own layout: its line
+//! ending, its indentation step, and whether list items are indented under
+//! their key.
+
+use super::tree::{Kind, Node, Tree};
+use crate::edit::Edit;
+use crate::source::LineEnding;
+
+/// How a YAML file is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Line ending of inserted lines.
+    pub eol: &'static str,
+    /// Spaces per nesting level.
+    pub unit: usize,
+    /// Whether `- item` lines are indented under their key.
+    pub seq_indented: bool,
+    /// Whether the text ends with a line break.
+    pub final_newline: bool,
+}
+
+/// Start of the line holding `offset`.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// Column (in bytes) of `offset` in its line.
+pub fn column(text: &str, offset: usize) -> usize {
+    offset - line_start(text, offset)
+}
+
+/// Start of the line after the one holding `offset` (or `offset` itself when
+/// it already starts a line; the end of the text when there is no next line).
+pub fn after_line(text: &str, offset: usize) -> usize {
+    if offset == 0 || text.as_bytes().get(offset - 1) == Some(&b'\n') {
+        return offset;
+    }
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
+}
+
+/// Reads the layout from the file: the smallest step between a block
+/// mapping's keys and its children's keys, and where list dashes sit.
+pub fn layout(text: &str, tree: &Tree) -> Layout {
+    let mut steps = Vec::new();
+    let mut seq_indented = None;
+    if let Some(root) = &tree.root {
+        walk(text, root, &mut steps, &mut seq_indented);
+    }
+    Layout {
+        eol: LineEnding::detect(text.as_bytes()).as_str(),
+        unit: steps.into_iter().filter(|&s| s > 0).min().unwrap_or(2),
+        seq_indented: seq_indented.unwrap_or(true),
+        final_newline: text.is_empty() || text.ends_with('\n'),
+    }
+}
+
+fn walk(text: &str, node: &Node, steps: &mut Vec<usize>, seq_indented: &mut Option<bool>) {
+    match &node.kind {
+        Kind::Map(false, entries) => {
+            for entry in entries {
+                let key_col = column(text, entry.key.start);
+                match &entry.value.kind {
+                    Kind::Map(false, children) if !children.is_empty() => {
+                        let child_col = column(text, children[0].key.start);
+                        if child_col > key_col {
+                            steps.push(child_col - key_col);
+                        }
+                    }
+                    Kind::Seq(false, items) if !items.is_empty() && seq_indented.is_none() => {
+                        if let Some(dash) = dash_column(text, &items[0]) {
+                            *seq_indented = Some(dash > key_col);
+                        }
+                    }
+                    _ => {}
+                }
+                walk(text, &entry.value, steps, seq_indented);
+            }
+        }
+        Kind::Seq(_, items) => items
+            .iter()
+            .for_each(|i| walk(text, i, steps, seq_indented)),
+        Kind::Map(true, entries) => entries
+            .iter()
+            .for_each(|e| walk(text, &e.value, steps, seq_indented)),
+        _ => {}
+    }
+}
+
+/// Column of the `- ` that introduces a block sequence item.
+pub fn dash_column(text: &str, item: &Node) -> Option<usize> {
+    let start = line_start(text, item.start);
+    let before = &text[start..item.start];
+    let dash = before.rfind('-')?;
+    before[..dash].trim().is_empty().then_some(dash)
+}
+
+/// Lines joined for insertion at `at`: each indented by `indent`, with the
+/// file's line ending; at the end of a file without a final newline, the
+/// break goes first and none follows.
+pub fn lines_at(text: &str, layout: &Layout, at: usize, indent: usize, lines: &[String]) -> String {
+    let pad = " ".repeat(indent);
+    let unterminated = at == text.len() && !layout.final_newline;
+    let mut out = String::new();
+    if unterminated {
+        out.push_str(layout.eol);
+    }
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(&pad);
+        out.push_str(line);
+        if i + 1 < lines.len() || !unterminated {
+            out.push_str(layout.eol);
+        }
+    }
+    out
+}
+
+/// Column of a block mapping's keys, or `None` for flow or empty mappings.
+pub fn key_column(text: &str, map: &Node) -> Option<usize> {
+    match &map.kind {
+        Kind::Map(false, entries) if !entries.is_empty() => {
+            Some(column(text, entries[0].key.start))
+        }
+        _ => None,
+    }
+}
+
+/// Appends `lines` (relative indentation, keys at column 0) at the end of a
+/// block mapping.
+pub fn append_to_map(text: &str, layout: &Layout, map: &Node, lines: &[String]) -> Option<Edit> {
+    let indent = key_column(text, map)?;
+    let at = after_line(text, map.end);
+    Some(Edit::insert(at, lines_at(text, layout, at, indent, lines)))
+}
+
+/// Appends one item to a sequence, block or flow; `item` is already YAML.
+pub fn append_to_seq(text: &str, layout: &Layout, seq: &Node, item: &str) -> Option<Edit> {
+    match &seq.kind {
+        Kind::Seq(true, items) => Some(match items.last() {
+            Some(last) => Edit::insert(last.end, format!(", {item}")),
+            None => Edit::insert(seq.start + 1, item.to_string()),
+        }),
+        Kind::Seq(false, items) => {
+            let last = items.last()?;
+            let dash = dash_column(text, &items[0])?;
+            let at = after_line(text, last.end);
+            Some(Edit::insert(
+                at,
+                lines_at(text, layout, at, dash, &[format!("- {item}")]),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Adds `key: value` to a mapping, block or flow; `value` is already YAML.
+pub fn add_to_map(text: &str, layout: &Layout, map: &Node, key: &str, value: &str) -> Option<Edit> {
+    match &map.kind {
+        Kind::Map(true, entries) => Some(match entries.last() {
+            Some(last) => Edit::insert(last.value.end, format!(", {key}: {value}")),
+            None => Edit::insert(map.start + 1, format!("{key}: {value}")),
+        }),
+        Kind::Map(false, _) => append_to_map(text, layout, map, &[format!("{key}: {value}")]),
+        _ => None,
+    }
+}
+
+/// `value` as a plain scalar when it reads back as the same string, else quoted.
+pub fn plain_or_quoted(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+        && !value.starts_with(['-', '.'])
+        && value.parse::<f64>().is_err()
+        && !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null" | "~"
+        );
+    if plain {
+        value.to_string()
+    } else {
+        quoted(value)
+    }
+}
+
+/// A YAML double-quoted scalar (JSON string syntax is valid YAML).
+pub fn quoted(value: &str) -> String {
+    serde_json::to_string(value).expect("strings serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::apply;
+    use crate::yaml::tree::parse;
+
+    fn splice(text: &str, f: impl Fn(&str, &Layout, &Node) -> Option<Edit>) -> String {
+        let tree = parse(text).unwrap();
+        let layout = layout(text, &tree);
+        let root = tree.root.unwrap();
+        let edit = f(text, &layout, &root).unwrap();
+        String::from_utf8(apply(text.as_bytes(), &[&edit])).unwrap()
+    }
+
+    #[test]
+    fn reads_layout() {
+        let text = "a:\n    b:\n        - x\n";
+        let tree = parse(text).unwrap();
+        let l = layout(text, &tree);
+        assert_eq!((l.unit, l.seq_indented), (4, true));
+        let text = "a:\n  b:\n  - x\n";
+        let l = layout(text, &parse(text).unwrap());
+        assert_eq!((l.unit, l.seq_indented), (2, false));
+    }
+
+    #[test]
+    fn appends_keys_and_items() {
+        let text = "s:\n  a: 1 # c\n  l:\n    - x\n  f: [x]\n  m: {k: v}";
+        let out = splice(text, |t, l, root| {
+            append_to_map(t, l, root.get("s").unwrap(), &["z: 2".into()])
+        });
+        assert_eq!(
+            out,
+            "s:\n  a: 1 # c\n  l:\n    - x\n  f: [x]\n  m: {k: v}\n  z: 2"
+        );
+        let out = splice(text, |t, l, root| {
+            append_to_seq(t, l, root.get("s")?.get("l")?, "y")
+        });
+        assert!(out.contains("    - x\n    - y\n"));
+        let out = splice(text, |t, l, root| {
+            append_to_seq(t, l, root.get("s")?.get("f")?, "y")
+        });
+        assert!(out.contains("f: [x, y]"));
+        let out = splice(text, |t, l, root| {
+            add_to_map(t, l, root.get("s")?.get("m")?, "a", "b")
+        });
+        assert!(out.ends_with("m: {k: v, a: b}"));
+    }
+
+    #[test]
+    fn crlf_is_kept() {
+        let text = "s:\r\n  a: 1\r\n";
+        let out = splice(text, |t, l, root| {
+            append_to_map(t, l, root.get("s").unwrap(), &["z: 2".into()])
+        });
+        assert_eq!(out, "s:\r\n  a: 1\r\n  z: 2\r\n");
+    }
+}

@@ -1,0 +1,261 @@
+//! A positioned YAML tree built from `granit-parser` events: every node
+//! knows its byte range, every block-mapping key its indentation, so edits
+//! can be spliced into the text. Meaning (with `<<` merges) is read
+//! separately by `serde-saphyr`; this tree is only for finding places.
+
+use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+
+/// What a node is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A scalar with its value and how it was written.
+    Scalar(String, ScalarStyle),
+    /// A sequence; `true` for flow style (`[a, b]`).
+    Seq(bool, Vec<Node>),
+    /// A mapping; `true` for flow style (`{a: b}`).
+    Map(bool, Vec<Entry>),
+    /// An alias (`*name`).
+    Alias,
+}
+
+/// A node and the bytes it covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// What it is.
+    pub kind: Kind,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte of its content.
+    pub end: usize,
+}
+
+/// A mapping entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key node.
+    pub key: Node,
+    /// The value node.
+    pub value: Node,
+}
+
+/// A comment and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// Byte range of `#…`.
+    pub start: usize,
+    /// End of the comment (before the line break).
+    pub end: usize,
+    /// The text after `#`.
+    pub text: String,
+}
+
+/// A parsed YAML document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tree {
+    /// The root node (`None` for an empty document).
+    pub root: Option<Node>,
+    /// Every comment.
+    pub comments: Vec<Comment>,
+}
+
+/// A parse failure at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeError {
+    /// Where.
+    pub offset: usize,
+    /// What.
+    pub message: String,
+}
+
+impl Node {
+    /// The scalar value, if this is a scalar.
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar(value, _) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The entries, if this is a mapping.
+    pub fn entries(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            Kind::Map(_, entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The value under `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries()?
+            .iter()
+            .find(|e| e.key.scalar() == Some(key))
+            .map(|e| &e.value)
+    }
+
+    /// The entry under `key`.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries()?.iter().find(|e| e.key.scalar() == Some(key))
+    }
+
+    /// Whether this is a flow collection.
+    pub fn is_flow(&self) -> bool {
+        matches!(self.kind, Kind::Seq(true, _) | Kind::Map(true, _))
+    }
+
+    /// Whether this is a plain or quoted scalar (not a block scalar), so a
+    /// part of it can be replaced in place.
+    pub fn is_inline_scalar(&self) -> bool {
+        matches!(
+            &self.kind,
+            Kind::Scalar(
+                _,
+                ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+            )
+        )
+    }
+
+    /// Whether this is a null-ish empty scalar (`key:` with nothing after it).
+    pub fn is_empty_scalar(&self) -> bool {
+        matches!(&self.kind, Kind::Scalar(v, ScalarStyle::Plain) if v.is_empty() || v == "~" || v == "null")
+    }
+}
+
+enum Frame {
+    Seq(bool, usize, Vec<Node>),
+    Map(bool, usize, Vec<Node>),
+}
+
+fn unbalanced(offset: usize) -> TreeError {
+    TreeError {
+        offset,
+        message: "unbalanced collection end".into(),
+    }
+}
+
+/// Parses one YAML document; a second document is an error.
+pub fn parse(text: &str) -> Result<Tree, TreeError> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root = None;
+    let mut comments = Vec::new();
+    let mut documents = 0;
+    let offset = |m: granit_parser::Marker| m.byte_offset().unwrap_or(0);
+    for next in Parser::new_from_str(text) {
+        let (event, span) = next.map_err(|e| TreeError {
+            offset: e.marker().byte_offset().unwrap_or(0),
+            message: e.info().to_string(),
+        })?;
+        let (start, end) = (offset(span.start), offset(span.end));
+        let node = match event {
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(TreeError {
+                        offset: start,
+                        message: "more than one YAML document in a file seaworthy edits".into(),
+                    });
+                }
+                continue;
+            }
+            Event::Comment(text, _) => {
+                comments.push(Comment {
+                    start,
+                    end,
+                    text: text.into_owned(),
+                });
+                continue;
+            }
+            Event::Scalar(value, style, ..) => Node {
+                kind: Kind::Scalar(value.into_owned(), style),
+                start,
+                end,
+            },
+            Event::Alias(_) | Event::UnresolvedAlias(_) => Node {
+                kind: Kind::Alias,
+                start,
+                end,
+            },
+            Event::SequenceStart(style, ..) => {
+                stack.push(Frame::Seq(style == StructureStyle::Flow, start, Vec::new()));
+                continue;
+            }
+            Event::MappingStart(style, ..) => {
+                stack.push(Frame::Map(style == StructureStyle::Flow, start, Vec::new()));
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq(flow, start, items)) => {
+                    let end = if flow {
+                        end
+                    } else {
+                        items.last().map_or(start, |n| n.end)
+                    };
+                    Node {
+                        kind: Kind::Seq(flow, items),
+                        start,
+                        end,
+                    }
+                }
+                _ => return Err(unbalanced(start)),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map(flow, start, flat)) => {
+                    let end = if flow {
+                        end
+                    } else {
+                        flat.last().map_or(start, |n| n.end)
+                    };
+                    let mut entries = Vec::with_capacity(flat.len() / 2);
+                    let mut it = flat.into_iter();
+                    while let (Some(key), Some(value)) = (it.next(), it.next()) {
+                        entries.push(Entry { key, value });
+                    }
+                    Node {
+                        kind: Kind::Map(flow, entries),
+                        start,
+                        end,
+                    }
+                }
+                _ => return Err(unbalanced(start)),
+            },
+            _ => continue,
+        };
+        match stack.last_mut() {
+            Some(Frame::Seq(_, _, items)) | Some(Frame::Map(_, _, items)) => items.push(node),
+            None => root = Some(node),
+        }
+    }
+    Ok(Tree { root, comments })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions() {
+        let text = "services:\n  api:\n    image: \"nginx\" # c\n    ports: [\"80:80\"]\n  db:\n    image: postgres\n";
+        let tree = parse(text).unwrap();
+        let root = tree.root.unwrap();
+        let services = root.get("services").unwrap();
+        let api = services.get("api").unwrap();
+        assert_eq!(
+            &text[api.start..api.end],
+            "image: \"nginx\" # c\n    ports: [\"80:80\"]"
+        );
+        let ports = api.get("ports").unwrap();
+        assert!(ports.is_flow());
+        assert_eq!(&text[ports.start..ports.end], "[\"80:80\"]");
+        assert_eq!(tree.comments.len(), 1);
+        assert_eq!(
+            services.get("db").unwrap().get("image").unwrap().scalar(),
+            Some("postgres")
+        );
+    }
+
+    #[test]
+    fn errors_and_documents() {
+        assert!(parse("a: [\n").is_err());
+        assert!(parse("a: 1\n---\nb: 2\n").is_err());
+        assert!(parse("").unwrap().root.is_none());
+    }
+}
