@@ -48,6 +48,6 @@ fn dockerfiles_in(dir: &Path) -> Vec<PathBuf> {
 /// Plans one Dockerfile with the config that applies to it.
 pub fn plan(path: &Path) -> FileChange {
     let resolver = Resolver::new(None).unwrap();
-    plan::plan_file(path, FileKind::Dockerfile, &resolver, &Overrides::default())
+    plan::plan_dockerfile(path, &resolver, &Overrides::default(), None)
         .unwrap_or_else(|e| panic!("{e}"))
 }
