@@ -188,6 +188,20 @@ impl Resolver {
         })
     }
 
+    /// Every config read so far (each file once).
+    pub fn loaded(&self) -> Vec<Arc<Config>> {
+        let cache = self.cache.lock().expect("config cache");
+        let mut configs: Vec<Arc<Config>> = self
+            .explicit
+            .iter()
+            .cloned()
+            .chain(cache.values().cloned())
+            .collect();
+        configs.sort_by(|a, b| a.origin.cmp(&b.origin));
+        configs.dedup_by(|a, b| a.origin == b.origin);
+        configs
+    }
+
     /// The config that applies to `file`.
     pub fn for_file(&self, file: &Path) -> Result<Arc<Config>, InputError> {
         if let Some(config) = &self.explicit {

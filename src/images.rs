@@ -24,6 +24,9 @@ pub struct KnownImage {
     /// The Compose healthcheck `test` documented for it.
     #[serde(default)]
     pub health: Option<Vec<String>>,
+    /// A memory limit for images that need more than their category's.
+    #[serde(default)]
+    pub memory: Option<String>,
     /// A start period longer than the default, when the image needs one.
     #[serde(default)]
     pub start_period: Option<String>,

@@ -6,6 +6,7 @@
 //! [`rules`] → [`edit`]s → [`plan::Plan`] → diff ([`diff`]) | write
 //! ([`write`]) | report ([`report`]).
 
+pub mod appconfig;
 pub mod cli;
 pub mod compose;
 pub mod config;

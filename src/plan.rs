@@ -166,6 +166,27 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
             Err(e) => errors.push(e),
         }
     }
+    for config in resolver.loaded() {
+        let Some((path, key)) = crate::appconfig::location(&config) else {
+            continue;
+        };
+        if !path.is_file()
+            || plan
+                .files
+                .iter()
+                .any(|f| project::key(&f.path) == project::key(&path))
+        {
+            continue;
+        }
+        let policy = Policy::new(config.clone(), overrides.clone());
+        match read(&path).and_then(|source| {
+            let outcome = rules::appconfig::sw301_health_port::fix(&source, &policy, key)?;
+            Ok(change(source, outcome))
+        }) {
+            Ok(change) => plan.files.push(change),
+            Err(e) => errors.push(e),
+        }
+    }
     plan.files.sort_by(|a, b| a.path.cmp(&b.path));
     plan.errors = errors;
     plan
@@ -198,8 +219,42 @@ fn plan_compose(
     project: &Project,
 ) -> Result<FileChange, InputError> {
     let policy = Policy::new(resolver.for_file(&source.path)?, overrides.clone());
-    let outcome = rules::compose::fix(source, &policy, project)?;
+    let partial = overlaid_services(&source.path);
+    let outcome = rules::compose::fix(source, &policy, project, &partial)?;
     Ok(change(source.clone(), outcome))
+}
+
+/// Base Compose files, which overlays (`compose.override.yaml`,
+/// `docker-compose.prod.yml`, …) beside them extend.
+const BASE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// For an overlay file, the services a base file beside it defines: the
+/// overlay only adds to them.
+fn overlaid_services(path: &Path) -> Vec<String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if BASE_NAMES.contains(&name.as_str()) {
+        return Vec::new();
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    BASE_NAMES
+        .iter()
+        .filter_map(|base| read(&dir.join(base)).ok())
+        .filter_map(|source| ComposeFile::parse(source).ok())
+        .flat_map(|file| {
+            file.services()
+                .iter()
+                .map(|s| s.name.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 fn change(source: Source, outcome: engine::Outcome) -> FileChange {

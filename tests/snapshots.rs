@@ -1,46 +1,72 @@
-//! Before → after of every fixture, as insta snapshots of the diff and the
-//! findings that `check` reports.
+//! Before → after of every fixture, as insta snapshots of the findings and
+//! the diff that `check` reports.
 
 mod common;
+
+use std::path::Path;
 
 use seaworthy::config::Resolver;
 use seaworthy::diff;
 use seaworthy::plan;
 use seaworthy::policy::Overrides;
 
-#[test]
-fn every_fixture_folder() {
-    std::env::set_current_dir(common::root()).unwrap();
-    let fixtures = common::root().join("fixtures/dockerfile");
-    let mut folders: Vec<_> = std::fs::read_dir(&fixtures)
+fn render(folder: &Path, overrides: &Overrides) -> String {
+    let relative = folder.strip_prefix(common::root()).unwrap().to_path_buf();
+    let plan = plan::build(&[relative], &Resolver::new(None).unwrap(), overrides);
+    assert!(plan.errors.is_empty(), "{:?}", plan.errors);
+    let mut text = String::new();
+    for (file, finding) in plan.findings() {
+        text.push_str(&format!(
+            "{}:{}:{}: {} {:?} {}\n",
+            seaworthy::paths::display(&file.path),
+            finding.line,
+            finding.col,
+            finding.rule,
+            finding.status,
+            finding.message
+        ));
+    }
+    text.push('\n');
+    for change in &plan.files {
+        text.push_str(&diff::unified(change));
+    }
+    text
+}
+
+fn folders(kind: &str) -> Vec<std::path::PathBuf> {
+    let mut folders: Vec<_> = std::fs::read_dir(common::root().join("fixtures").join(kind))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
         .collect();
     folders.sort();
-    assert!(folders.len() >= 12, "fixtures went missing");
-    let resolver = Resolver::new(None).unwrap();
-    for folder in folders {
-        let relative = folder.strip_prefix(common::root()).unwrap().to_path_buf();
-        let plan = plan::build(&[relative], &resolver, &Overrides::default());
-        assert!(plan.errors.is_empty(), "{:?}", plan.errors);
-        let mut text = String::new();
-        for (file, finding) in plan.findings() {
-            text.push_str(&format!(
-                "{}:{}:{}: {} {:?} {}\n",
-                seaworthy::paths::display(&file.path),
-                finding.line,
-                finding.col,
-                finding.rule,
-                finding.status,
-                finding.message
-            ));
-        }
-        text.push('\n');
-        for change in &plan.files {
-            text.push_str(&diff::unified(change));
-        }
+    folders
+}
+
+#[test]
+fn every_fixture_folder() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let dockerfiles = folders("dockerfile");
+    let composes = folders("compose");
+    assert!(
+        dockerfiles.len() >= 12 && composes.len() >= 8,
+        "fixtures went missing"
+    );
+    for folder in dockerfiles {
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
-        insta::assert_snapshot!(name, text);
+        insta::assert_snapshot!(name, render(&folder, &Overrides::default()));
     }
+    for folder in composes {
+        let name = format!("compose-{}", folder.file_name().unwrap().to_string_lossy());
+        insta::assert_snapshot!(name, render(&folder, &Overrides::default()));
+    }
+    let unsafe_fixes = Overrides {
+        unsafe_fixes: true,
+        ..Overrides::default()
+    };
+    let selfhosted = common::root().join("fixtures/compose/selfhosted");
+    insta::assert_snapshot!(
+        "compose-selfhosted-unsafe",
+        render(&selfhosted, &unsafe_fixes)
+    );
 }

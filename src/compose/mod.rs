@@ -8,22 +8,21 @@ use serde_json::Value;
 
 use crate::error::InputError;
 use crate::source::Source;
-use crate::yaml::splice::{self, Layout};
-use crate::yaml::tree::{self, Node, Tree};
+use crate::yaml::tree::Node;
+use crate::yaml::Document;
 
-/// A parsed Compose file.
+/// A parsed Compose file: a YAML document whose `services` is a mapping.
 #[derive(Debug, Clone)]
 pub struct ComposeFile {
-    /// The file as read.
-    pub source: Source,
-    /// Its text.
-    pub text: String,
-    /// Positions.
-    pub tree: Tree,
-    /// The file's own layout, for inserted text.
-    pub layout: Layout,
-    /// The meaning, merge keys applied.
-    pub meaning: Value,
+    doc: Document,
+}
+
+impl std::ops::Deref for ComposeFile {
+    type Target = Document;
+
+    fn deref(&self) -> &Document {
+        &self.doc
+    }
 }
 
 /// One service, as rules see it.
@@ -42,76 +41,24 @@ pub struct Service<'a> {
 impl ComposeFile {
     /// Parses and validates the shape of a Compose file.
     pub fn parse(source: Source) -> Result<ComposeFile, InputError> {
-        let path = source.path.clone();
-        let at = |offset: usize, message: String| {
-            let (line, col) = source.line_col(offset);
-            InputError::at(&path, line, col, message)
-        };
-        let text = match std::str::from_utf8(&source.bytes) {
-            Ok(text) => text.to_string(),
-            Err(e) => return Err(at(e.valid_up_to(), "not UTF-8 text".into())),
-        };
-        if text.contains('\0') {
-            return Err(InputError::file(
-                &path,
-                "binary file (it contains NUL bytes)",
-            ));
-        }
-        let tree =
-            tree::parse(&text).map_err(|e| at(e.offset, format!("invalid YAML: {}", e.message)))?;
-        let meaning: Value = serde_saphyr::from_str(&text).map_err(|e| {
-            let (line, col) = e
-                .location()
-                .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-            let first = e.to_string();
-            let message = first
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .trim_start_matches("error: ")
-                .to_string();
-            let message = match message.split_once(": ") {
-                Some((pos, rest)) if pos.starts_with("line ") => rest.to_string(),
-                _ => message,
-            };
-            InputError::at(&path, line, col, format!("invalid YAML: {message}"))
-        })?;
-        let root = tree.root.as_ref();
-        match root {
-            Some(node) if node.entries().is_some() => {}
-            Some(node) => {
-                return Err(at(
-                    node.start,
-                    "not a Compose file: the top level is not a mapping".into(),
-                ))
-            }
-            None => return Err(InputError::file(&path, "empty file: not a Compose file")),
-        }
-        if let Some(services) = root.and_then(|r| r.get("services")) {
-            if services.entries().is_none() && !services.is_empty_scalar() {
-                return Err(at(
-                    services.start,
-                    "`services` must be a mapping of service names to services".into(),
-                ));
-            }
-            if !matches!(
-                meaning.get("services"),
+        let doc = Document::parse(source)?;
+        if let Some(services) = doc.tree.root.as_ref().and_then(|r| r.get("services")) {
+            let shaped = services.entries().is_some() || services.is_empty_scalar();
+            let meant = matches!(
+                doc.meaning.get("services"),
                 Some(Value::Object(_)) | Some(Value::Null) | None
-            ) {
-                return Err(at(
-                    services.start,
-                    "`services` must be a mapping of service names to services".into(),
+            );
+            if !shaped || !meant {
+                let (line, col) = doc.source.line_col(services.start);
+                return Err(InputError::at(
+                    &doc.source.path,
+                    line,
+                    col,
+                    "`services` must be a mapping of service names to services",
                 ));
             }
         }
-        let layout = splice::layout(&text, &tree);
-        Ok(ComposeFile {
-            source,
-            text,
-            tree,
-            layout,
-            meaning,
-        })
+        Ok(ComposeFile { doc })
     }
 
     /// The `services` mapping node.

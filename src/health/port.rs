@@ -55,6 +55,9 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
             source: format!("[health] port in {}", policy.config_name()),
         });
     }
+    if let Some(choice) = crate::appconfig::health_port(&policy.config) {
+        return Ok(choice);
+    }
     let metrics = metrics_ports(doc, stage);
     let mut exposed: Vec<(u16, usize)> = doc
         .exposed_ports(stage)

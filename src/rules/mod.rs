@@ -1,6 +1,7 @@
 //! The rule catalogue. A rule reads a document and a policy and returns
 //! diagnostics, each with an optional fix; rules never print or write.
 
+pub mod appconfig;
 pub mod compose;
 pub mod dockerfile;
 
@@ -48,6 +49,7 @@ pub fn all() -> Vec<RuleMeta> {
         .iter()
         .map(|(meta, _)| *meta)
         .chain(compose::RULES.iter().map(|(meta, _, _)| *meta))
+        .chain(appconfig::RULES.iter().copied())
         .collect()
 }
 

@@ -22,6 +22,8 @@ use crate::policy::Policy;
 use crate::project::Project;
 use crate::source::{Source, Span};
 use crate::yaml::splice;
+use crate::yaml::tree::Node;
+use crate::yaml::Document;
 
 /// What a Compose rule reads.
 pub struct Ctx<'a> {
@@ -31,6 +33,9 @@ pub struct Ctx<'a> {
     pub policy: &'a Policy,
     /// The project's Dockerfiles, after fixes.
     pub project: &'a Project,
+    /// Services this file only overlays (defined in a base Compose file
+    /// beside it): partial by design, so no rule looks at them.
+    pub partial: &'a [String],
 }
 
 /// A Compose rule's check.
@@ -70,7 +75,12 @@ pub const RULES: &[(RuleMeta, Check, &[&str])] = &[
 ];
 
 /// Runs the Compose rules on `source` until a fixed point, each pass guarded.
-pub fn fix(source: &Source, policy: &Policy, project: &Project) -> Result<Outcome, InputError> {
+pub fn fix(
+    source: &Source,
+    policy: &Policy,
+    project: &Project,
+    partial: &[String],
+) -> Result<Outcome, InputError> {
     engine::fix_to_fixed_point(
         source,
         policy,
@@ -80,6 +90,7 @@ pub fn fix(source: &Source, policy: &Policy, project: &Project) -> Result<Outcom
                 file: &file,
                 policy,
                 project,
+                partial,
             };
             Ok(RULES
                 .iter()
@@ -111,6 +122,7 @@ pub fn services<'a>(ctx: &Ctx<'a>, code: &str) -> Vec<Service<'a>> {
     };
     file.services()
         .into_iter()
+        .filter(|s| !ctx.partial.iter().any(|p| p == s.name))
         .filter(|s| !ctx.policy.ignored_for_service(s.name, code))
         .filter(|s| {
             let start = splice::line_start(&file.text, s.key.start);
@@ -139,22 +151,35 @@ pub fn diagnostic(
     }
 }
 
-/// Inserts `lines` (relative indentation) under `parents` in a service,
-/// descending through the block mappings that exist and writing the rest.
-/// `Err` says why it cannot be done in place.
+/// Inserts `lines` under `parents` in a service (see [`insert_under`]).
 pub fn insert_nested(
     file: &ComposeFile,
     service: &Service,
     parents: &[&str],
     lines: &[String],
 ) -> Result<Edit, String> {
-    let unit = file.layout.unit;
-    let mut node = service.node;
-    let mut meaning = Some(service.meaning);
+    insert_under(file, service.node, service.meaning, parents, lines)
+        .map_err(|why| why.replace("{node}", &format!("service `{}`", service.name)))
+}
+
+/// Inserts `lines` (relative indentation) under `parents` in the block
+/// mapping `node` (whose meaning is `meaning`), descending through the block
+/// mappings that exist and writing the rest. `Err` says why it cannot be
+/// done in place.
+pub fn insert_under(
+    doc: &Document,
+    node: &Node,
+    meaning: &Value,
+    parents: &[&str],
+    lines: &[String],
+) -> Result<Edit, String> {
+    let unit = doc.layout.unit;
+    let mut node = node;
+    let mut meaning = Some(meaning);
     for (depth, key) in parents.iter().enumerate() {
         let path = parents[..=depth].join(".");
         match node.get(key) {
-            Some(child) if splice::key_column(&file.text, child).is_some() => {
+            Some(child) if splice::key_column(&doc.text, child).is_some() => {
                 node = child;
                 meaning = meaning.and_then(|m| m.get(*key));
             }
@@ -175,13 +200,13 @@ pub fn insert_nested(
                 }
                 let pad = " ".repeat(unit * (parents.len() - depth));
                 nested.extend(lines.iter().map(|l| format!("{pad}{l}")));
-                return splice::append_to_map(&file.text, &file.layout, node, &nested)
-                    .ok_or_else(|| format!("service `{}` is not a block mapping", service.name));
+                return splice::append_to_map(&doc.text, &doc.layout, node, &nested)
+                    .ok_or_else(|| "{node} is not a block mapping".to_string());
             }
         }
     }
-    splice::append_to_map(&file.text, &file.layout, node, lines)
-        .ok_or_else(|| format!("service `{}` is not a block mapping", service.name))
+    splice::append_to_map(&doc.text, &doc.layout, node, lines)
+        .ok_or_else(|| "{node} is not a block mapping".to_string())
 }
 
 /// Whether `old` is contained in `new`: every key and item of `old` is there.

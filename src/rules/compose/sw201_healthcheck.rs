@@ -123,7 +123,7 @@ pub fn plan(ctx: &Ctx, service: &Service) -> Result<Option<HealthPlan>, String> 
                 Some((test, known)) => Ok(Some(HealthPlan {
                     test,
                     start_period: known.start_period.clone(),
-                    evidence: format!("the documented check of `{}` ({})", known.name, known.source),
+                    evidence: format!("the documented check of `{}` (data/images.toml cites its source)", known.name),
                 })),
                 None => Err(format!(
                     "no health command is known for image `{image}`: add a healthcheck, or add the image to data/images.toml"

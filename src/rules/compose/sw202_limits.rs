@@ -15,6 +15,9 @@ pub const META: RuleMeta = RuleMeta {
 Adds memory and CPU limits chosen by the service's category: core 256M /
 0.5 CPU, infrastructure 128M / 0.5, database 512M / 1.0, monitoring 256M /
 0.5 (`[services.NAME] category` overrides the guess from image and name).
+Images that need more memory than their category allows (Elasticsearch,
+Cassandra: JVMs with large default heaps) get the limit `data/images.toml`
+records for them, so the limit never kills the service it protects.
 
 ## Why is this bad?
 One leaking service without limits takes the host's memory and every other
@@ -54,7 +57,11 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             continue;
         }
         let category = Category::of(service.name, service.meaning, ctx.policy);
-        let (memory, cpus) = category.limits();
+        let (default_memory, cpus) = category.limits();
+        let known = crate::compose::image(service.meaning).and_then(crate::images::lookup);
+        let memory = known
+            .and_then(|k| k.memory.as_deref())
+            .unwrap_or(default_memory);
         let message = format!(
             "service `{}` has no resource limits: add memory {memory} and cpus {cpus} ({} service)",
             service.name,
