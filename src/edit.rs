@@ -67,16 +67,31 @@ impl Fix {
         }
     }
 
-    /// Whether any edit of `self` overlaps or touches an edit of `other`
-    /// (two insertions at one offset count, since their order would be a guess).
+    /// Whether any edit of `self` overlaps or touches an edit of `other`.
+    /// Two insertions at one offset conflict unless both insert different
+    /// whole lines at the same indentation (siblings, such as two keys of one
+    /// mapping): those go in the order the fixes were accepted, which is rule
+    /// order. The same text twice is a conflict: two rules adding one thing.
     pub fn conflicts_with(&self, other: &Fix) -> bool {
         self.edits.iter().any(|a| {
-            other
-                .edits
-                .iter()
-                .any(|b| a.range.start <= b.range.end && b.range.start <= a.range.end)
+            other.edits.iter().any(|b| {
+                let siblings = a.range.is_empty()
+                    && b.range.is_empty()
+                    && a.text != b.text
+                    && line_indent(&a.text).is_some()
+                    && line_indent(&a.text) == line_indent(&b.text);
+                !siblings && a.range.start <= b.range.end && b.range.start <= a.range.end
+            })
         })
     }
+}
+
+/// The indentation of inserted text that consists of whole lines (it ends
+/// with a line break, or starts with one); `None` for text inside a line.
+fn line_indent(text: &str) -> Option<&str> {
+    let body = text.trim_start_matches(['\r', '\n']);
+    let whole_lines = text.ends_with('\n') || body.len() < text.len();
+    whole_lines.then(|| &body[..body.len() - body.trim_start_matches([' ', '\t']).len()])
 }
 
 /// Applies non-overlapping edits to `text`; overlapping edits are a bug in a rule.
@@ -139,11 +154,28 @@ mod tests {
     }
 
     #[test]
-    fn touching_insertions_conflict() {
-        let a = Fix::safe(vec![Edit::insert(4, "x")]);
-        let b = Fix::safe(vec![Edit::insert(4, "y")]);
-        let c = Fix::safe(vec![Edit::insert(9, "y")]);
-        assert!(a.conflicts_with(&b));
-        assert!(!a.conflicts_with(&c));
+    fn conflicts() {
+        let inline = Fix::safe(vec![Edit::insert(4, "x")]);
+        let key = Fix::safe(vec![Edit::insert(4, "  a: 1\n")]);
+        let sibling = Fix::safe(vec![Edit::insert(4, "  b: 2\n")]);
+        let deeper = Fix::safe(vec![Edit::insert(4, "    - c\n")]);
+        let replace = Fix::safe(vec![Edit::replace(2..4, "z")]);
+        let elsewhere = Fix::safe(vec![Edit::insert(9, "y")]);
+        assert!(
+            !key.conflicts_with(&sibling),
+            "sibling lines keep rule order"
+        );
+        assert!(
+            key.conflicts_with(&key.clone()),
+            "the same line twice waits"
+        );
+        assert!(
+            key.conflicts_with(&deeper),
+            "nesting levels at one point wait"
+        );
+        assert!(inline.conflicts_with(&Fix::safe(vec![Edit::insert(4, "y")])));
+        assert!(key.conflicts_with(&replace));
+        assert!(!inline.conflicts_with(&elsewhere));
+        assert_eq!(line_indent("\n  a: 1"), Some("  "));
     }
 }

@@ -11,7 +11,7 @@ use crate::rules::{self, dockerfile::RULES, Diagnostic};
 use crate::source::Source;
 
 /// Passes after which a file that keeps changing is a bug, not a fix.
-const MAX_PASSES: usize = 8;
+const MAX_PASSES: usize = 16;
 
 /// What happened to a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

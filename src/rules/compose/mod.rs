@@ -81,11 +81,12 @@ pub fn fix(
     project: &Project,
     partial: &[String],
 ) -> Result<Outcome, InputError> {
+    let parsed = Memo::default();
     engine::fix_to_fixed_point(
         source,
         policy,
         |current| {
-            let file = ComposeFile::parse(current.clone())?;
+            let file = parsed.get(current)?;
             let ctx = Ctx {
                 file: &file,
                 policy,
@@ -98,8 +99,33 @@ pub fn fix(
                 .flat_map(|(_, check, _)| check(&ctx))
                 .collect())
         },
-        guard,
+        |before, after, applied| guard(&parsed, before, after, applied),
     )
+}
+
+/// The last few parses of a file: each pass's text is parsed by the check,
+/// by the guard (as "after") and by the next guard (as "before"); once is enough.
+#[derive(Default)]
+struct Memo(std::cell::RefCell<Vec<std::rc::Rc<ComposeFile>>>);
+
+impl Memo {
+    fn get(&self, source: &Source) -> Result<std::rc::Rc<ComposeFile>, InputError> {
+        if let Some(file) = self
+            .0
+            .borrow()
+            .iter()
+            .find(|f| f.source.bytes == source.bytes)
+        {
+            return Ok(file.clone());
+        }
+        let file = std::rc::Rc::new(ComposeFile::parse(source.clone())?);
+        let mut cache = self.0.borrow_mut();
+        if cache.len() >= 2 {
+            cache.remove(0);
+        }
+        cache.push(file.clone());
+        Ok(file)
+    }
 }
 
 /// The services rule `code` looks at: not ignored by `[services.NAME]
@@ -237,9 +263,14 @@ fn dependency_names(value: &Value) -> Vec<String> {
 /// The guard: the new text parses, every line outside replaced ranges
 /// survives in order, and the meaning changed only where the applied fixes
 /// meant to change it (the old value is still contained in the new one).
-pub fn guard(before: &Source, after: &Source, applied: &[&Diagnostic]) -> Result<(), String> {
-    let old = ComposeFile::parse(before.clone()).map_err(|e| e.message)?;
-    let new = ComposeFile::parse(after.clone()).map_err(|e| {
+fn guard(
+    parsed: &Memo,
+    before: &Source,
+    after: &Source,
+    applied: &[&Diagnostic],
+) -> Result<(), String> {
+    let old = parsed.get(before).map_err(|e| e.message)?;
+    let new = parsed.get(after).map_err(|e| {
         format!(
             "the edited file would not parse ({}:{}: {})",
             e.line, e.col, e.message
