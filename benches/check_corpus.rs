@@ -4,9 +4,10 @@
 //! reading, config lookup, cross-file planning and every rule, as the command
 //! runs them (minus printing).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use seaworthy::config::Resolver;
 use seaworthy::discover;
 use seaworthy::plan;
@@ -24,16 +25,7 @@ fn check(c: &mut Criterion) {
     }
     let mut group = c.benchmark_group("check");
     group.sample_size(30);
-    group.bench_function("corpus", |b| {
-        b.iter(|| {
-            let resolver = Resolver::new(None).unwrap();
-            plan::build(
-                std::slice::from_ref(&corpus),
-                &resolver,
-                &Overrides::default(),
-            )
-        })
-    });
+    bench_tree(&mut group, "corpus", &corpus);
 
     let (files, _) = discover::files(std::slice::from_ref(&corpus));
     let tree = tempfile::tempdir().unwrap();
@@ -47,17 +39,7 @@ fn check(c: &mut Criterion) {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::copy(source, dir.join("Dockerfile")).unwrap();
     }
-    let root = tree.path().to_path_buf();
-    group.bench_function("1000-dockerfiles", |b| {
-        b.iter(|| {
-            let resolver = Resolver::new(None).unwrap();
-            plan::build(
-                std::slice::from_ref(&root),
-                &resolver,
-                &Overrides::default(),
-            )
-        })
-    });
+    bench_tree(&mut group, "1000-dockerfiles", tree.path());
 
     let projects = tempfile::tempdir().unwrap();
     let mut copied = 0;
@@ -75,8 +57,14 @@ fn check(c: &mut Criterion) {
         }
         round += 1;
     }
-    let root = projects.path().to_path_buf();
-    group.bench_function("1000-corpus-files", |b| {
+    bench_tree(&mut group, "1000-corpus-files", projects.path());
+    group.finish();
+}
+
+/// Measures `check` (without printing) over the tree at `root`.
+fn bench_tree(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, root: &Path) {
+    let root = root.to_path_buf();
+    group.bench_function(name, |b| {
         b.iter(|| {
             let resolver = Resolver::new(None).unwrap();
             plan::build(
@@ -86,7 +74,6 @@ fn check(c: &mut Criterion) {
             )
         })
     });
-    group.finish();
 }
 
 criterion_group!(benches, check);

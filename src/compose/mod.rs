@@ -180,6 +180,18 @@ pub fn host_ports(service: &Value) -> Vec<u16> {
         .collect()
 }
 
+/// Whether a `KEY=value` list or a mapping (`environment`, `labels`) sets `key`.
+pub fn sets(value: Option<&Value>, key: &str) -> bool {
+    match value {
+        Some(Value::Object(map)) => map.contains_key(key),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|item| item.split('=').next() == Some(key)),
+        _ => false,
+    }
+}
+
 /// The image a service runs, if named.
 pub fn image(service: &Value) -> Option<&str> {
     service.get("image").and_then(Value::as_str)

@@ -61,14 +61,7 @@ fn exported_port(ctx: &Ctx, service: &Value) -> Option<u16> {
 }
 
 fn has_label(service: &Value) -> bool {
-    match service.get("labels") {
-        Some(Value::Object(map)) => map.contains_key("metrics_port"),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .any(|l| l.split('=').next() == Some("metrics_port")),
-        _ => false,
-    }
+    compose::sets(service.get("labels"), "metrics_port")
 }
 
 /// Finds services that export metrics without a published port and label.

@@ -1,7 +1,5 @@
 //! SW207: a locally built service has no `LOG_LEVEL` in its environment.
 
-use serde_json::Value;
-
 use super::{diagnostic, insert_nested, services, Ctx};
 use crate::edit::Fix;
 use crate::rules::{Diagnostic, RuleMeta};
@@ -41,17 +39,6 @@ Safe. Services with an `env_file` are left alone (it may set the level, and an
 get nothing."#,
 };
 
-fn has_log_level(service: &Value) -> bool {
-    match service.get("environment") {
-        Some(Value::Object(map)) => map.contains_key("LOG_LEVEL"),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .any(|l| l.split('=').next() == Some("LOG_LEVEL")),
-        _ => false,
-    }
-}
-
 /// Finds locally built services without a log level.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let file = ctx.file;
@@ -60,7 +47,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let meaning = service.meaning;
         if meaning.get("build").is_none()
             || meaning.get("env_file").is_some()
-            || has_log_level(meaning)
+            || crate::compose::sets(meaning.get("environment"), "LOG_LEVEL")
         {
             continue;
         }
