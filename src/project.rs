@@ -27,10 +27,21 @@ pub enum Built<'a> {
     Stage(&'a Dockerfile, &'a Stage, PathBuf),
 }
 
-/// A stable key for a path: canonical when it exists.
+/// A stable key for a path: absolute, with `.` and `..` resolved lexically
+/// (no file system calls: rules ask for it many times per pass).
 pub fn key(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path)
-        .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut key = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                key.pop();
+            }
+            other => key.push(other),
+        }
+    }
+    key
 }
 
 /// The Dockerfile a service builds, and its target stage.
