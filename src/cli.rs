@@ -297,7 +297,7 @@ fn rules_command(id: Option<&str>) -> i32 {
         None => {
             for rule in rules::all() {
                 println!(
-                    "{:<7} {:<24} {:<11} {}",
+                    "{:<7} {:<27} {:<11} {}",
                     rule.code, rule.name, rule.target, rule.summary
                 );
             }
