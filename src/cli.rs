@@ -138,6 +138,12 @@ pub fn run() -> i32 {
             return 2;
         }
     };
+    if let Command::Check { selection, .. } | Command::Fix { selection, .. } = &cli.command {
+        if let Err(why) = selection.check() {
+            eprintln!("error: {why}");
+            return 2;
+        }
+    }
     match cli.command {
         Command::Rules { id } => rules_command(id.as_deref()),
         Command::Check {
@@ -189,6 +195,15 @@ pub fn run() -> i32 {
 }
 
 impl Selection {
+    /// Every pattern must name a rule or a prefix of one.
+    fn check(&self) -> Result<(), String> {
+        self.select
+            .iter()
+            .flatten()
+            .chain(&self.ignore)
+            .try_for_each(|p| rules::check_pattern(p))
+    }
+
     fn into_overrides(self) -> Overrides {
         Overrides {
             select: self.select,

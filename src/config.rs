@@ -134,6 +134,18 @@ impl Config {
                 .unwrap_or((1, 1));
             InputError::at(path, line, col, explain_toml_error(e.message()))
         })?;
+        for (key, patterns) in [
+            ("select", &config.rules.select),
+            ("ignore", &config.rules.ignore),
+        ] {
+            for pattern in patterns {
+                crate::rules::check_pattern(pattern).map_err(|why| {
+                    let at = text.find(&format!("\"{pattern}\"")).unwrap_or(0);
+                    let (line, col) = crate::source::line_col(text.as_bytes(), at);
+                    InputError::at(path, line, col, format!("[rules] {key}: {why}"))
+                })?;
+            }
+        }
         config.origin = Some(path.to_path_buf());
         Ok(config)
     }

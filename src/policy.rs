@@ -134,7 +134,7 @@ impl Policy {
             return Some((
                 "/healthz".into(),
                 format!(
-                    "[app_config] in {} (the app serves /healthz)",
+                    "[app_config] in {}: the app serves /healthz",
                     self.config_name()
                 ),
             ));

@@ -34,9 +34,10 @@ impl From<std::io::Error> for WriteError {
     }
 }
 
-/// Writes `change.after` over `change.path`, atomically.
+/// Writes `change.after` over `change.path`, atomically. A symbolic link is
+/// followed: the file it points to is replaced, the link stays a link.
 pub fn write(change: &FileChange) -> Result<(), WriteError> {
-    let path = &change.path;
+    let path = &fs::canonicalize(&change.path)?;
     let metadata = fs::metadata(path)?;
     if metadata.permissions().readonly() {
         return Err(WriteError::ReadOnly);
@@ -84,5 +85,27 @@ mod tests {
             1,
             "no temp file left"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_through_symbolic_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.yaml");
+        let link = dir.path().join("compose.yaml");
+        fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let change = FileChange {
+            path: link.clone(),
+            before: b"old".to_vec(),
+            after: b"new".to_vec(),
+            findings: vec![],
+        };
+        write(&change).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&real).unwrap(), b"new");
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::InputError;
 use crate::source::Source;
-use crate::yaml::tree::Node;
+use crate::yaml::tree::{Kind, Node};
 use crate::yaml::Document;
 
 /// A parsed Compose file: a YAML document whose `services` is a mapping.
@@ -66,7 +66,10 @@ impl ComposeFile {
         self.tree.root.as_ref()?.get("services")
     }
 
-    /// Every service written as a block mapping, in file order.
+    /// Every service the rules can edit, in file order: services that are
+    /// aliases or anchored (editing them would change others too) and
+    /// services that `extends` another (what they inherit is elsewhere) are
+    /// left out.
     pub fn services(&self) -> Vec<Service<'_>> {
         let Some(entries) = self.services_node().and_then(Node::entries) else {
             return Vec::new();
@@ -76,7 +79,10 @@ impl ComposeFile {
             .filter_map(|entry| {
                 let name = entry.key.scalar()?;
                 let meaning = self.meaning.get("services")?.get(name)?;
-                meaning.is_object().then_some(Service {
+                let own = meaning.is_object()
+                    && !entry.value.is_shared()
+                    && meaning.get("extends").is_none();
+                own.then_some(Service {
                     name,
                     key: &entry.key,
                     node: &entry.value,
@@ -91,25 +97,39 @@ impl ComposeFile {
         self.services().into_iter().find(|s| s.name == name)
     }
 
-    /// Top-level `x-…` keys whose value is an anchored logging config
-    /// (`x-logging: &default-logging {driver: …}`): the anchor name.
+    /// The anchor of a top-level `x-…` logging block
+    /// (`x-logging: &default-logging {driver: …}`) that services can alias:
+    /// defined before `services:`, and defined only once in the file (a
+    /// later definition of the same name would capture the alias).
     pub fn logging_anchor(&self) -> Option<String> {
         let root = self.tree.root.as_ref()?;
-        root.entries()?.iter().find_map(|entry| {
+        let entries = root.entries()?;
+        let services_at = entries
+            .iter()
+            .position(|e| e.key.scalar() == Some("services"))
+            .unwrap_or(entries.len());
+        entries[..services_at].iter().find_map(|entry| {
             let key = entry.key.scalar()?;
             if !key.starts_with("x-") || !key.contains("log") {
                 return None;
             }
-            let value = self.meaning.get(key)?;
-            value.get("driver")?;
-            let before = &self.text[entry.key.end..entry.value.start];
-            let anchor = before.split('&').nth(1)?;
-            let name: String = anchor
-                .chars()
-                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
-                .collect();
-            (!name.is_empty()).then_some(name)
+            self.meaning.get(key)?.get("driver")?;
+            let name = entry.value.anchor.clone()?;
+            (count_anchors(root, &name) == 1).then_some(name)
         })
+    }
+}
+
+/// How many nodes under `node` (itself included) define anchor `name`.
+fn count_anchors(node: &Node, name: &str) -> usize {
+    let own = usize::from(node.anchor.as_deref() == Some(name));
+    own + match &node.kind {
+        Kind::Seq(_, items) => items.iter().map(|n| count_anchors(n, name)).sum(),
+        Kind::Map(_, entries) => entries
+            .iter()
+            .map(|e| count_anchors(&e.key, name) + count_anchors(&e.value, name))
+            .sum(),
+        _ => 0,
     }
 }
 
@@ -155,27 +175,43 @@ pub fn container_ports(service: &Value) -> Vec<u16> {
     ports
 }
 
-/// Host ports a service publishes (`"9091:9091"` → 9091).
+/// Host ports a service publishes (`"9091:9091"` → 9091; a range such as
+/// `"9090-9095:8000-8005"` counts every port of it).
 pub fn host_ports(service: &Value) -> Vec<u16> {
     let Some(Value::Array(items)) = service.get("ports") else {
         return Vec::new();
     };
+    let range = |text: &str| -> Vec<u16> {
+        match text.split_once('-') {
+            Some((lo, hi)) => match (lo.parse::<u16>(), hi.parse::<u16>()) {
+                (Ok(lo), Ok(hi)) if lo <= hi => (lo..=hi).collect(),
+                _ => Vec::new(),
+            },
+            None => text.parse().ok().into_iter().collect(),
+        }
+    };
     items
         .iter()
-        .filter_map(|item| match item {
+        .flat_map(|item| match item {
             Value::String(s) => {
                 let spec = s.split('/').next().unwrap_or(s);
                 let parts: Vec<&str> = spec.split(':').collect();
-                (parts.len() >= 2)
-                    .then(|| parts[parts.len() - 2].parse().ok())
-                    .flatten()
+                if parts.len() >= 2 {
+                    range(parts[parts.len() - 2])
+                } else {
+                    Vec::new()
+                }
             }
-            Value::Object(long) => long.get("published").and_then(|p| match p {
-                Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
-                Value::String(s) => s.parse().ok(),
-                _ => None,
-            }),
-            _ => None,
+            Value::Object(long) => match long.get("published") {
+                Some(Value::Number(n)) => n
+                    .as_u64()
+                    .and_then(|n| u16::try_from(n).ok())
+                    .into_iter()
+                    .collect(),
+                Some(Value::String(s)) => range(s),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
         })
         .collect()
 }
@@ -257,5 +293,7 @@ mod tests {
         let v: Value = serde_json::json!({"ports": ["8080:80", "127.0.0.1:9000:9000/tcp", "53:53/udp", {"target": 443, "published": 8443}], "expose": ["3000"]});
         assert_eq!(container_ports(&v), vec![80, 443, 3000, 9000]);
         assert_eq!(host_ports(&v), vec![8080, 9000, 53, 8443]);
+        let v: Value = serde_json::json!({"ports": ["9090-9092:8000-8002"]});
+        assert_eq!(host_ports(&v), vec![9090, 9091, 9092]);
     }
 }

@@ -1,8 +1,8 @@
 //! Which probe an image can run, and its exact command. Probes exit 0 or 1
 //! only (Docker reserves 2): interpreters and static probes run in exec
 //! form (no shell at all); curl, wget and nc, whose exit codes go past 1, run
-//! as `… || exit 1` under the image's shell with the URL single-quoted (a
-//! route can hold no quote, see [`valid_route`]).
+//! as `/bin/sh -c "… || exit 1"` with the URL single-quoted (a route can hold
+//! no quote, see [`valid_route`]).
 
 use crate::config::{Health, Style, DEFAULT_STAGE_IMAGE};
 use crate::dockerfile::{Dockerfile, Stage};
@@ -68,16 +68,24 @@ impl Target {
     }
 }
 
-/// The client `stage` can run and why; `None` when `style` forbids the only
-/// choice (an unknown image with `instruction`).
-pub fn choose(doc: &Dockerfile, stage: &Stage, style: Style) -> Option<(Client, String)> {
+/// The client `stage` can run and why; `Err` says why there is none (a
+/// Windows image, or an unknown image with `style = instruction`).
+pub fn choose(doc: &Dockerfile, stage: &Stage, style: Style) -> Result<(Client, String), String> {
     let image = doc.base_image(stage).to_ascii_lowercase();
     let without_digest = image.split('@').next().unwrap_or("");
     let last = without_digest.rsplit('/').next().unwrap_or("");
     let (name, tag) = last.split_once(':').unwrap_or((last, ""));
     let because = format!("base image {image}");
+    if ["windows", "servercore", "nanoserver"]
+        .iter()
+        .any(|w| image.contains(w))
+    {
+        return Err(format!(
+            "its base image `{image}` is a Windows image, and seaworthy's probes are Linux programs: write its HEALTHCHECK by hand"
+        ));
+    }
     if style == Style::Stage {
-        return Some((Client::Stage, "style = stage".into()));
+        return Ok((Client::Stage, "style = stage".into()));
     }
     let choice = if name == "scratch" || image.contains("distroless") {
         None
@@ -93,9 +101,11 @@ pub fn choose(doc: &Dockerfile, stage: &Stage, style: Style) -> Option<(Client, 
         None
     };
     match (choice, style) {
-        (Some(c), _) => Some(c),
-        (None, Style::Instruction) => None,
-        (None, _) => Some((
+        (Some(c), _) => Ok(c),
+        (None, Style::Instruction) => Err(format!(
+            "its base image `{image}` has no HTTP client seaworthy knows"
+        )),
+        (None, _) => Ok((
             Client::Stage,
             format!("base image {image} has no known HTTP client"),
         )),
@@ -179,7 +189,9 @@ pub fn wrapper_name(health: &Health) -> String {
 pub enum Probe {
     /// `["python", "-c", "…"]`, run without a shell.
     Exec(Vec<String>),
-    /// `curl … || exit 1`, run by the image's `/bin/sh -c`.
+    /// `curl … || exit 1`, run by the image's shell (written as
+    /// `["/bin/sh", "-c", "…"]` in a Dockerfile: hadolint's DL3025 wants
+    /// JSON notation, and `CMD-SHELL` in Compose).
     Shell(String),
 }
 
@@ -188,7 +200,9 @@ impl Probe {
     pub fn render(&self) -> String {
         match self {
             Probe::Exec(argv) => json_array(argv),
-            Probe::Shell(line) => line.clone(),
+            Probe::Shell(line) => {
+                json_array(&["/bin/sh".to_string(), "-c".to_string(), line.clone()])
+            }
         }
     }
 }
@@ -253,7 +267,9 @@ mod tests {
 
     fn client_of(text: &str) -> Option<Client> {
         let doc = Dockerfile::parse(Source::new("Dockerfile", text.as_bytes().to_vec())).unwrap();
-        choose(&doc, doc.final_stage(), Style::Auto).map(|(c, _)| c)
+        choose(&doc, doc.final_stage(), Style::Auto)
+            .ok()
+            .map(|(c, _)| c)
     }
 
     #[test]
@@ -265,6 +281,10 @@ mod tests {
         );
         assert_eq!(client_of("FROM node:20-alpine\n"), Some(Client::Node));
         assert_eq!(client_of("FROM nginx:1.27-alpine\n"), Some(Client::Busybox));
+        assert_eq!(
+            client_of("FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"),
+            None
+        );
         assert_eq!(
             client_of("FROM gcr.io/distroless/nodejs20-debian12\n"),
             Some(Client::Stage)
@@ -316,11 +336,11 @@ mod tests {
         );
         assert_eq!(
             command(Client::Curl, &strict, &health).render(),
-            "curl -fsS -o /dev/null 'http://127.0.0.1:8000/healthz' || exit 1"
+            r#"["/bin/sh", "-c", "curl -fsS -o /dev/null 'http://127.0.0.1:8000/healthz' || exit 1"]"#
         );
         assert_eq!(
-            command(Client::Busybox, &lenient, &health).render(),
-            "nc -z 127.0.0.1 8000 || exit 1"
+            command(Client::Busybox, &lenient, &health),
+            Probe::Shell("nc -z 127.0.0.1 8000 || exit 1".into())
         );
         assert!(command(Client::Python, &lenient, &health)
             .render()

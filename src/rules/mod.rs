@@ -43,6 +43,20 @@ pub fn matches(code: &str, pattern: &str) -> bool {
     pattern == "ALL" || code.starts_with(&pattern)
 }
 
+/// Checks a `--select`/`--ignore` pattern: `ALL`, or an ID or prefix of at
+/// least one rule (a typo must not turn a check off silently).
+pub fn check_pattern(pattern: &str) -> Result<(), String> {
+    let upper = pattern.trim().to_ascii_uppercase();
+    if upper == "ALL"
+        || (upper.starts_with("SW") && all().iter().any(|r| r.code.starts_with(&upper)))
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "`{pattern}` is not a rule ID or prefix (`seaworthy rules` lists them)"
+    ))
+}
+
 /// Every rule, in ID order.
 pub fn all() -> Vec<RuleMeta> {
     dockerfile::RULES
@@ -88,6 +102,16 @@ mod tests {
         assert!(matches("SW101", "sw101"));
         assert!(matches("SW101", "ALL"));
         assert!(!matches("SW201", "SW1"));
+    }
+
+    #[test]
+    fn patterns_are_checked() {
+        for ok in ["SW1", "sw101", "ALL", "SW", "SW20"] {
+            assert!(check_pattern(ok).is_ok(), "{ok}");
+        }
+        for bad in ["SW2O1", "SW999", "E501", ""] {
+            assert!(check_pattern(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -63,7 +63,7 @@ fn walk(text: &str, node: &Node, steps: &mut Vec<usize>, seq_indented: &mut Opti
                 let key_col = column(text, entry.key.start);
                 match &entry.value.kind {
                     Kind::Map(false, children) if !children.is_empty() => {
-                        let child_col = column(text, children[0].key.start);
+                        let child_col = key_column(text, &entry.value).unwrap_or(key_col);
                         if child_col > key_col {
                             steps.push(child_col - key_col);
                         }
@@ -120,7 +120,14 @@ pub fn lines_at(text: &str, layout: &Layout, at: usize, indent: usize, lines: &[
 pub fn key_column(text: &str, map: &Node) -> Option<usize> {
     match &map.kind {
         Kind::Map(false, entries) if !entries.is_empty() => {
-            Some(column(text, entries[0].key.start))
+            let key = entries[0].key.start;
+            let prefix = &text[line_start(text, key)..key];
+            let properties = prefix.split_whitespace().all(|t| t.starts_with(['&', '!']));
+            Some(if properties {
+                prefix.len() - prefix.trim_start().len()
+            } else {
+                column(text, key)
+            })
         }
         _ => None,
     }
@@ -237,6 +244,15 @@ mod tests {
             add_to_map(t, l, root.get("s")?.get("m")?, "a", "b")
         });
         assert!(out.ends_with("m: {k: v, a: b}"));
+    }
+
+    #[test]
+    fn properties_before_the_first_key_count() {
+        let text = "s:\n  &a k: 1\n";
+        let out = splice(text, |t, l, root| {
+            append_to_map(t, l, root.get("s").unwrap(), &["z: 2".into()])
+        });
+        assert_eq!(out, "s:\n  &a k: 1\n  z: 2\n");
     }
 
     #[test]

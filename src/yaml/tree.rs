@@ -25,8 +25,12 @@ pub struct Node {
     pub kind: Kind,
     /// First byte.
     pub start: usize,
-    /// One past the last byte of its content.
+    /// One past the last byte of its content (for block scalars, of its
+    /// last non-blank character: the line breaks after it belong to no one).
     pub end: usize,
+    /// The anchor defined on it (`&name`), if any: editing it would change
+    /// every alias too.
+    pub anchor: Option<String>,
 }
 
 /// A mapping entry.
@@ -97,6 +101,12 @@ impl Node {
         self.entries()?.iter().find(|e| e.key.scalar() == Some(key))
     }
 
+    /// Whether editing inside this node would change other places of the
+    /// file too: it is an alias, or anchored.
+    pub fn is_shared(&self) -> bool {
+        self.anchor.is_some() || matches!(self.kind, Kind::Alias)
+    }
+
     /// Whether this is a flow collection.
     pub fn is_flow(&self) -> bool {
         matches!(self.kind, Kind::Seq(true, _) | Kind::Map(true, _))
@@ -121,8 +131,38 @@ impl Node {
 }
 
 enum Frame {
-    Seq(bool, usize, Vec<Node>),
-    Map(bool, usize, Vec<Node>),
+    Seq(bool, usize, Option<String>, Vec<Node>),
+    Map(bool, usize, Option<String>, Vec<Node>),
+}
+
+/// Where a block scalar really ends. Its trailing line breaks belong to it
+/// only with "keep" chomping (`|+`, `>+`): then it ends at the start of the
+/// line after them; otherwise at its last non-blank character.
+fn block_scalar_end(text: &str, start: usize, end: usize) -> usize {
+    let before = text[..start].trim_end();
+    let header_lines = [
+        &before[before.rfind('\n').map_or(0, |i| i + 1)..],
+        text[start..end].lines().next().unwrap_or(""),
+    ];
+    let keep = header_lines.iter().any(|line| {
+        let token = line
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .last()
+            .unwrap_or("");
+        token.starts_with(['|', '>']) && token.contains('+')
+    });
+    if keep {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        return if text[line_start..end].trim().is_empty() {
+            line_start
+        } else {
+            end
+        };
+    }
+    start + text[start..end].trim_end().len()
 }
 
 fn unbalanced(offset: usize) -> TreeError {
@@ -138,8 +178,12 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
     let mut root = None;
     let mut comments = Vec::new();
     let mut documents = 0;
+    // Whether the last node event opened a collection (an anchor event
+    // that follows belongs to it, not to its last child).
+    let mut opened = false;
     let offset = |m: granit_parser::Marker| m.byte_offset().unwrap_or(0);
-    for next in Parser::new_from_str(text) {
+    let options = granit_parser::options! { emit_anchor_events: true };
+    for next in Parser::new_from_str_with_options(text, options) {
         let (event, span) = next.map_err(|e| TreeError {
             offset: e.marker().byte_offset().unwrap_or(0),
             message: e.info().to_string(),
@@ -164,26 +208,67 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                 });
                 continue;
             }
-            Event::Scalar(value, style, ..) => Node {
-                kind: Kind::Scalar(value.into_owned(), style),
-                start,
-                end,
-            },
+            Event::Anchor(_, name) => {
+                let name = Some(name.into_owned());
+                match (opened, stack.last_mut()) {
+                    (true, Some(Frame::Seq(_, _, anchor, _) | Frame::Map(_, _, anchor, _))) => {
+                        *anchor = name
+                    }
+                    (false, Some(Frame::Seq(_, _, _, items) | Frame::Map(_, _, _, items))) => {
+                        if let Some(last) = items.last_mut() {
+                            last.anchor = name;
+                        }
+                    }
+                    (_, None) => {
+                        if let Some(root) = root.as_mut() {
+                            let root: &mut Node = root;
+                            root.anchor = name;
+                        }
+                    }
+                }
+                continue;
+            }
+            Event::Scalar(value, style, ..) => {
+                let end = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    block_scalar_end(text, start, end)
+                } else {
+                    end
+                };
+                Node {
+                    kind: Kind::Scalar(value.into_owned(), style),
+                    start,
+                    end,
+                    anchor: None,
+                }
+            }
             Event::Alias(_) | Event::UnresolvedAlias(_) => Node {
                 kind: Kind::Alias,
                 start,
                 end,
+                anchor: None,
             },
             Event::SequenceStart(style, ..) => {
-                stack.push(Frame::Seq(style == StructureStyle::Flow, start, Vec::new()));
+                stack.push(Frame::Seq(
+                    style == StructureStyle::Flow,
+                    start,
+                    None,
+                    Vec::new(),
+                ));
+                opened = true;
                 continue;
             }
             Event::MappingStart(style, ..) => {
-                stack.push(Frame::Map(style == StructureStyle::Flow, start, Vec::new()));
+                stack.push(Frame::Map(
+                    style == StructureStyle::Flow,
+                    start,
+                    None,
+                    Vec::new(),
+                ));
+                opened = true;
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq(flow, start, items)) => {
+                Some(Frame::Seq(flow, start, anchor, items)) => {
                     let end = if flow {
                         end
                     } else {
@@ -193,12 +278,13 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                         kind: Kind::Seq(flow, items),
                         start,
                         end,
+                        anchor,
                     }
                 }
                 _ => return Err(unbalanced(start)),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(flow, start, flat)) => {
+                Some(Frame::Map(flow, start, anchor, flat)) => {
                     let end = if flow {
                         end
                     } else {
@@ -213,14 +299,16 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                         kind: Kind::Map(flow, entries),
                         start,
                         end,
+                        anchor,
                     }
                 }
                 _ => return Err(unbalanced(start)),
             },
             _ => continue,
         };
+        opened = false;
         match stack.last_mut() {
-            Some(Frame::Seq(_, _, items)) | Some(Frame::Map(_, _, items)) => items.push(node),
+            Some(Frame::Seq(_, _, _, items)) | Some(Frame::Map(_, _, _, items)) => items.push(node),
             None => root = Some(node),
         }
     }
@@ -250,6 +338,22 @@ mod tests {
             services.get("db").unwrap().get("image").unwrap().scalar(),
             Some("postgres")
         );
+    }
+
+    #[test]
+    fn anchors_and_block_scalars() {
+        let text = "x: &a\n  k: v\ns: &b text\nl: &c [1]\nm:\n  c: |\n    line\n\n  d: *a\n";
+        let root = parse(text).unwrap().root.unwrap();
+        assert_eq!(root.get("x").unwrap().anchor.as_deref(), Some("a"));
+        assert_eq!(root.get("s").unwrap().anchor.as_deref(), Some("b"));
+        assert_eq!(root.get("l").unwrap().anchor.as_deref(), Some("c"));
+        let m = root.get("m").unwrap();
+        assert!(m.anchor.is_none() && m.get("d").unwrap().is_shared());
+        let c = m.get("c").unwrap();
+        assert!(text[..c.end].ends_with("line"));
+        let text = "a: |+\n  kept\n\nb: 1\n";
+        let a = parse(text).unwrap().root.unwrap().get("a").unwrap().clone();
+        assert_eq!(&text[a.end..], "b: 1\n");
     }
 
     #[test]

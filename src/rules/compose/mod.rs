@@ -150,11 +150,36 @@ pub fn services<'a>(ctx: &Ctx<'a>, code: &str) -> Vec<Service<'a>> {
         .into_iter()
         .filter(|s| !ctx.partial.iter().any(|p| p == s.name))
         .filter(|s| !ctx.policy.ignored_for_service(s.name, code))
-        .filter(|s| {
-            let start = splice::line_start(&file.text, s.key.start);
-            !silenced(start..splice::after_line(&file.text, s.node.end.max(s.key.end)))
-        })
+        .filter(|s| !silenced(service_lines(file, s)))
         .collect()
+}
+
+/// The lines a service occupies: from its key's line to the next service's
+/// key line (or the end of `services`), trailing comments included.
+fn service_lines(file: &ComposeFile, service: &Service) -> Span {
+    let text = &file.text;
+    let start = splice::line_start(text, service.key.start);
+    let keys: Vec<usize> = file
+        .services_node()
+        .and_then(Node::entries)
+        .map(|entries| entries.iter().map(|e| e.key.start).collect())
+        .unwrap_or_default();
+    let next_service = keys.iter().find(|&&k| k > service.key.start).copied();
+    let next_top_level = file
+        .tree
+        .root
+        .as_ref()
+        .and_then(Node::entries)
+        .and_then(|entries| {
+            entries
+                .iter()
+                .map(|e| e.key.start)
+                .find(|&k| k > service.key.start)
+        });
+    let end = next_service
+        .or(next_top_level)
+        .map_or(text.len(), |k| splice::line_start(text, k));
+    start..end.max(start)
 }
 
 /// The span diagnostics about a service point at: its name.
@@ -205,6 +230,9 @@ pub fn insert_under(
     for (depth, key) in parents.iter().enumerate() {
         let path = parents[..=depth].join(".");
         match node.get(key) {
+            Some(child) if child.is_shared() => {
+                return Err(format!("`{path}` is shared through an anchor or alias: editing it would change other places"))
+            }
             Some(child) if splice::key_column(&doc.text, child).is_some() => {
                 node = child;
                 meaning = meaning.and_then(|m| m.get(*key));
@@ -277,11 +305,13 @@ fn guard(
         )
     })?;
 
+    let at_line_start =
+        |offset: usize| offset == 0 || old.text.as_bytes().get(offset - 1) == Some(&b'\n');
     let replaced: Vec<Span> = applied
         .iter()
         .flat_map(|d| d.fix.iter().flat_map(|f| f.edits.iter()))
-        .filter(|e| !e.range.is_empty())
-        .map(|e| e.range.clone())
+        .filter(|e| !e.range.is_empty() || !at_line_start(e.range.start))
+        .map(|e| e.range.start..e.range.end.max(e.range.start + 1))
         .collect();
     let mut kept = Vec::new();
     let mut offset = 0;
@@ -303,10 +333,13 @@ fn guard(
         return Err("an original line would be lost or moved".into());
     }
 
-    let touched = |service: &crate::compose::Service| -> Vec<&str> {
+    let touched = |key: &Span| -> Vec<&str> {
         applied
             .iter()
-            .filter(|d| d.span.start >= service.key.start && d.span.end <= service.key.end)
+            .filter(|d| {
+                let file_wide = d.rule == sw208_data_volume::META.code;
+                file_wide || (d.span.start >= key.start && d.span.end <= key.end)
+            })
             .flat_map(|d| {
                 RULES
                     .iter()
@@ -320,23 +353,35 @@ fn guard(
     for (key, value) in &old_root {
         let ok = match key.as_str() {
             "services" => true,
-            "volumes" => new_root.get(key).is_some_and(|n| contained(value, n)),
+            "volumes" => value.is_null() || new_root.get(key).is_some_and(|n| contained(value, n)),
             _ => new_root.get(key) == Some(value),
         };
         if !ok {
             return Err(format!("top-level `{key}` would change"));
         }
     }
-    for service in old.services() {
-        let Some(changed) = new.service(service.name) else {
-            return Err(format!("service `{}` would disappear", service.name));
+    let empty = serde_json::Map::new();
+    let services = |file: &ComposeFile| {
+        file.meaning
+            .get("services")
+            .and_then(Value::as_object)
+            .cloned()
+    };
+    let (old_services, new_services) = (
+        services(&old).unwrap_or_default(),
+        services(&new).unwrap_or_default(),
+    );
+    for (name, was_service) in &old_services {
+        let Some(now_service) = new_services.get(name) else {
+            return Err(format!("service `{name}` would disappear"));
         };
-        let allowed = touched(&service);
-        let (Some(before), Some(after)) =
-            (service.meaning.as_object(), changed.meaning.as_object())
-        else {
-            continue;
-        };
+        let key = old
+            .services_node()
+            .and_then(|n| n.entry(name))
+            .map_or(0..0, |e| e.key.start..e.key.end);
+        let allowed = touched(&key);
+        let before = was_service.as_object().unwrap_or(&empty);
+        let after = now_service.as_object().unwrap_or(&empty);
         for (key, value) in after {
             let was = before.get(key);
             let ok = match (was, allowed.contains(&key.as_str())) {
@@ -354,15 +399,12 @@ fn guard(
             if !ok {
                 return Err(format!(
                     "`{}` of service `{}` would change unexpectedly",
-                    key, service.name
+                    key, name
                 ));
             }
         }
         if let Some(lost) = before.keys().find(|k| !after.contains_key(*k)) {
-            return Err(format!(
-                "`{lost}` of service `{}` would be lost",
-                service.name
-            ));
+            return Err(format!("`{lost}` of service `{}` would be lost", name));
         }
     }
     Ok(())
@@ -372,7 +414,11 @@ fn guard(
 /// image's HEALTHCHECK (from the Dockerfile it builds, after this run).
 pub fn has_healthcheck(ctx: &Ctx, service: &Service) -> bool {
     if let Some(h) = service.meaning.get("healthcheck") {
-        return h.get("disable") != Some(&Value::Bool(true));
+        let none = h
+            .get("test")
+            .and_then(Value::as_array)
+            .is_some_and(|t| t.first().and_then(Value::as_str) == Some("NONE"));
+        return h.get("disable") != Some(&Value::Bool(true)) && !none;
     }
     match ctx.project.built(&ctx.file.source.path, service.meaning) {
         crate::project::Built::Stage(doc, stage, _) => {

@@ -77,13 +77,12 @@ pub fn plan(ctx: &Ctx, service: &Service) -> Result<Option<HealthPlan>, String> 
             if doc.last_inherited(stage, "HEALTHCHECK").is_some() {
                 return Ok(None);
             }
-            let Some((client, why)) = probe::choose(doc, stage, Style::Instruction) else {
-                return Err(format!(
-                    "its image ({}) has no HTTP client seaworthy knows: give the Dockerfile a HEALTHCHECK (`seaworthy fix-dockerfile-healthcheck {}`)",
-                    doc.base_image(stage),
+            let (client, why) = probe::choose(doc, stage, Style::Instruction).map_err(|why| {
+                format!(
+                    "{why}: give the Dockerfile a HEALTHCHECK (`seaworthy fix-dockerfile-healthcheck {}`)",
                     crate::paths::display(&path)
-                ));
-            };
+                )
+            })?;
             let policy = ctx.policy.clone().for_service(Some(ServiceHint {
                 name: service.name.to_string(),
                 compose: ctx.file.source.path.clone(),
@@ -117,6 +116,10 @@ pub fn plan(ctx: &Ctx, service: &Service) -> Result<Option<HealthPlan>, String> 
             "its Dockerfile `{}` (or its target stage) cannot be read",
             crate::paths::display(&path)
         )),
+        Built::No if compose::image(service.meaning).is_none() => Err(
+            "it builds from a remote or inline Dockerfile seaworthy cannot read: add a healthcheck"
+                .into(),
+        ),
         Built::No => {
             let image = compose::image(service.meaning).unwrap_or("");
             match crate::images::lookup(image).and_then(|k| k.health.clone().map(|h| (h, k))) {

@@ -1,10 +1,12 @@
 //! SW205: `depends_on` in short form although a dependency has a healthcheck.
 
+use std::collections::HashSet;
+
 use super::{diagnostic, has_healthcheck, services, sw201_healthcheck, Ctx};
 use crate::edit::{Edit, Fix};
 use crate::rules::{Diagnostic, RuleMeta};
 use crate::yaml::splice::{self, plain_or_quoted};
-use crate::yaml::tree::Kind;
+use crate::yaml::tree::{Kind, Node};
 
 /// SW205's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -15,7 +17,8 @@ pub const META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Rewrites `depends_on` from a list (`[db, redis]` or `- db`) to the long form,
 with `condition: service_healthy` for every dependency that has (or gets, in
-the same run) a health check and `service_started` for the others.
+the same run) a health check and `service_started` for the others. Comments
+between the items stay.
 
 ## Why is this bad?
 The short form only waits for the container to start: the app then races the
@@ -36,23 +39,31 @@ Use instead:
 
 ## Fix safety
 Safe: the same services are waited for; only the condition changes where a
-health check exists."#,
+health check exists. A dependency only counts as healthy when it has a
+health check that is not disabled (`disable: true`, `test: ["NONE"]`), or when
+SW201 will really add one in this run (not ignored, and its service can be
+edited). A list shared through an anchor is left alone."#,
 };
 
 /// Finds short-form `depends_on` lists worth rewriting.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let file = ctx.file;
     let all = file.services();
-    let healthy = |name: &str| {
-        all.iter().find(|s| s.name == name).is_some_and(|dep| {
-            has_healthcheck(ctx, dep)
-                || (ctx.policy.enabled(sw201_healthcheck::META.code)
-                    && !ctx
-                        .policy
-                        .ignored_for_service(dep.name, sw201_healthcheck::META.code)
-                    && matches!(sw201_healthcheck::plan(ctx, dep), Ok(Some(_))))
-        })
+    let gets_one: HashSet<&str> = if ctx.policy.enabled(sw201_healthcheck::META.code) {
+        services(ctx, sw201_healthcheck::META.code)
+            .iter()
+            .filter(|s| splice::key_column(&file.text, s.node).is_some())
+            .filter(|s| matches!(sw201_healthcheck::plan(ctx, s), Ok(Some(_))))
+            .map(|s| s.name)
+            .collect()
+    } else {
+        HashSet::new()
     };
+    let healthy: HashSet<&str> = all
+        .iter()
+        .filter(|s| has_healthcheck(ctx, s) || gets_one.contains(s.name))
+        .map(|s| s.name)
+        .collect();
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
         let Some(entry) = service.node.entry("depends_on") else {
@@ -62,11 +73,16 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             continue;
         };
         let names: Vec<&str> = items.iter().filter_map(|i| i.scalar()).collect();
-        if names.len() != items.len() || names.is_empty() || !names.iter().any(|n| healthy(n)) {
+        let unique: HashSet<&str> = names.iter().copied().collect();
+        if entry.value.is_shared()
+            || names.len() != items.len()
+            || unique.len() != names.len()
+            || !names.iter().any(|n| healthy.contains(n))
+        {
             continue;
         }
         let condition = |n: &str| {
-            if healthy(n) {
+            if healthy.contains(n) {
                 "service_healthy"
             } else {
                 "service_started"
@@ -82,38 +98,64 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 format!("{{{}}}", parts.join(", ")),
             )
         } else {
-            let text = &file.text;
-            let unit = file.layout.unit;
-            let indent = splice::column(text, entry.key.start) + unit;
-            let mut lines = Vec::new();
-            for n in &names {
-                lines.push(format!("{}:", plain_or_quoted(n)));
-                lines.push(format!("{}condition: {}", " ".repeat(unit), condition(n)));
-            }
-            let start = splice::line_start(text, items[0].start);
-            let end = splice::after_line(text, entry.value.end);
-            let mut replacement = splice::lines_at(text, &file.layout, end, indent, &lines);
-            if end == text.len() && !file.layout.final_newline {
-                replacement = replacement.trim_start_matches(['\r', '\n']).to_string();
-            }
-            Edit::replace(start..end, replacement)
+            block_rewrite(ctx, entry.key.start, items, &condition)
         };
-        let healthy_names: Vec<&str> = names.iter().copied().filter(|n| healthy(n)).collect();
+        let waits: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| healthy.contains(n))
+            .collect();
         out.push(diagnostic(
             &META,
             &service,
             format!(
                 "service `{}` starts before {} {} healthy: wait with `condition: service_healthy`",
                 service.name,
-                healthy_names.join(", "),
-                if healthy_names.len() == 1 {
-                    "is"
-                } else {
-                    "are"
-                }
+                waits.join(", "),
+                if waits.len() == 1 { "is" } else { "are" }
             ),
             Some(Fix::safe(vec![edit])),
         ));
     }
     out
+}
+
+/// Rewrites a block list line by line: each `- name # note` becomes
+/// `name: # note` plus its condition; comment and blank lines stay.
+fn block_rewrite(
+    ctx: &Ctx,
+    key_start: usize,
+    items: &[Node],
+    condition: &dyn Fn(&str) -> &'static str,
+) -> Edit {
+    let file = ctx.file;
+    let text = &file.text;
+    let unit = " ".repeat(file.layout.unit);
+    let indent = " ".repeat(splice::column(text, key_start) + file.layout.unit);
+    let eol = file.layout.eol;
+    let start = splice::line_start(text, items[0].start);
+    let end = splice::after_line(text, items[items.len() - 1].end);
+    let mut out = String::new();
+    let mut offset = start;
+    for line in text[start..end].split_inclusive('\n') {
+        let line_end = offset + line.len();
+        let ending = if line.ends_with('\n') { eol } else { "" };
+        match items
+            .iter()
+            .find(|i| i.start >= offset && i.start < line_end)
+        {
+            Some(item) => {
+                let name = item.scalar().unwrap_or_default();
+                let after = text[item.end..line_end].trim_end_matches(['\r', '\n']);
+                out.push_str(&format!("{indent}{}:{after}{eol}", plain_or_quoted(name)));
+                out.push_str(&format!(
+                    "{indent}{unit}condition: {}{ending}",
+                    condition(name)
+                ));
+            }
+            None => out.push_str(line),
+        }
+        offset = line_end;
+    }
+    Edit::replace(start..end, out)
 }

@@ -105,6 +105,9 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             used.push(host);
             let mapping = quoted(&format!("{host}:{metrics}"));
             let edit = match service.node.get("ports") {
+                Some(ports) if ports.is_shared() => {
+                    Err("`ports` is shared through an anchor or alias".to_string())
+                }
                 Some(ports) => splice::append_to_seq(&file.text, &file.layout, ports, &mapping)
                     .ok_or_else(|| "`ports` is not a list seaworthy can add to".to_string()),
                 None => insert_nested(
@@ -134,6 +137,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         if !has_label(service.meaning) {
             let value = quoted(&metrics.to_string());
             let edit = match service.node.get("labels") {
+                Some(labels) if labels.is_shared() => None,
                 Some(labels) if matches!(labels.kind, Kind::Seq(..)) => splice::append_to_seq(
                     &file.text,
                     &file.layout,
@@ -155,16 +159,9 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 }
             };
             match edit {
-                Some(edit)
-                    if !edits
-                        .iter()
-                        .any(|e: &crate::edit::Edit| e.range.start == edit.range.start) =>
-                {
-                    edits.push(edit)
-                }
-                Some(_) => {}
+                Some(edit) => edits.push(edit),
                 None => {
-                    out.push(diagnostic(&META, &service, format!("service `{}` has no metrics_port label; not done: `labels` cannot be extended", service.name), None));
+                    out.push(diagnostic(&META, &service, format!("service `{}` has no metrics_port label; not done: `labels` cannot be extended (shared, or not a list or mapping)", service.name), None));
                     continue;
                 }
             }

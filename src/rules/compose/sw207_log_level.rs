@@ -52,6 +52,9 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             continue;
         }
         let edit = match service.node.get("environment") {
+            Some(env) if env.is_shared() => {
+                Err("`environment` is shared through an anchor or alias".to_string())
+            }
             Some(env) if matches!(env.kind, Kind::Seq(..)) => {
                 splice::append_to_seq(&file.text, &file.layout, env, &plain_item(env.is_flow()))
                     .ok_or_else(|| "`environment` cannot be extended".to_string())

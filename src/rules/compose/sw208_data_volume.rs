@@ -60,7 +60,9 @@ fn is_data_mount(spec: &str) -> Option<(String, String)> {
     (data_like && !last.contains('.')).then(|| (source.to_string(), last.to_string()))
 }
 
-/// Finds bind-mounted data folders.
+/// Finds bind-mounted data folders. All of a file's mounts are fixed by one
+/// fix, so the top-level `volumes:` is written once, and mounts of the same
+/// folder share one named volume.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let file = ctx.file;
     let declared = file
@@ -69,75 +71,122 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         .and_then(|v| v.as_object())
         .cloned()
         .unwrap_or_default();
-    let mut out = Vec::new();
+    let mut names: Vec<(String, String)> = Vec::new();
+    let mut edits = Vec::new();
+    let mut mounts = Vec::new();
+    let mut anchor = None;
     for service in services(ctx, META.code) {
-        let Some(Kind::Seq(false, items)) = service.node.get("volumes").map(|v| &v.kind) else {
+        let Some(volumes) = service.node.get("volumes").filter(|v| !v.is_shared()) else {
             continue;
         };
-        for item in items {
+        let Kind::Seq(false, items) = &volumes.kind else {
+            continue;
+        };
+        for item in items
+            .iter()
+            .filter(|i| i.is_inline_scalar() && !i.is_shared())
+        {
             let Some(spec) = item.scalar() else { continue };
             let Some((source, folder)) = is_data_mount(spec) else {
                 continue;
             };
-            let name = format!("{}-{}", service.name, folder.trim_start_matches('.'));
-            if declared.contains_key(&name) || !item.is_inline_scalar() {
-                continue;
-            }
+            let name = match names.iter().find(|(s, _)| *s == source) {
+                Some((_, name)) => name.clone(),
+                None => {
+                    let name = format!("{}-{}", service.name, folder.trim_start_matches('.'));
+                    if declared.contains_key(&name) || names.iter().any(|(_, n)| *n == name) {
+                        continue;
+                    }
+                    names.push((source.clone(), name.clone()));
+                    name
+                }
+            };
             let raw = &file.text[item.start..item.end];
             let Some(at) = raw.find(&source) else {
                 continue;
             };
-            let mut edits = vec![Edit::replace(
+            edits.push(Edit::replace(
                 item.start + at..item.start + at + source.len(),
                 name.clone(),
-            )];
-            match declare(ctx, &name) {
-                Some(edit) => edits.push(edit),
-                None => continue,
-            }
-            out.push(diagnostic(
+            ));
+            mounts.push(format!("`{source}` of `{}` → `{name}`", service.name));
+            anchor.get_or_insert(service);
+        }
+    }
+    let Some(service) = anchor else {
+        return Vec::new();
+    };
+    let new_names: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
+    let message = format!(
+        "data folders are bind-mounted: use named volumes ({}); the data already in those folders stays there, copy it first",
+        mounts.join(", ")
+    );
+    match declare(ctx, &new_names) {
+        Ok(edit) => {
+            edits.push(edit);
+            vec![diagnostic(
                 &META,
                 &service,
-                format!(
-                    "service `{}` bind-mounts the data folder `{source}`: use the named volume `{name}` (the data in {source} stays there; copy it first)",
-                    service.name
-                ),
+                message,
                 Some(Fix {
                     edits,
                     applicability: Applicability::Unsafe,
                 }),
-            ));
+            )]
         }
+        Err(why) => vec![diagnostic(
+            &META,
+            &service,
+            format!("{message}; not done: {why}"),
+            None,
+        )],
     }
-    out
 }
 
-/// The edit that declares volume `name` under the top-level `volumes:`.
-fn declare(ctx: &Ctx, name: &str) -> Option<Edit> {
+/// The edit that declares `names` under the top-level `volumes:`.
+fn declare(ctx: &Ctx, names: &[String]) -> Result<Edit, String> {
     let file = ctx.file;
-    let root = file.tree.root.as_ref()?;
-    match root.get("volumes") {
-        Some(volumes) if volumes.entries().is_some() => {
-            splice::add_to_map(&file.text, &file.layout, volumes, name, "{}").map(|mut e| {
-                if !volumes.is_flow() {
-                    e.text = e.text.replacen(": {}", ":", 1);
-                }
-                e
-            })
+    let root = file.tree.root.as_ref().ok_or("empty file")?;
+    let unit = " ".repeat(file.layout.unit);
+    match root.entry("volumes") {
+        Some(entry) if entry.value.is_shared() => {
+            Err("the top-level `volumes` is shared through an anchor".into())
         }
-        Some(_) => None,
-        None => {
-            let at = file.text.len();
-            let unit = " ".repeat(file.layout.unit);
-            Some(Edit::insert(
+        Some(entry) if entry.value.is_flow() => {
+            let items: Vec<String> = names.iter().map(|n| format!("{n}: {{}}")).collect();
+            let at = match entry.value.entries() {
+                Some([.., last]) => {
+                    return Ok(Edit::insert(
+                        last.value.end,
+                        format!(", {}", items.join(", ")),
+                    ))
+                }
+                _ => entry.value.start + 1,
+            };
+            Ok(Edit::insert(at, items.join(", ")))
+        }
+        Some(entry) if entry.value.entries().is_some() => {
+            let lines: Vec<String> = names.iter().map(|n| format!("{n}:")).collect();
+            splice::append_to_map(&file.text, &file.layout, &entry.value, &lines)
+                .ok_or_else(|| "the top-level `volumes` cannot be extended".into())
+        }
+        Some(entry) if entry.value.is_empty_scalar() => {
+            let at = splice::after_line(&file.text, entry.key.end);
+            let lines: Vec<String> = names.iter().map(|n| format!("{unit}{n}:")).collect();
+            Ok(Edit::insert(
                 at,
-                splice::lines_at(
-                    &file.text,
-                    &file.layout,
-                    at,
-                    0,
-                    &["volumes:".into(), format!("{unit}{name}:")],
-                ),
+                splice::lines_at(&file.text, &file.layout, at, 0, &lines),
+            ))
+        }
+        Some(_) => Err("the top-level `volumes` is not a mapping".into()),
+        None => {
+            let at = splice::after_line(&file.text, root.end);
+            let lines: Vec<String> = std::iter::once("volumes:".to_string())
+                .chain(names.iter().map(|n| format!("{unit}{n}:")))
+                .collect();
+            Ok(Edit::insert(
+                at,
+                splice::lines_at(&file.text, &file.layout, at, 0, &lines),
             ))
         }
     }

@@ -75,11 +75,14 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
             fix: None,
         }]
     };
-    let Some((client, client_reason)) = probe::choose(doc, stage, policy.style()) else {
-        return warn(format!(
-            "final stage has no HEALTHCHECK, and its base image `{}` has no HTTP client seaworthy knows: use `--style stage` to copy in a static probe",
-            doc.base_image(stage)
-        ));
+    let (client, client_reason) = match probe::choose(doc, stage, policy.style()) {
+        Ok(choice) => choice,
+        Err(why) if policy.style() == crate::config::Style::Instruction => {
+            return warn(format!(
+            "final stage has no HEALTHCHECK; {why}: use `--style stage` to copy in a static probe"
+        ))
+        }
+        Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
     };
     let choice = match port::resolve(doc, stage, policy) {
         Ok(choice) => choice,
