@@ -157,7 +157,7 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     }
 
     let planned = parallel_map(&composes, |parsed| match parsed {
-        Ok(file) => plan_compose(&file.source, resolver, overrides, &project),
+        Ok(file) => plan_compose(file, resolver, overrides, &project),
         Err(e) => Err(e.clone()),
     });
     for result in planned {
@@ -213,15 +213,16 @@ pub fn plan_dockerfile(
 }
 
 fn plan_compose(
-    source: &Source,
+    file: &ComposeFile,
     resolver: &Resolver,
     overrides: &Overrides,
     project: &Project,
 ) -> Result<FileChange, InputError> {
+    let source = file.source.clone();
     let policy = Policy::new(resolver.for_file(&source.path)?, overrides.clone());
     let partial = overlaid_services(&source.path);
-    let outcome = rules::compose::fix(source, &policy, project, &partial)?;
-    Ok(change(source.clone(), outcome))
+    let outcome = rules::compose::fix_parsed(file.clone(), &policy, project, &partial)?;
+    Ok(change(source, outcome))
 }
 
 /// Base Compose files, which overlays (`compose.override.yaml`,

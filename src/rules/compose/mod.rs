@@ -81,9 +81,27 @@ pub fn fix(
     project: &Project,
     partial: &[String],
 ) -> Result<Outcome, InputError> {
+    fix_parsed(
+        ComposeFile::parse(source.clone())?,
+        policy,
+        project,
+        partial,
+    )
+}
+
+/// [`fix`] for a file already parsed (the planner parses every Compose file
+/// once up front to learn which Dockerfiles it builds).
+pub fn fix_parsed(
+    file: ComposeFile,
+    policy: &Policy,
+    project: &Project,
+    partial: &[String],
+) -> Result<Outcome, InputError> {
+    let source = file.source.clone();
     let parsed = Memo::default();
+    parsed.0.borrow_mut().push(std::rc::Rc::new(file));
     engine::fix_to_fixed_point(
-        source,
+        &source,
         policy,
         |current| {
             let file = parsed.get(current)?;
