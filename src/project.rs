@@ -62,11 +62,6 @@ impl Project {
         }
     }
 
-    /// Whether the project has this Dockerfile.
-    pub fn has(&self, path: &Path) -> bool {
-        self.dockerfiles.contains_key(&key(path))
-    }
-
     /// The stage `service` (in the Compose file at `compose_path`) runs.
     pub fn built(&self, compose_path: &Path, service: &Value) -> Built<'_> {
         let Some((path, target)) = dockerfile_of(compose_path, service) else {

@@ -92,11 +92,6 @@ impl ComposeFile {
             .collect()
     }
 
-    /// The service named `name`.
-    pub fn service(&self, name: &str) -> Option<Service<'_>> {
-        self.services().into_iter().find(|s| s.name == name)
-    }
-
     /// The anchor of a top-level `x-…` logging block
     /// (`x-logging: &default-logging {driver: …}`) that services can alias:
     /// defined before `services:`, and defined only once in the file (a
@@ -273,7 +268,8 @@ mod tests {
     #[test]
     fn services_with_merges() {
         let file = parse("x-logging: &log\n  driver: json-file\nx-c: &c\n  restart: always\nservices:\n  api:\n    <<: *c\n    image: nginx\n").unwrap();
-        let api = file.service("api").unwrap();
+        let services = file.services();
+        let api = services.iter().find(|s| s.name == "api").unwrap();
         assert_eq!(api.meaning["restart"], "always");
         assert_eq!(file.logging_anchor().as_deref(), Some("log"));
     }
