@@ -90,7 +90,7 @@ fn flow_collections_are_extended_in_place() {
         &[("api/Dockerfile", "FROM python:3.12-slim\nEXPOSE 8000\n")],
     );
     assert!(
-        out.contains("environment: [DEBUG=0, \"LOG_LEVEL=INFO\"]"),
+        out.contains("environment: [DEBUG=0, LOG_LEVEL=INFO]"),
         "{out}"
     );
     let out = fixed(

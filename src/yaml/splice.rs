@@ -178,7 +178,7 @@ pub fn plain_or_quoted(value: &str) -> String {
     let plain = !value.is_empty()
         && value
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '='))
         && !value.starts_with(['-', '.'])
         && value.parse::<f64>().is_err()
         && !matches!(

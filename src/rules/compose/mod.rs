@@ -22,7 +22,7 @@ use crate::policy::Policy;
 use crate::project::Project;
 use crate::source::{Source, Span};
 use crate::yaml::splice;
-use crate::yaml::tree::Node;
+use crate::yaml::tree::{Kind, Node};
 use crate::yaml::Document;
 
 /// What a Compose rule reads.
@@ -217,6 +217,43 @@ pub fn diagnostic(
         span: name_span(service),
         message,
         fix,
+    }
+}
+
+/// Sets `name` in a service's `KEY=value` list or mapping under `key`
+/// (`environment`, `labels`), in the style the service uses; a service
+/// without `key` gets it as a mapping.
+pub fn add_setting(
+    file: &ComposeFile,
+    service: &Service,
+    key: &str,
+    name: &str,
+    value: &str,
+) -> Result<Edit, String> {
+    let item = splice::plain_or_quoted(&format!("{name}={value}"));
+    let value = splice::plain_or_quoted(value);
+    match service.node.get(key) {
+        Some(node) if node.is_shared() => {
+            Err(format!("`{key}` is shared through an anchor or alias"))
+        }
+        Some(node) if matches!(node.kind, Kind::Seq(..)) => {
+            splice::append_to_seq(&file.text, &file.layout, node, &item)
+                .ok_or_else(|| format!("`{key}` cannot be extended"))
+        }
+        Some(node) => splice::add_to_map(&file.text, &file.layout, node, name, &value)
+            .ok_or_else(|| format!("`{key}` cannot be extended")),
+        None if service.meaning.get(key).is_some() => Err(format!(
+            "`{key}` comes from a merge key (`<<`): add it there"
+        )),
+        None => {
+            let unit = " ".repeat(file.layout.unit);
+            insert_nested(
+                file,
+                service,
+                &[],
+                &[format!("{key}:"), format!("{unit}{name}: {value}")],
+            )
+        }
     }
 }
 

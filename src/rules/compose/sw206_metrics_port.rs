@@ -2,14 +2,13 @@
 
 use serde_json::Value;
 
-use super::{diagnostic, insert_nested, services, Ctx};
+use super::{add_setting, diagnostic, insert_nested, services, Ctx};
 use crate::compose::{self, category::Category};
 use crate::edit::Fix;
 use crate::health::port;
 use crate::project::Built;
 use crate::rules::{Diagnostic, RuleMeta};
 use crate::yaml::splice::{self, quoted};
-use crate::yaml::tree::Kind;
 
 /// SW206's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -135,33 +134,24 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             what.push(format!("publish {host}:{metrics}"));
         }
         if !has_label(service.meaning) {
-            let value = quoted(&metrics.to_string());
-            let edit = match service.node.get("labels") {
-                Some(labels) if labels.is_shared() => None,
-                Some(labels) if matches!(labels.kind, Kind::Seq(..)) => splice::append_to_seq(
-                    &file.text,
-                    &file.layout,
-                    labels,
-                    &quoted(&format!("metrics_port={metrics}")),
-                ),
-                Some(labels) => {
-                    splice::add_to_map(&file.text, &file.layout, labels, "metrics_port", &value)
-                }
-                None => {
-                    let unit = " ".repeat(file.layout.unit);
-                    insert_nested(
-                        file,
+            match add_setting(
+                file,
+                &service,
+                "labels",
+                "metrics_port",
+                &metrics.to_string(),
+            ) {
+                Ok(edit) => edits.push(edit),
+                Err(why) => {
+                    out.push(diagnostic(
+                        &META,
                         &service,
-                        &[],
-                        &["labels:".into(), format!("{unit}metrics_port: {value}")],
-                    )
-                    .ok()
-                }
-            };
-            match edit {
-                Some(edit) => edits.push(edit),
-                None => {
-                    out.push(diagnostic(&META, &service, format!("service `{}` has no metrics_port label; not done: `labels` cannot be extended (shared, or not a list or mapping)", service.name), None));
+                        format!(
+                            "service `{}` has no metrics_port label; not done: {why}",
+                            service.name
+                        ),
+                        None,
+                    ));
                     continue;
                 }
             }

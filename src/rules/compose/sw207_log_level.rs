@@ -1,10 +1,8 @@
 //! SW207: a locally built service has no `LOG_LEVEL` in its environment.
 
-use super::{diagnostic, insert_nested, services, Ctx};
+use super::{add_setting, diagnostic, services, Ctx};
 use crate::edit::Fix;
 use crate::rules::{Diagnostic, RuleMeta};
-use crate::yaml::splice::{self, quoted};
-use crate::yaml::tree::Kind;
 
 /// SW207's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -51,29 +49,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         {
             continue;
         }
-        let edit = match service.node.get("environment") {
-            Some(env) if env.is_shared() => {
-                Err("`environment` is shared through an anchor or alias".to_string())
-            }
-            Some(env) if matches!(env.kind, Kind::Seq(..)) => {
-                splice::append_to_seq(&file.text, &file.layout, env, &plain_item(env.is_flow()))
-                    .ok_or_else(|| "`environment` cannot be extended".to_string())
-            }
-            Some(env) => splice::add_to_map(&file.text, &file.layout, env, "LOG_LEVEL", "INFO")
-                .ok_or_else(|| "`environment` cannot be extended".to_string()),
-            None if meaning.get("environment").is_some() => {
-                Err("`environment` comes from a merge key (`<<`): add it there".into())
-            }
-            None => {
-                let unit = " ".repeat(file.layout.unit);
-                insert_nested(
-                    file,
-                    &service,
-                    &[],
-                    &["environment:".into(), format!("{unit}LOG_LEVEL: INFO")],
-                )
-            }
-        };
+        let edit = add_setting(file, &service, "environment", "LOG_LEVEL", "INFO");
         let message = format!(
             "service `{}` sets no LOG_LEVEL: add LOG_LEVEL=INFO",
             service.name
@@ -84,12 +60,4 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         });
     }
     out
-}
-
-fn plain_item(flow: bool) -> String {
-    if flow {
-        quoted("LOG_LEVEL=INFO")
-    } else {
-        "LOG_LEVEL=INFO".to_string()
-    }
 }
