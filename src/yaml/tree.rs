@@ -157,7 +157,7 @@ fn block_scalar_end(text: &str, start: usize, end: usize) -> usize {
     if keep {
         let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
         return if text[line_start..end].trim().is_empty() {
-            line_start
+            line_start.max(start)
         } else {
             end
         };
@@ -351,6 +351,10 @@ mod tests {
         assert!(m.anchor.is_none() && m.get("d").unwrap().is_shared());
         let c = m.get("c").unwrap();
         assert!(text[..c.end].ends_with("line"));
+        let empty = " : |+\n :";
+        let tree = parse(empty).unwrap();
+        let key = &tree.root.unwrap().entries().unwrap()[0].value.clone();
+        assert!(key.start <= key.end, "{key:?}");
         let text = "a: |+\n  kept\n\nb: 1\n";
         let a = parse(text).unwrap().root.unwrap().get("a").unwrap().clone();
         assert_eq!(&text[a.end..], "b: 1\n");
