@@ -12,7 +12,8 @@ pub const META: RuleMeta = RuleMeta {
     target: "compose",
     summary: "service has no `deploy.resources.limits`",
     doc: r#"## What it does
-Adds memory and CPU limits chosen by the service's category: core 256M /
+Adds memory and CPU limits (whichever of the two is missing) chosen by the
+service's category: core 256M /
 0.5 CPU, infrastructure 128M / 0.5, database 512M / 1.0, monitoring 256M /
 0.5 (`[services.NAME] category` overrides the guess from image and name).
 Images that need more memory than their category allows (Elasticsearch,
@@ -53,7 +54,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
         let limits = service.meaning.pointer("/deploy/resources/limits");
-        if limits.is_some_and(|l| !l.is_null()) {
+        let has = |key: &str| limits.and_then(|l| l.get(key)).is_some();
+        if has("memory") && has("cpus") {
             continue;
         }
         let category = Category::of(service.name, service.meaning, ctx.policy);
@@ -62,12 +64,29 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let memory = known
             .and_then(|k| k.memory.as_deref())
             .unwrap_or(default_memory);
+        let mut lines = Vec::new();
+        let mut what = Vec::new();
+        if !has("memory") {
+            lines.push(format!("memory: {memory}"));
+            what.push(format!("memory {memory}"));
+        }
+        if !has("cpus") {
+            lines.push(format!("cpus: \"{cpus}\""));
+            what.push(format!("cpus {cpus}"));
+        }
         let message = format!(
-            "service `{}` has no resource limits: add memory {memory} and cpus {cpus} ({} service)",
+            "service `{}` has no {} limit: add {} ({} service)",
             service.name,
+            if lines.len() == 2 {
+                "resource"
+            } else if has("memory") {
+                "CPU"
+            } else {
+                "memory"
+            },
+            what.join(" and "),
             category.name()
         );
-        let lines = [format!("memory: {memory}"), format!("cpus: \"{cpus}\"")];
         let edit = insert_nested(
             ctx.file,
             &service,
