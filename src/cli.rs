@@ -292,6 +292,17 @@ fn fix(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
             }
         }
     }
+    let blocked: Vec<_> = changed
+        .iter()
+        .filter_map(|c| write::check_writable(c).err().map(|e| (c, e)))
+        .collect();
+    if !blocked.is_empty() {
+        for (change, e) in blocked {
+            eprintln!("error: {}: {e}", crate::paths::display(&change.path));
+        }
+        say("nothing written: every file must be writable first");
+        return 2;
+    }
     let mut failed = 0;
     for change in &changed {
         if let Err(e) = write::write(change) {

@@ -34,6 +34,17 @@ impl From<std::io::Error> for WriteError {
     }
 }
 
+/// Whether `change` could be written: the file (or the file a link points
+/// to) exists and is not read-only. `fix` asks this of every file before it
+/// writes any, so one read-only file means nothing is written.
+pub fn check_writable(change: &FileChange) -> Result<(), WriteError> {
+    let metadata = fs::metadata(fs::canonicalize(&change.path)?)?;
+    if metadata.permissions().readonly() {
+        return Err(WriteError::ReadOnly);
+    }
+    Ok(())
+}
+
 /// Writes `change.after` over `change.path`, atomically. A symbolic link is
 /// followed: the file it points to is replaced, the link stays a link.
 pub fn write(change: &FileChange) -> Result<(), WriteError> {

@@ -263,3 +263,30 @@ fn values_written_into_dockerfiles_cannot_inject_instructions() {
         b"FROM python:3.12-slim\nEXPOSE 8000\n"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn one_read_only_file_means_nothing_is_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let before = b"FROM python:3.12-slim\nEXPOSE 8000\n";
+    write(dir.path(), "a/Dockerfile", before);
+    write(dir.path(), "b/Dockerfile", before);
+    std::fs::set_permissions(
+        dir.path().join("b/Dockerfile"),
+        std::fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
+    let (code, stderr) = run(dir.path(), &["fix", "--yes"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("b/Dockerfile: read-only"), "{stderr}");
+    assert_eq!(
+        std::fs::read(dir.path().join("a/Dockerfile")).unwrap(),
+        before,
+        "a was written"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("b/Dockerfile")).unwrap(),
+        before
+    );
+}
