@@ -146,7 +146,9 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     for ((_, selected), result) in dockerfiles.iter().zip(planned) {
         match result {
             Ok(change) => {
-                project.add(&change.path, change.after.clone());
+                if hints.contains_key(&project::key(&change.path)) {
+                    project.add(&change.path, change.after.clone());
+                }
                 if *selected {
                     plan.files.push(change);
                 }
