@@ -6,7 +6,7 @@
 //! then Dockerfiles (with that evidence), then Compose files again with the
 //! fixed Dockerfiles in view.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::compose::{self, ComposeFile};
@@ -126,10 +126,10 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         .filter(|(_, k)| *k == FileKind::Dockerfile)
         .map(|(p, _)| (p.clone(), true))
         .collect();
-    let walked: Vec<PathBuf> = dockerfiles.iter().map(|(p, _)| project::key(p)).collect();
+    let walked: HashSet<PathBuf> = dockerfiles.iter().map(|(p, _)| project::key(p)).collect();
     let mut extra: Vec<PathBuf> = hints
         .iter()
-        .filter(|(key, _)| !walked.contains(key) && key.is_file())
+        .filter(|(key, _)| !walked.contains(*key) && key.is_file())
         .map(|(_, refs)| refs[0].1.clone())
         .collect();
     extra.sort();

@@ -88,5 +88,27 @@ pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// New lines for insertion: each line followed by `eol`, except at the end
+/// of a file without a final newline (`unterminated_end`), where the break
+/// goes first and none follows, so the file keeps its style and nothing is
+/// glued onto its last line.
+pub fn whole_lines<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    eol: &str,
+    unterminated_end: bool,
+) -> String {
+    let mut out = String::new();
+    for line in lines {
+        if unterminated_end {
+            out.push_str(eol);
+        }
+        out.push_str(line);
+        if !unterminated_end {
+            out.push_str(eol);
+        }
+    }
+    out
+}
+
 /// A byte range in a source; all spans in this crate are byte ranges.
 pub type Span = Range<usize>;

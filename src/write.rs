@@ -48,11 +48,9 @@ pub fn check_writable(change: &FileChange) -> Result<(), WriteError> {
 /// Writes `change.after` over `change.path`, atomically. A symbolic link is
 /// followed: the file it points to is replaced, the link stays a link.
 pub fn write(change: &FileChange) -> Result<(), WriteError> {
+    check_writable(change)?;
     let path = &fs::canonicalize(&change.path)?;
     let metadata = fs::metadata(path)?;
-    if metadata.permissions().readonly() {
-        return Err(WriteError::ReadOnly);
-    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

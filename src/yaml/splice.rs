@@ -101,19 +101,9 @@ pub fn dash_column(text: &str, item: &Node) -> Option<usize> {
 /// break goes first and none follows.
 pub fn lines_at(text: &str, layout: &Layout, at: usize, indent: usize, lines: &[String]) -> String {
     let pad = " ".repeat(indent);
+    let padded: Vec<String> = lines.iter().map(|l| format!("{pad}{l}")).collect();
     let unterminated = at == text.len() && !layout.final_newline;
-    let mut out = String::new();
-    if unterminated {
-        out.push_str(layout.eol);
-    }
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(&pad);
-        out.push_str(line);
-        if i + 1 < lines.len() || !unterminated {
-            out.push_str(layout.eol);
-        }
-    }
-    out
+    crate::source::whole_lines(padded.iter().map(String::as_str), layout.eol, unterminated)
 }
 
 /// Column of a block mapping's keys, or `None` for flow or empty mappings.

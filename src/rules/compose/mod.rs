@@ -164,39 +164,38 @@ pub fn services<'a>(ctx: &Ctx<'a>, code: &str) -> Vec<Service<'a>> {
                 && (codes.is_empty() || codes.iter().any(|c| crate::rules::matches(code, c)))
         })
     };
+    let boundaries = key_starts(file);
     file.services()
         .into_iter()
         .filter(|s| !ctx.partial.iter().any(|p| p == s.name))
         .filter(|s| !ctx.policy.ignored_for_service(s.name, code))
-        .filter(|s| !silenced(service_lines(file, s)))
+        .filter(|s| !silenced(service_lines(file, &boundaries, s)))
         .collect()
 }
 
+/// Where every service key and every top-level key starts, sorted: the
+/// places a service's lines end.
+fn key_starts(file: &ComposeFile) -> Vec<usize> {
+    let keys = |node: Option<&Node>| -> Vec<usize> {
+        node.and_then(Node::entries)
+            .map(|entries| entries.iter().map(|e| e.key.start).collect())
+            .unwrap_or_default()
+    };
+    let mut starts = keys(file.services_node());
+    starts.extend(keys(file.tree.root.as_ref()));
+    starts.sort_unstable();
+    starts
+}
+
 /// The lines a service occupies: from its key's line to the next service's
-/// key line (or the end of `services`), trailing comments included.
-fn service_lines(file: &ComposeFile, service: &Service) -> Span {
+/// key line (or the next top-level key), trailing comments included.
+fn service_lines(file: &ComposeFile, boundaries: &[usize], service: &Service) -> Span {
     let text = &file.text;
     let start = splice::line_start(text, service.key.start);
-    let keys: Vec<usize> = file
-        .services_node()
-        .and_then(Node::entries)
-        .map(|entries| entries.iter().map(|e| e.key.start).collect())
-        .unwrap_or_default();
-    let next_service = keys.iter().find(|&&k| k > service.key.start).copied();
-    let next_top_level = file
-        .tree
-        .root
-        .as_ref()
-        .and_then(Node::entries)
-        .and_then(|entries| {
-            entries
-                .iter()
-                .map(|e| e.key.start)
-                .find(|&k| k > service.key.start)
-        });
-    let end = next_service
-        .or(next_top_level)
-        .map_or(text.len(), |k| splice::line_start(text, k));
+    let next = boundaries.partition_point(|&k| k <= service.key.start);
+    let end = boundaries
+        .get(next)
+        .map_or(text.len(), |&k| splice::line_start(text, k));
     start..end.max(start)
 }
 

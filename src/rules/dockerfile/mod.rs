@@ -58,20 +58,14 @@ pub mod place {
             .iter()
             .position(|l| l.start == offset)
             .unwrap_or(doc.lexed.lines.len());
-        let mut text = String::new();
-        if at_unterminated_end {
-            text.push_str(eol);
-        }
-        if doc.follows_heredoc(line_index) {
-            text.push_str(eol);
-        }
-        for (n, line) in lines.iter().enumerate() {
-            text.push_str(line);
-            if n + 1 < lines.len() || !at_unterminated_end {
-                text.push_str(eol);
-            }
-        }
-        text
+        let blank = if doc.follows_heredoc(line_index) {
+            eol
+        } else {
+            ""
+        };
+        let body =
+            crate::source::whole_lines(lines.iter().map(String::as_str), eol, at_unterminated_end);
+        format!("{blank}{body}")
     }
 
     /// The line-continuation sequence of this file (escape char).
