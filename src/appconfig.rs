@@ -53,8 +53,16 @@ pub fn lookup(path: &Path, bytes: &[u8], key: &str) -> Option<Value> {
 }
 
 /// The health port the app config declares (DESIGN.md step 3), or the
-/// default 8080 when the key is not there yet (SW301 adds it).
+/// default 8080 when the key is not there yet (SW301 adds it). Read from disk
+/// once per config.
 pub fn health_port(config: &Config) -> Option<PortChoice> {
+    config
+        .app_health_port
+        .get_or_init(|| read_health_port(config))
+        .clone()
+}
+
+fn read_health_port(config: &Config) -> Option<PortChoice> {
     let (path, key) = location(config)?;
     let shown = crate::paths::display(&path);
     let declared = std::fs::read(&path)

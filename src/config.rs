@@ -115,6 +115,10 @@ pub struct Config {
     /// The file it was read from; `None` for defaults.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
+    /// The app config's health port, read once for every file this config
+    /// covers (see [`crate::appconfig::health_port`]).
+    #[serde(skip)]
+    pub(crate) app_health_port: std::sync::OnceLock<Option<crate::health::port::PortChoice>>,
 }
 
 impl Config {
