@@ -22,6 +22,21 @@ fn meaning(bytes: &[u8]) -> serde_json::Value {
     serde_saphyr::from_str(std::str::from_utf8(bytes).unwrap()).unwrap()
 }
 
+/// seaworthy reads a file's meaning from its own positioned tree (ADR 005);
+/// serde-saphyr, reading the text on its own with YAML 1.2 booleans as
+/// Compose does, must agree on every file before and after the fix.
+fn assert_same_meaning(name: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes).unwrap();
+    let oracle: serde_json::Value =
+        serde_saphyr::from_str_with_options(text, serde_saphyr::options! { strict_booleans: true })
+            .unwrap();
+    let ours =
+        seaworthy::yaml::Document::parse(seaworthy::source::Source::new(name, bytes.to_vec()))
+            .unwrap()
+            .meaning;
+    assert_eq!(ours, oracle, "{name}: meaning differs from serde-saphyr's");
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for entry in walk(from) {
         let target = to.join(entry.strip_prefix(from).unwrap());
@@ -81,6 +96,8 @@ fn assert_tree_properties(source: &Path, unsafe_fixes: bool) -> (usize, usize) {
     let mut unchanged = 0;
     for change in first.files.iter().filter(|c| is_compose(&c.path)) {
         let name = change.path.display();
+        assert_same_meaning(&name.to_string(), &change.before);
+        assert_same_meaning(&name.to_string(), &change.after);
         if !change.changes() {
             unchanged += 1;
             continue;

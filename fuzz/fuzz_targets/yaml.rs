@@ -30,7 +30,7 @@ fn check_node(text: &str, node: &Node) {
             check_node(text, &e.key);
             check_node(text, &e.value);
         }),
-        Kind::Scalar(..) | Kind::Alias => {}
+        Kind::Scalar(..) | Kind::Alias(_) => {}
     }
 }
 

@@ -109,7 +109,7 @@ impl ComposeFile {
                 return None;
             }
             self.meaning.get(key)?.get("driver")?;
-            let name = entry.value.anchor.clone()?;
+            let name = entry.value.anchor.clone()?.name;
             (count_anchors(root, &name) == 1).then_some(name)
         })
     }
@@ -117,7 +117,7 @@ impl ComposeFile {
 
 /// How many nodes under `node` (itself included) define anchor `name`.
 fn count_anchors(node: &Node, name: &str) -> usize {
-    let own = usize::from(node.anchor.as_deref() == Some(name));
+    let own = usize::from(node.anchor.as_ref().is_some_and(|a| a.name == name));
     own + match &node.kind {
         Kind::Seq(_, items) => items.iter().map(|n| count_anchors(n, name)).sum(),
         Kind::Map(_, entries) => entries

@@ -1,7 +1,8 @@
 //! Lossless YAML editing: a positioned tree to find places, text splices to
-//! change them, serde-saphyr to read meaning, and a guard that refuses any
-//! edit whose meaning is not the one intended.
+//! change them, the meaning read from the same tree, and a guard that
+//! refuses any edit whose meaning is not the one intended.
 
+pub mod meaning;
 pub mod splice;
 pub mod tree;
 
@@ -47,28 +48,9 @@ impl Document {
                 "binary file (it contains NUL bytes)",
             ));
         }
-        let tree =
-            tree::parse(&text).map_err(|e| at(e.offset, format!("invalid YAML: {}", e.message)))?;
-        let meaning: Value = serde_saphyr::from_str(&text).map_err(|e| {
-            let (line, col) = e
-                .location()
-                .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-            let rendered = e.to_string();
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .trim_start_matches("error: ");
-            let message = match first.split_once(": ") {
-                Some((position, rest)) if position.starts_with("line ") => rest,
-                _ => first,
-            };
-            let message = message
-                .split(", set DuplicateKeyPolicy")
-                .next()
-                .unwrap_or(message);
-            InputError::at(&path, line, col, format!("invalid YAML: {message}"))
-        })?;
+        let invalid = |e: tree::TreeError| at(e.offset, format!("invalid YAML: {}", e.message));
+        let tree = tree::parse(&text).map_err(invalid)?;
+        let meaning = meaning::resolve(&tree).map_err(invalid)?;
         match tree.root.as_ref() {
             Some(node) if node.entries().is_some() => {}
             Some(node) => return Err(at(node.start, "the top level is not a mapping".into())),

@@ -1,21 +1,68 @@
 //! A positioned YAML tree built from `granit-parser` events: every node
 //! knows its byte range, every block-mapping key its indentation, so edits
-//! can be spliced into the text. Meaning (with `<<` merges) is read
-//! separately by `serde-saphyr`; this tree is only for finding places.
+//! can be spliced into the text. It also keeps what meaning needs (tags,
+//! anchor and alias identities), so [`super::meaning`] reads the document
+//! from this tree without parsing the text again.
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
 /// What a node is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
-    /// A scalar with its value and how it was written.
-    Scalar(String, ScalarStyle),
+    /// A scalar with its value, how it was written and its explicit tag.
+    Scalar(String, ScalarStyle, Tag),
     /// A sequence; `true` for flow style (`[a, b]`).
     Seq(bool, Vec<Node>),
     /// A mapping; `true` for flow style (`{a: b}`).
     Map(bool, Vec<Entry>),
-    /// An alias (`*name`).
-    Alias,
+    /// An alias (`*name`), with the [`Anchor::id`] of the node it repeats.
+    Alias(usize),
+}
+
+/// A scalar's explicit tag, as far as its meaning goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    /// No tag: the value's type follows from its text.
+    Implicit,
+    /// `!!str` or the non-specific `!`: a string whatever the text.
+    Str,
+    /// `!!int`.
+    Int,
+    /// `!!float`.
+    Float,
+    /// `!!bool`.
+    Bool,
+    /// `!!null`.
+    Null,
+    /// Any other tag (Compose's `!reset`, `!override`, …): the value's type
+    /// follows from its text, as without a tag.
+    Custom,
+}
+
+impl Tag {
+    fn of(tag: Option<&granit_parser::Tag>) -> Tag {
+        let Some(tag) = tag else {
+            return Tag::Implicit;
+        };
+        match (tag.handle(), tag.suffix()) {
+            ("tag:yaml.org,2002:", "str") | ("!", "") => Tag::Str,
+            ("tag:yaml.org,2002:", "int") => Tag::Int,
+            ("tag:yaml.org,2002:", "float") => Tag::Float,
+            ("tag:yaml.org,2002:", "bool") => Tag::Bool,
+            ("tag:yaml.org,2002:", "null") => Tag::Null,
+            _ => Tag::Custom,
+        }
+    }
+}
+
+/// An anchor (`&name`) defined on a node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The parser's identity for this definition: a name defined twice gets
+    /// two, and each alias names the one before it.
+    pub id: usize,
+    /// The name as written.
+    pub name: String,
 }
 
 /// A node and the bytes it covers.
@@ -30,7 +77,7 @@ pub struct Node {
     pub end: usize,
     /// The anchor defined on it (`&name`), if any: editing it would change
     /// every alias too.
-    pub anchor: Option<String>,
+    pub anchor: Option<Anchor>,
 }
 
 /// A mapping entry.
@@ -75,7 +122,7 @@ impl Node {
     /// The scalar value, if this is a scalar.
     pub fn scalar(&self) -> Option<&str> {
         match &self.kind {
-            Kind::Scalar(value, _) => Some(value),
+            Kind::Scalar(value, ..) => Some(value),
             _ => None,
         }
     }
@@ -104,7 +151,7 @@ impl Node {
     /// Whether editing inside this node would change other places of the
     /// file too: it is an alias, or anchored.
     pub fn is_shared(&self) -> bool {
-        self.anchor.is_some() || matches!(self.kind, Kind::Alias)
+        self.anchor.is_some() || matches!(self.kind, Kind::Alias(_))
     }
 
     /// Whether this is a flow collection.
@@ -119,20 +166,21 @@ impl Node {
             &self.kind,
             Kind::Scalar(
                 _,
-                ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+                ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted,
+                _
             )
         )
     }
 
     /// Whether this is a null-ish empty scalar (`key:` with nothing after it).
     pub fn is_empty_scalar(&self) -> bool {
-        matches!(&self.kind, Kind::Scalar(v, ScalarStyle::Plain) if v.is_empty() || v == "~" || v == "null")
+        matches!(&self.kind, Kind::Scalar(v, ScalarStyle::Plain, _) if v.is_empty() || v == "~" || v == "null")
     }
 }
 
 enum Frame {
-    Seq(bool, usize, Option<String>, Vec<Node>),
-    Map(bool, usize, Option<String>, Vec<Node>),
+    Seq(bool, usize, Option<Anchor>, Vec<Node>),
+    Map(bool, usize, Option<Anchor>, Vec<Node>),
 }
 
 /// Where a block scalar really ends. Its trailing line breaks belong to it
@@ -208,8 +256,11 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                 });
                 continue;
             }
-            Event::Anchor(_, name) => {
-                let name = Some(name.into_owned());
+            Event::Anchor(id, name) => {
+                let name = Some(Anchor {
+                    id,
+                    name: name.into_owned(),
+                });
                 match (opened, stack.last_mut()) {
                     (true, Some(Frame::Seq(_, _, anchor, _) | Frame::Map(_, _, anchor, _))) => {
                         *anchor = name
@@ -228,21 +279,21 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                 }
                 continue;
             }
-            Event::Scalar(value, style, ..) => {
+            Event::Scalar(value, style, _, tag) => {
                 let end = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
                     block_scalar_end(text, start, end)
                 } else {
                     end
                 };
                 Node {
-                    kind: Kind::Scalar(value.into_owned(), style),
+                    kind: Kind::Scalar(value.into_owned(), style, Tag::of(tag.as_deref())),
                     start,
                     end,
                     anchor: None,
                 }
             }
-            Event::Alias(_) | Event::UnresolvedAlias(_) => Node {
-                kind: Kind::Alias,
+            Event::Alias(id) => Node {
+                kind: Kind::Alias(id),
                 start,
                 end,
                 anchor: None,
@@ -344,9 +395,11 @@ mod tests {
     fn anchors_and_block_scalars() {
         let text = "x: &a\n  k: v\ns: &b text\nl: &c [1]\nm:\n  c: |\n    line\n\n  d: *a\n";
         let root = parse(text).unwrap().root.unwrap();
-        assert_eq!(root.get("x").unwrap().anchor.as_deref(), Some("a"));
-        assert_eq!(root.get("s").unwrap().anchor.as_deref(), Some("b"));
-        assert_eq!(root.get("l").unwrap().anchor.as_deref(), Some("c"));
+        let name = |key: &str| root.get(key).unwrap().anchor.clone().unwrap().name;
+        assert_eq!(
+            (name("x"), name("s"), name("l")),
+            ("a".into(), "b".into(), "c".into())
+        );
         let m = root.get("m").unwrap();
         assert!(m.anchor.is_none() && m.get("d").unwrap().is_shared());
         let c = m.get("c").unwrap();
