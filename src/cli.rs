@@ -222,22 +222,33 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 }
 
 /// Prints diffs (stdout) and findings (stderr) of a plan.
+/// Whether to colour what goes to `stream`: `--no-color`, `NO_COLOR`,
+/// `CLICOLOR_FORCE` and whether it is a terminal decide.
+fn colour<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
+}
+
+/// Writes the diff (stdout) and the findings (stderr), buffered: a large
+/// plan is thousands of lines.
 fn show(plan: &Plan, global: &Global) {
-    let mut out = anstream::stdout().lock();
+    let diff_colour = colour(&std::io::stdout());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for change in plan.changed() {
-        let _ = diff::write_coloured(&mut out, &diff::unified(change));
+        let _ = diff::write(&mut out, &diff::unified(change), diff_colour);
     }
     let _ = out.flush();
-    let mut err = anstream::stderr().lock();
+    let report_colour = colour(&std::io::stderr());
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     if global.verbose {
         for file in &plan.files {
             let _ = writeln!(err, "read {}", crate::paths::display(&file.path));
         }
     }
     if !global.quiet {
-        let _ = report::findings(&mut err, plan);
+        let _ = report::findings(&mut err, plan, report_colour);
     }
-    let _ = report::errors(&mut err, plan);
+    let _ = report::errors(&mut err, plan, report_colour);
+    let _ = err.flush();
 }
 
 fn check(plan: &Plan, strict: bool, global: &Global) -> i32 {

@@ -23,9 +23,11 @@ pub fn unified(change: &FileChange) -> String {
         .to_string()
 }
 
-/// Writes `diff` to `out`, coloured by line kind (the stream drops colour
-/// where it is not wanted).
-pub fn write_coloured(out: &mut impl Write, diff: &str) -> std::io::Result<()> {
+/// Writes `diff` to `out`, coloured by line kind when `colour` is on.
+pub fn write(out: &mut impl Write, diff: &str, colour: bool) -> std::io::Result<()> {
+    if !colour {
+        return out.write_all(diff.as_bytes());
+    }
     let header = Style::new().bold();
     let added = AnsiColor::Green.on_default();
     let removed = AnsiColor::Red.on_default();

@@ -3,15 +3,24 @@
 
 use std::io::Write;
 
-use anstyle::AnsiColor;
+use anstyle::{AnsiColor, Style};
 
 use crate::engine::Status;
 use crate::plan::Plan;
 
+/// The style for `colour` (none when colour is off).
+fn styled(style: Style, colour: bool) -> Style {
+    if colour {
+        style
+    } else {
+        Style::new()
+    }
+}
+
 /// Writes one line per finding: `path:line:col: SW101 [*] message`.
-pub fn findings(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
-    let code = AnsiColor::Red.on_default().bold();
-    let warn = AnsiColor::Yellow.on_default();
+pub fn findings(out: &mut impl Write, plan: &Plan, colour: bool) -> std::io::Result<()> {
+    let code = styled(AnsiColor::Red.on_default().bold(), colour);
+    let warn = styled(AnsiColor::Yellow.on_default(), colour);
     for (file, finding) in plan.findings() {
         let mark = match finding.status {
             Status::Fixed => "[*]",
@@ -37,8 +46,8 @@ pub fn findings(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
 }
 
 /// Writes bad-input errors, one per line.
-pub fn errors(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
-    let style = AnsiColor::Red.on_default().bold();
+pub fn errors(out: &mut impl Write, plan: &Plan, colour: bool) -> std::io::Result<()> {
+    let style = styled(AnsiColor::Red.on_default().bold(), colour);
     for error in &plan.errors {
         writeln!(out, "{style}error{style:#}: {error}")?;
     }

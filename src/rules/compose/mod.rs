@@ -342,6 +342,10 @@ fn dependency_names(value: &Value) -> Vec<String> {
     names
 }
 
+fn services_of(root: &serde_json::Map<String, Value>) -> Option<&serde_json::Map<String, Value>> {
+    root.get("services").and_then(Value::as_object)
+}
+
 /// The guard: the new text parses, every line outside replaced ranges
 /// survives in order, and the meaning changed only where the applied fixes
 /// meant to change it (the old value is still contained in the new one).
@@ -402,9 +406,10 @@ fn guard(
             })
             .collect()
     };
-    let old_root = old.meaning.as_object().cloned().unwrap_or_default();
-    let new_root = new.meaning.as_object().cloned().unwrap_or_default();
-    for (key, value) in &old_root {
+    let empty = serde_json::Map::new();
+    let old_root = old.meaning.as_object().unwrap_or(&empty);
+    let new_root = new.meaning.as_object().unwrap_or(&empty);
+    for (key, value) in old_root {
         let ok = match key.as_str() {
             "services" => true,
             "volumes" => value.is_null() || new_root.get(key).is_some_and(|n| contained(value, n)),
@@ -414,18 +419,9 @@ fn guard(
             return Err(format!("top-level `{key}` would change"));
         }
     }
-    let empty = serde_json::Map::new();
-    let services = |file: &ComposeFile| {
-        file.meaning
-            .get("services")
-            .and_then(Value::as_object)
-            .cloned()
-    };
-    let (old_services, new_services) = (
-        services(&old).unwrap_or_default(),
-        services(&new).unwrap_or_default(),
-    );
-    for (name, was_service) in &old_services {
+    let old_services = services_of(old_root).unwrap_or(&empty);
+    let new_services = services_of(new_root).unwrap_or(&empty);
+    for (name, was_service) in old_services {
         let Some(now_service) = new_services.get(name) else {
             return Err(format!("service `{name}` would disappear"));
         };
