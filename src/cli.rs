@@ -233,8 +233,9 @@ fn colour<S: anstream::stream::RawStream>(stream: &S) -> bool {
 fn show(plan: &Plan, global: &Global) {
     let diff_colour = colour(&std::io::stdout());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for change in plan.changed() {
-        let _ = diff::write(&mut out, &diff::unified(change), diff_colour);
+    let changed: Vec<_> = plan.changed().collect();
+    for diff in crate::parallel::map(&changed, |change| diff::unified(change)) {
+        let _ = diff::write(&mut out, &diff, diff_colour);
     }
     let _ = out.flush();
     let report_colour = colour(&std::io::stderr());

@@ -283,7 +283,7 @@ impl Resolver {
                 }
             })
             .unwrap_or(Path::new("."));
-        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let dir = crate::paths::absolute(dir);
         self.for_dir(&dir)
     }
 

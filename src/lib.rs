@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod health;
 pub mod images;
+pub mod parallel;
 pub mod paths;
 pub mod plan;
 pub mod policy;

@@ -2,6 +2,29 @@
 //! are below it, so diffs apply with `git apply` and messages stay short.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The current folder, read once: paths are made absolute many times per
+/// run, and each `std::env::current_dir` is a system call.
+pub fn current_dir() -> Option<&'static Path> {
+    static CURRENT: OnceLock<Option<PathBuf>> = OnceLock::new();
+    CURRENT
+        .get_or_init(|| std::env::current_dir().ok())
+        .as_deref()
+}
+
+/// `path` made absolute against the current folder, without `.` parts (as
+/// `std::path::absolute` does; `..` is kept).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = match current_dir() {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path.to_path_buf(),
+    };
+    joined
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
+}
 
 /// `path` relative to the current folder when it is below it, without `./`.
 pub fn relative(path: &Path) -> PathBuf {
@@ -10,8 +33,8 @@ pub fn relative(path: &Path) -> PathBuf {
         .filter(|c| !matches!(c, Component::CurDir))
         .collect();
     if cleaned.is_absolute() {
-        if let Ok(cwd) = std::env::current_dir() {
-            if let Ok(rest) = cleaned.strip_prefix(&cwd) {
+        if let Some(cwd) = current_dir() {
+            if let Ok(rest) = cleaned.strip_prefix(cwd) {
                 return rest.to_path_buf();
             }
         }

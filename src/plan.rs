@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::compose::{self, ComposeFile};
 use crate::config::Resolver;
 use crate::discover::{self, FileKind};
+use crate::dockerfile::Dockerfile;
 use crate::engine::{self, Finding, Status};
 use crate::error::InputError;
 use crate::policy::{Overrides, Policy, ServiceHint};
@@ -98,9 +99,10 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         .filter(|(_, k)| *k == FileKind::Compose)
         .map(|(p, _)| p)
         .collect();
-    let composes: Vec<Result<ComposeFile, InputError>> = parallel_map(&compose_paths, |path| {
-        read(path).and_then(ComposeFile::parse)
-    });
+    let composes: Vec<Result<ComposeFile, InputError>> =
+        crate::parallel::map(&compose_paths, |path| {
+            read(path).and_then(ComposeFile::parse)
+        });
 
     let mut hints: HashMap<PathBuf, Vec<(ServiceHint, PathBuf)>> = HashMap::new();
     for file in composes.iter().flatten() {
@@ -135,19 +137,23 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     extra.sort();
     dockerfiles.extend(extra.into_iter().map(|p| (p, false)));
 
-    let planned = parallel_map(&dockerfiles, |(path, _)| {
-        let hint = match hints.get(&project::key(path)).map(Vec::as_slice) {
+    let planned = crate::parallel::map(&dockerfiles, |(path, _)| {
+        let built = hints.get(&project::key(path));
+        let hint = match built.map(Vec::as_slice) {
             Some([(hint, _)]) => Some(hint.clone()),
             _ => None,
         };
-        plan_dockerfile(path, resolver, overrides, hint)
+        let change = plan_dockerfile(path, resolver, overrides, hint)?;
+        let fixed = built
+            .and_then(|_| Dockerfile::parse(Source::new(&change.path, change.after.clone())).ok());
+        Ok((change, fixed))
     });
     let mut project = Project::default();
     for ((_, selected), result) in dockerfiles.iter().zip(planned) {
         match result {
-            Ok(change) => {
-                if hints.contains_key(&project::key(&change.path)) {
-                    project.add(&change.path, change.after.clone());
+            Ok((change, fixed)) => {
+                if let Some(doc) = fixed {
+                    project.add(doc);
                 }
                 if *selected {
                     plan.files.push(change);
@@ -158,7 +164,7 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         }
     }
 
-    let planned = parallel_map(&composes, |parsed| match parsed {
+    let planned = crate::parallel::map(&composes, |parsed| match parsed {
         Ok(file) => plan_compose(file, resolver, overrides, &project),
         Err(e) => Err(e.clone()),
     });
@@ -267,25 +273,4 @@ fn change(source: Source, outcome: engine::Outcome) -> FileChange {
         after: outcome.after,
         findings: outcome.findings,
     }
-}
-
-/// Maps `f` over `items` on all cores, keeping the order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if workers <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker panicked"))
-            .collect()
-    })
 }

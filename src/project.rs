@@ -8,7 +8,6 @@ use serde_json::Value;
 
 use crate::compose;
 use crate::dockerfile::{Dockerfile, Stage};
-use crate::source::Source;
 
 /// The project's Dockerfiles, after fixing, by canonical path.
 #[derive(Debug, Default)]
@@ -28,9 +27,10 @@ pub enum Built<'a> {
 }
 
 /// A stable key for a path: absolute, with `.` and `..` resolved lexically
-/// (no file system calls: rules ask for it many times per pass).
+/// (no file system calls but one look at the current folder: rules ask for
+/// it many times per pass).
 pub fn key(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = crate::paths::absolute(path);
     let mut key = PathBuf::new();
     for part in absolute.components() {
         match part {
@@ -55,11 +55,9 @@ pub fn dockerfile_of(compose_path: &Path, service: &Value) -> Option<(PathBuf, O
 }
 
 impl Project {
-    /// Records a Dockerfile's text (after fixes).
-    pub fn add(&mut self, path: &Path, bytes: Vec<u8>) {
-        if let Ok(doc) = Dockerfile::parse(Source::new(path, bytes)) {
-            self.dockerfiles.insert(key(path), doc);
-        }
+    /// Records a Dockerfile (after fixes).
+    pub fn add(&mut self, doc: Dockerfile) {
+        self.dockerfiles.insert(key(&doc.source.path), doc);
     }
 
     /// The stage `service` (in the Compose file at `compose_path`) runs.
