@@ -1,5 +1,6 @@
-//! Which files seaworthy reads: walked folders (respecting .gitignore) and
-//! files recognised by name; backups and editor leftovers never count.
+//! Which files seaworthy reads: walked folders (respecting the project's
+//! .gitignore and .ignore files) and files recognised by name; backups and
+//! editor leftovers never count.
 
 use std::path::{Path, PathBuf};
 
@@ -74,9 +75,14 @@ pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
 }
 
 fn walk(root: &Path, found: &mut Vec<(PathBuf, FileKind)>, errors: &mut Vec<InputError>) {
+    // Only ignore files that are part of the project: a user's global git
+    // excludes and .git/info/exclude would make `check` on a laptop differ
+    // from CI (and reading git's config costs more than the whole walk).
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
         .follow_links(false)
+        .git_global(false)
+        .git_exclude(false)
         .build();
     for entry in walker {
         match entry {

@@ -751,3 +751,27 @@ fn a_bad_flag_exits_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_projects_ignore_files_count_a_users_global_excludes_do_not() {
+    let dockerfile: &[u8] = b"FROM nginx:1.27\n";
+    let dir = dir_with(&[
+        (".gitignore", b"ignored/\n"),
+        ("ignored/Dockerfile", dockerfile),
+        ("kept/Dockerfile", dockerfile),
+        (
+            "home/.gitconfig",
+            b"[core]\n\texcludesFile = ~/global-ignore\n",
+        ),
+        ("home/global-ignore", b"kept/\n"),
+    ]);
+    let home = dir.path().join("home");
+    seaworthy(dir.path())
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .args(["-v", "check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("read kept/Dockerfile"))
+        .stderr(predicate::str::contains("ignored/Dockerfile").not());
+}
