@@ -63,8 +63,9 @@ impl Dockerfile {
         let mut global_args = BTreeMap::new();
         let mut stages: Vec<Stage> = Vec::new();
         for (i, instr) in lexed.instructions.iter().enumerate() {
-            let words = words::split(&instr.args.bytes, lexed.escape);
+            let words = || words::split(&instr.args.bytes, lexed.escape);
             if instr.keyword == "FROM" {
+                let words = words();
                 let (_, first) = words::leading_flags(&words);
                 let Some(image) = words.get(first) else {
                     return Err(error(instr.keyword_start, "FROM needs an image".into()));
@@ -106,7 +107,7 @@ impl Dockerfile {
                         ),
                     ));
                 }
-                for word in &words {
+                for word in &words() {
                     let (k, v) = word.value.split_once('=').unwrap_or((&word.value, ""));
                     global_args.insert(k.to_string(), v.to_string());
                 }
