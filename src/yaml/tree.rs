@@ -105,7 +105,9 @@ pub struct Comment {
 pub struct Tree {
     /// The root node (`None` for an empty document).
     pub root: Option<Node>,
-    /// Every comment.
+    /// The comments that hold a [`DIRECTIVE`] (the only ones anything
+    /// reads): the parser skips the others without capturing them, which
+    /// saves a fifth of the parsing work.
     pub comments: Vec<Comment>,
 }
 
@@ -220,6 +222,9 @@ fn unbalanced(offset: usize) -> TreeError {
     }
 }
 
+/// What a comment seaworthy reads starts with (`# seaworthy: ignore[…]`).
+pub const DIRECTIVE: &str = "seaworthy:";
+
 /// Parses one YAML document; a second document is an error.
 pub fn parse(text: &str) -> Result<Tree, TreeError> {
     let mut stack: Vec<Frame> = Vec::new();
@@ -230,7 +235,11 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
     // that follows belongs to it, not to its last child).
     let mut opened = false;
     let offset = |m: granit_parser::Marker| m.byte_offset().unwrap_or(0);
-    let options = granit_parser::options! { emit_anchor_events: true };
+    let options = granit_parser::options! {
+        emit_anchor_events: true,
+        emit_comments: text.contains(DIRECTIVE),
+        max_buffered_comment_events: usize::MAX,
+    };
     for next in Parser::new_from_str_with_options(text, options) {
         let (event, span) = next.map_err(|e| TreeError {
             offset: e.marker().byte_offset().unwrap_or(0),
@@ -249,11 +258,13 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                 continue;
             }
             Event::Comment(text, _) => {
-                comments.push(Comment {
-                    start,
-                    end,
-                    text: text.into_owned(),
-                });
+                if text.contains(DIRECTIVE) {
+                    comments.push(Comment {
+                        start,
+                        end,
+                        text: text.into_owned(),
+                    });
+                }
                 continue;
             }
             Event::Anchor(id, name) => {
@@ -372,7 +383,7 @@ mod tests {
 
     #[test]
     fn positions() {
-        let text = "services:\n  api:\n    image: \"nginx\" # c\n    ports: [\"80:80\"]\n  db:\n    image: postgres\n";
+        let text = "services:\n  api:\n    image: \"nginx\" # c\n    ports: [\"80:80\"] # seaworthy: ignore\n  db:\n    image: postgres\n";
         let tree = parse(text).unwrap();
         let root = tree.root.unwrap();
         let services = root.get("services").unwrap();
@@ -384,7 +395,8 @@ mod tests {
         let ports = api.get("ports").unwrap();
         assert!(ports.is_flow());
         assert_eq!(&text[ports.start..ports.end], "[\"80:80\"]");
-        assert_eq!(tree.comments.len(), 1);
+        assert_eq!(tree.comments.len(), 1, "only the directive is kept");
+        assert_eq!(tree.comments[0].text, " seaworthy: ignore");
         assert_eq!(
             services.get("db").unwrap().get("image").unwrap().scalar(),
             Some("postgres")
