@@ -67,23 +67,44 @@ impl Fix {
         }
     }
 
-    /// Whether any edit of `self` overlaps or touches an edit of `other`.
-    /// Two insertions at one offset conflict unless both insert different
-    /// whole lines at the same indentation (siblings, such as two keys of one
-    /// mapping): those go in the order the fixes were accepted, which is rule
-    /// order. The same text twice is a conflict: two rules adding one thing.
+    /// Whether any edit of `self` overlaps or touches an edit of `other`,
+    /// so that applying both in one pass would be a guess. Edits of whole
+    /// lines that only touch are no guess, and share a pass:
+    /// - two insertions at one offset of different lines: the more indented
+    ///   continues the block that ends there, so it goes first; at the same
+    ///   indentation (siblings, such as two keys of one mapping) they go in
+    ///   the order the fixes were accepted, which is rule order;
+    /// - an insertion where a replacement of whole lines starts or ends: it
+    ///   goes before or after the replaced lines.
+    ///
+    /// The same text twice is a conflict: two rules adding one thing.
     pub fn conflicts_with(&self, other: &Fix) -> bool {
         self.edits.iter().any(|a| {
             other.edits.iter().any(|b| {
-                let siblings = a.range.is_empty()
-                    && b.range.is_empty()
-                    && a.text != b.text
-                    && line_indent(&a.text).is_some()
-                    && line_indent(&a.text) == line_indent(&b.text);
-                !siblings && a.range.start <= b.range.end && b.range.start <= a.range.end
+                let touching = a.range.start <= b.range.end && b.range.start <= a.range.end;
+                touching && !whole_lines_side_by_side(a, b)
             })
         })
     }
+}
+
+/// Whether `a` and `b`, which touch, are whole-line edits whose order in one
+/// pass is certain (see [`Fix::conflicts_with`]).
+fn whole_lines_side_by_side(a: &Edit, b: &Edit) -> bool {
+    let (insertion, other) = match (a.range.is_empty(), b.range.is_empty()) {
+        (true, _) => (a, b),
+        (false, true) => (b, a),
+        (false, false) => return false,
+    };
+    if line_indent(&insertion.text).is_none() || insertion.text == other.text {
+        return false;
+    }
+    if other.range.is_empty() {
+        return line_indent(&other.text).is_some();
+    }
+    let at = insertion.range.start;
+    let whole = other.text.is_empty() || other.text.ends_with('\n');
+    whole && (at == other.range.start || at == other.range.end)
 }
 
 /// The indentation of inserted text that consists of whole lines (it ends
@@ -94,10 +115,15 @@ fn line_indent(text: &str) -> Option<&str> {
     whole_lines.then(|| &body[..body.len() - body.trim_start_matches([' ', '\t']).len()])
 }
 
-/// Applies non-overlapping edits to `text`; overlapping edits are a bug in a rule.
+/// Applies non-overlapping edits to `text`; overlapping edits are a bug in a
+/// rule. Insertions at one offset go more indented first, then in the
+/// order given.
 pub fn apply(text: &[u8], edits: &[&Edit]) -> Vec<u8> {
     let mut sorted: Vec<&Edit> = edits.to_vec();
-    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    sorted.sort_by_key(|e| {
+        let indent = line_indent(&e.text).map_or(0, str::len);
+        (e.range.start, e.range.end, std::cmp::Reverse(indent))
+    });
     let mut out =
         Vec::with_capacity(text.len() + sorted.iter().map(|e| e.text.len()).sum::<usize>());
     let mut cursor = 0;
@@ -170,11 +196,23 @@ mod tests {
             "the same line twice waits"
         );
         assert!(
-            key.conflicts_with(&deeper),
-            "nesting levels at one point wait"
+            !key.conflicts_with(&deeper),
+            "nesting levels at one point share a pass"
+        );
+        assert_eq!(
+            apply(
+                b"ab\ncd\n",
+                &[&Edit::insert(3, "  a: 1\n"), &Edit::insert(3, "    - c\n")]
+            ),
+            b"ab\n    - c\n  a: 1\ncd\n",
+            "the deeper line continues the block before it"
         );
         assert!(inline.conflicts_with(&Fix::safe(vec![Edit::insert(4, "y")])));
-        assert!(key.conflicts_with(&replace));
+        assert!(key.conflicts_with(&replace), "a replacement inside a line");
+        let lines = Fix::safe(vec![Edit::replace(0..4, "x\n")]);
+        assert!(!key.conflicts_with(&lines), "after replaced lines");
+        assert!(!Fix::safe(vec![Edit::insert(0, "  a: 1\n")]).conflicts_with(&lines));
+        assert!(Fix::safe(vec![Edit::insert(2, "  a: 1\n")]).conflicts_with(&lines));
         assert!(!inline.conflicts_with(&elsewhere));
         assert_eq!(line_indent("\n  a: 1"), Some("  "));
     }
