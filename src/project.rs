@@ -30,8 +30,15 @@ pub enum Built<'a> {
 /// (no file system calls but one look at the current folder: rules ask for
 /// it many times per pass).
 pub fn key(path: &Path) -> PathBuf {
-    let absolute = crate::paths::absolute(path);
-    let mut key = PathBuf::new();
+    let joined;
+    let absolute = match crate::paths::current_dir() {
+        Some(dir) if path.is_relative() => {
+            joined = dir.join(path);
+            &joined
+        }
+        _ => path,
+    };
+    let mut key = PathBuf::with_capacity(absolute.as_os_str().len());
     for part in absolute.components() {
         match part {
             std::path::Component::CurDir => {}

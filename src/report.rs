@@ -21,28 +21,38 @@ fn styled(style: Style, colour: bool) -> Style {
 pub fn findings(out: &mut impl Write, plan: &Plan, colour: bool) -> std::io::Result<()> {
     let code = styled(AnsiColor::Red.on_default().bold(), colour);
     let warn = styled(AnsiColor::Yellow.on_default(), colour);
-    for (file, finding) in plan.findings() {
-        let mark = match finding.status {
-            Status::Fixed => "[*]",
-            Status::UnsafeFix => "[unsafe fix: --unsafe-fixes]",
-            Status::Warning => "[warning]",
-        };
-        let style = if finding.status == Status::Warning {
-            warn
-        } else {
-            code
-        };
-        writeln!(
-            out,
-            "{}:{}:{}: {style}{}{style:#} {mark} {}",
-            crate::paths::display(&file.path),
-            finding.line,
-            finding.col,
-            finding.rule,
-            finding.message
-        )?;
+    for file in plan.files.iter().filter(|f| !f.findings.is_empty()) {
+        let shown = crate::paths::display(&file.path);
+        for finding in &file.findings {
+            finding_line(out, &shown, finding, code, warn)?;
+        }
     }
     Ok(())
+}
+
+/// One finding's line, under the file's display name `shown`.
+fn finding_line(
+    out: &mut impl Write,
+    shown: &str,
+    finding: &crate::engine::Finding,
+    code: Style,
+    warn: Style,
+) -> std::io::Result<()> {
+    let mark = match finding.status {
+        Status::Fixed => "[*]",
+        Status::UnsafeFix => "[unsafe fix: --unsafe-fixes]",
+        Status::Warning => "[warning]",
+    };
+    let style = if finding.status == Status::Warning {
+        warn
+    } else {
+        code
+    };
+    writeln!(
+        out,
+        "{shown}:{}:{}: {style}{}{style:#} {mark} {}",
+        finding.line, finding.col, finding.rule, finding.message
+    )
 }
 
 /// Writes bad-input errors, one per line.

@@ -24,8 +24,9 @@ pub struct Document {
     pub text: String,
     /// Positions.
     pub tree: Tree,
-    /// The file's own layout, for inserted text.
-    pub layout: Layout,
+    /// The file's own layout, for inserted text: read when a rule first
+    /// asks (most parses, such as the last pass's, insert nothing).
+    layout: std::sync::OnceLock<Layout>,
     /// The meaning, merge keys applied.
     pub meaning: Value,
 }
@@ -56,13 +57,18 @@ impl Document {
             Some(node) => return Err(at(node.start, "the top level is not a mapping".into())),
             None => return Err(InputError::file(&path, "empty file")),
         }
-        let layout = splice::layout(&text, &tree);
         Ok(Document {
             source,
             text,
             tree,
-            layout,
+            layout: std::sync::OnceLock::new(),
             meaning,
         })
+    }
+
+    /// The file's own layout (indent step, list dashes, line ending).
+    pub fn layout(&self) -> &Layout {
+        self.layout
+            .get_or_init(|| splice::layout(&self.text, &self.tree))
     }
 }

@@ -159,7 +159,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                         start_period.as_deref().unwrap_or("40s")
                     ),
                 ];
-                let unit = " ".repeat(ctx.file.layout.unit);
+                let unit = " ".repeat(ctx.file.layout().unit);
                 let lines: Vec<String> = lines
                     .into_iter()
                     .map(|l| l.replacen("  ", &unit, 1))

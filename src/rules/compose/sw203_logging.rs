@@ -45,7 +45,7 @@ present."#,
 /// Finds services without logging config.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let anchor = ctx.file.logging_anchor();
-    let unit = " ".repeat(ctx.file.layout.unit);
+    let unit = " ".repeat(ctx.file.layout().unit);
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
         if service.meaning.get("logging").is_some() {

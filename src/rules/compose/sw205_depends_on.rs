@@ -130,9 +130,9 @@ fn block_rewrite(
 ) -> Edit {
     let file = ctx.file;
     let text = &file.text;
-    let unit = " ".repeat(file.layout.unit);
-    let indent = " ".repeat(splice::column(text, key_start) + file.layout.unit);
-    let eol = file.layout.eol;
+    let unit = " ".repeat(file.layout().unit);
+    let indent = " ".repeat(splice::column(text, key_start) + file.layout().unit);
+    let eol = file.layout().eol;
     let start = splice::line_start(text, items[0].start);
     let end = splice::after_line(text, items[items.len() - 1].end);
     let mut out = String::new();

@@ -107,7 +107,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 Some(ports) if ports.is_shared() => {
                     Err("`ports` is shared through an anchor or alias".to_string())
                 }
-                Some(ports) => splice::append_to_seq(&file.text, &file.layout, ports, &mapping)
+                Some(ports) => splice::append_to_seq(&file.text, &file.layout(), ports, &mapping)
                     .ok_or_else(|| "`ports` is not a list seaworthy can add to".to_string()),
                 None => insert_nested(
                     file,
@@ -177,8 +177,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
 
 /// A one-item block list under a new key, indented as the file indents lists.
 fn seq_item(ctx: &Ctx, item: &str) -> String {
-    let pad = if ctx.file.layout.seq_indented {
-        " ".repeat(ctx.file.layout.unit)
+    let pad = if ctx.file.layout().seq_indented {
+        " ".repeat(ctx.file.layout().unit)
     } else {
         String::new()
     };
