@@ -236,10 +236,10 @@ pub fn add_setting(
             Err(format!("`{key}` is shared through an anchor or alias"))
         }
         Some(node) if matches!(node.kind, Kind::Seq(..)) => {
-            splice::append_to_seq(&file.text, &file.layout(), node, &item)
+            splice::append_to_seq(&file.text, file.layout(), node, &item)
                 .ok_or_else(|| format!("`{key}` cannot be extended"))
         }
-        Some(node) => splice::add_to_map(&file.text, &file.layout(), node, name, &value)
+        Some(node) => splice::add_to_map(&file.text, file.layout(), node, name, &value)
             .ok_or_else(|| format!("`{key}` cannot be extended")),
         None if service.meaning.get(key).is_some() => Err(format!(
             "`{key}` comes from a merge key (`<<`): add it there"
@@ -308,12 +308,12 @@ pub fn insert_under(
                 }
                 let pad = " ".repeat(unit * (parents.len() - depth));
                 nested.extend(lines.iter().map(|l| format!("{pad}{l}")));
-                return splice::append_to_map(&doc.text, &doc.layout(), node, &nested)
+                return splice::append_to_map(&doc.text, doc.layout(), node, &nested)
                     .ok_or_else(|| "{node} is not a block mapping".to_string());
             }
         }
     }
-    splice::append_to_map(&doc.text, &doc.layout(), node, lines)
+    splice::append_to_map(&doc.text, doc.layout(), node, lines)
         .ok_or_else(|| "{node} is not a block mapping".to_string())
 }
 

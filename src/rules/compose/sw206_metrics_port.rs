@@ -107,7 +107,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 Some(ports) if ports.is_shared() => {
                     Err("`ports` is shared through an anchor or alias".to_string())
                 }
-                Some(ports) => splice::append_to_seq(&file.text, &file.layout(), ports, &mapping)
+                Some(ports) => splice::append_to_seq(&file.text, file.layout(), ports, &mapping)
                     .ok_or_else(|| "`ports` is not a list seaworthy can add to".to_string()),
                 None => insert_nested(
                     file,

@@ -167,7 +167,7 @@ fn declare(ctx: &Ctx, names: &[String]) -> Result<Edit, String> {
         }
         Some(entry) if entry.value.entries().is_some() => {
             let lines: Vec<String> = names.iter().map(|n| format!("{n}:")).collect();
-            splice::append_to_map(&file.text, &file.layout(), &entry.value, &lines)
+            splice::append_to_map(&file.text, file.layout(), &entry.value, &lines)
                 .ok_or_else(|| "the top-level `volumes` cannot be extended".into())
         }
         Some(entry) if entry.value.is_empty_scalar() => {
@@ -175,7 +175,7 @@ fn declare(ctx: &Ctx, names: &[String]) -> Result<Edit, String> {
             let lines: Vec<String> = names.iter().map(|n| format!("{unit}{n}:")).collect();
             Ok(Edit::insert(
                 at,
-                splice::lines_at(&file.text, &file.layout(), at, 0, &lines),
+                splice::lines_at(&file.text, file.layout(), at, 0, &lines),
             ))
         }
         Some(_) => Err("the top-level `volumes` is not a mapping".into()),
@@ -186,7 +186,7 @@ fn declare(ctx: &Ctx, names: &[String]) -> Result<Edit, String> {
                 .collect();
             Ok(Edit::insert(
                 at,
-                splice::lines_at(&file.text, &file.layout(), at, 0, &lines),
+                splice::lines_at(&file.text, file.layout(), at, 0, &lines),
             ))
         }
     }
