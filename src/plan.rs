@@ -164,9 +164,8 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         }
     }
 
-    let planned = crate::parallel::map(&composes, |parsed| match parsed {
-        Ok(file) => plan_compose(file, resolver, overrides, &project),
-        Err(e) => Err(e.clone()),
+    let planned = crate::parallel::map(composes, |parsed| {
+        plan_compose(parsed?, resolver, overrides, &project)
     });
     for result in planned {
         match result {
@@ -221,7 +220,7 @@ pub fn plan_dockerfile(
 }
 
 fn plan_compose(
-    file: &ComposeFile,
+    file: ComposeFile,
     resolver: &Resolver,
     overrides: &Overrides,
     project: &Project,
@@ -229,7 +228,7 @@ fn plan_compose(
     let source = file.source.clone();
     let policy = Policy::new(resolver.for_file(&source.path)?, overrides.clone());
     let partial = overlaid_services(&source.path);
-    let outcome = rules::compose::fix_parsed(file.clone(), &policy, project, &partial)?;
+    let outcome = rules::compose::fix_parsed(file, &policy, project, &partial)?;
     Ok(change(source, outcome))
 }
 

@@ -36,6 +36,78 @@ pub struct Ctx<'a> {
     /// Services this file only overlays (defined in a base Compose file
     /// beside it): partial by design, so no rule looks at them.
     pub partial: &'a [String],
+    /// The file's editable services with the lines each occupies, and its
+    /// ignore comments (offset, codes): read once per pass for all rules.
+    scope: Scope<'a>,
+}
+
+/// See [`Ctx::scope`].
+struct Scope<'a> {
+    services: Vec<(Service<'a>, Span)>,
+    ignores: Vec<(usize, Vec<String>)>,
+    /// SW201's plan for each service, made when first asked (SW205 asks too).
+    health: std::cell::OnceCell<Vec<HealthPlanResult>>,
+}
+
+/// What [`sw201_healthcheck::plan`] returns.
+pub type HealthPlanResult = Result<Option<sw201_healthcheck::HealthPlan>, String>;
+
+impl<'a> Ctx<'a> {
+    /// What every rule reads about `file`.
+    pub fn new(
+        file: &'a ComposeFile,
+        policy: &'a Policy,
+        project: &'a Project,
+        partial: &'a [String],
+    ) -> Ctx<'a> {
+        let boundaries = key_starts(file);
+        let services = file
+            .services()
+            .into_iter()
+            .filter(|s| !partial.iter().any(|p| p == s.name))
+            .map(|s| {
+                let lines = service_lines(file, &boundaries, &s);
+                (s, lines)
+            })
+            .collect();
+        let ignores = file
+            .tree
+            .comments
+            .iter()
+            .filter_map(|c| Some((c.start, crate::rules::ignore_comment(&c.text)?)))
+            .collect();
+        Ctx {
+            file,
+            policy,
+            project,
+            partial,
+            scope: Scope {
+                services,
+                ignores,
+                health: std::cell::OnceCell::new(),
+            },
+        }
+    }
+
+    /// What SW201 would insert for `service`, planned once per pass.
+    pub fn health_plan(&self, service: &Service) -> HealthPlanResult {
+        let plans = self.scope.health.get_or_init(|| {
+            self.scope
+                .services
+                .iter()
+                .map(|(s, _)| sw201_healthcheck::plan(self, s))
+                .collect()
+        });
+        match self
+            .scope
+            .services
+            .iter()
+            .position(|(s, _)| s.name == service.name)
+        {
+            Some(at) => plans[at].clone(),
+            None => sw201_healthcheck::plan(self, service),
+        }
+    }
 }
 
 /// A Compose rule's check.
@@ -105,12 +177,7 @@ pub fn fix_parsed(
         policy,
         |current| {
             let file = parsed.get(current)?;
-            let ctx = Ctx {
-                file: &file,
-                policy,
-                project,
-                partial,
-            };
+            let ctx = Ctx::new(&file, policy, project, partial);
             Ok(RULES
                 .iter()
                 .filter(|(meta, _, _)| policy.enabled(meta.code))
@@ -150,26 +217,18 @@ impl Memo {
 /// ignore` or by a `# seaworthy: ignore[…]` comment in the service (or above
 /// `services:` for the whole file).
 pub fn services<'a>(ctx: &Ctx<'a>, code: &str) -> Vec<Service<'a>> {
-    let file = ctx.file;
-    let services_start = file.services_node().map_or(usize::MAX, |n| n.start);
-    let ignores: Vec<(usize, Vec<String>)> = file
-        .tree
-        .comments
-        .iter()
-        .filter_map(|c| Some((c.start, crate::rules::ignore_comment(&c.text)?)))
-        .collect();
-    let silenced = |range: Span| {
-        ignores.iter().any(|(at, codes)| {
+    let services_start = ctx.file.services_node().map_or(usize::MAX, |n| n.start);
+    let silenced = |range: &Span| {
+        ctx.scope.ignores.iter().any(|(at, codes)| {
             (*at < services_start || range.contains(at))
                 && (codes.is_empty() || codes.iter().any(|c| crate::rules::matches(code, c)))
         })
     };
-    let boundaries = key_starts(file);
-    file.services()
-        .into_iter()
-        .filter(|s| !ctx.partial.iter().any(|p| p == s.name))
-        .filter(|s| !ctx.policy.ignored_for_service(s.name, code))
-        .filter(|s| !silenced(service_lines(file, &boundaries, s)))
+    ctx.scope
+        .services
+        .iter()
+        .filter(|(s, lines)| !ctx.policy.ignored_for_service(s.name, code) && !silenced(lines))
+        .map(|(s, _)| *s)
         .collect()
 }
 

@@ -140,7 +140,7 @@ pub fn plan(ctx: &Ctx, service: &Service) -> Result<Option<HealthPlan>, String> 
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
-        match plan(ctx, &service) {
+        match ctx.health_plan(&service) {
             Ok(None) => {}
             Ok(Some(HealthPlan {
                 test,

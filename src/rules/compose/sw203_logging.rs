@@ -45,7 +45,6 @@ present."#,
 /// Finds services without logging config.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let anchor = ctx.file.logging_anchor();
-    let unit = " ".repeat(ctx.file.layout().unit);
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
         if service.meaning.get("logging").is_some() {
@@ -56,16 +55,19 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 vec![format!("logging: *{name}")],
                 format!("reuse the `&{name}` logging block"),
             ),
-            None => (
-                vec![
-                    "logging:".to_string(),
-                    format!("{unit}driver: json-file"),
-                    format!("{unit}options:"),
-                    format!("{unit}{unit}max-size: 10m"),
-                    format!("{unit}{unit}max-file: \"3\""),
-                ],
-                "rotate json-file logs at 10m × 3".to_string(),
-            ),
+            None => {
+                let unit = " ".repeat(ctx.file.layout().unit);
+                (
+                    vec![
+                        "logging:".to_string(),
+                        format!("{unit}driver: json-file"),
+                        format!("{unit}options:"),
+                        format!("{unit}{unit}max-size: 10m"),
+                        format!("{unit}{unit}max-file: \"3\""),
+                    ],
+                    "rotate json-file logs at 10m × 3".to_string(),
+                )
+            }
         };
         let message = format!("service `{}` has no log rotation: {what}", service.name);
         out.push(match insert_nested(ctx.file, &service, &[], &lines) {

@@ -53,7 +53,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         services(ctx, sw201_healthcheck::META.code)
             .iter()
             .filter(|s| splice::key_column(&file.text, s.node).is_some())
-            .filter(|s| matches!(sw201_healthcheck::plan(ctx, s), Ok(Some(_))))
+            .filter(|s| matches!(ctx.health_plan(s), Ok(Some(_))))
             .map(|s| s.name)
             .collect()
     } else {
