@@ -50,12 +50,29 @@ pub struct Outcome {
 
 /// Runs the Dockerfile rules on `source` until a fixed point.
 pub fn fix_dockerfile(source: &Source, policy: &Policy) -> Result<Outcome, InputError> {
-    fix_to_fixed_point(
+    fix_dockerfile_parsed(source, policy).map(|(outcome, _)| outcome)
+}
+
+/// [`fix_dockerfile`], also handing back the parse of the fixed text (the
+/// loop's last pass made it; Compose rules read it).
+pub fn fix_dockerfile_parsed(
+    source: &Source,
+    policy: &Policy,
+) -> Result<(Outcome, Dockerfile), InputError> {
+    let last = std::cell::RefCell::new(None);
+    let outcome = fix_to_fixed_point(
         source,
         policy,
-        |current| Ok(run_rules(&Dockerfile::parse(current.clone())?, policy)),
+        |current| {
+            let doc = Dockerfile::parse(current.clone())?;
+            let diagnostics = run_rules(&doc, policy);
+            *last.borrow_mut() = Some(doc);
+            Ok(diagnostics)
+        },
         |_, _, _| Ok(()),
-    )
+    )?;
+    let doc = last.into_inner().expect("the loop parses the final text");
+    Ok((outcome, doc))
 }
 
 /// The fix loop for any kind of file: `check` parses the current text and

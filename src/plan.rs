@@ -143,10 +143,8 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
             Some([(hint, _)]) => Some(hint.clone()),
             _ => None,
         };
-        let change = plan_dockerfile(path, resolver, overrides, hint)?;
-        let fixed = built
-            .and_then(|_| Dockerfile::parse(Source::new(&change.path, change.after.clone())).ok());
-        Ok((change, fixed))
+        let (change, fixed) = plan_dockerfile_parsed(path, resolver, overrides, hint)?;
+        Ok((change, built.map(|_| fixed)))
     });
     let mut project = Project::default();
     for ((_, selected), result) in dockerfiles.iter().zip(planned) {
@@ -206,6 +204,16 @@ pub fn plan_dockerfile(
     overrides: &Overrides,
     hint: Option<ServiceHint>,
 ) -> Result<FileChange, InputError> {
+    plan_dockerfile_parsed(path, resolver, overrides, hint).map(|(change, _)| change)
+}
+
+/// [`plan_dockerfile`], also handing back the fixed Dockerfile's parse.
+fn plan_dockerfile_parsed(
+    path: &Path,
+    resolver: &Resolver,
+    overrides: &Overrides,
+    hint: Option<ServiceHint>,
+) -> Result<(FileChange, Dockerfile), InputError> {
     let source = read(path)?;
     let config = resolver.for_file(path)?;
     let mut overrides = overrides.clone();
@@ -215,8 +223,8 @@ pub fn plan_dockerfile(
         }
     }
     let policy = Policy::new(config, overrides).for_service(hint);
-    let outcome = engine::fix_dockerfile(&source, &policy)?;
-    Ok(change(source, outcome))
+    let (outcome, fixed) = engine::fix_dockerfile_parsed(&source, &policy)?;
+    Ok((change(source, outcome), fixed))
 }
 
 fn plan_compose(
