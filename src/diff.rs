@@ -14,13 +14,20 @@ pub fn unified(change: &FileChange) -> String {
         return String::new();
     }
     let name = crate::paths::display(&change.path);
-    let before = String::from_utf8_lossy(&change.before);
-    let after = String::from_utf8_lossy(&change.after);
+    let (before, after) = (text(&change.before), text(&change.after));
     TextDiff::from_lines(before.as_ref(), after.as_ref())
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
+}
+
+/// The bytes as text (checked the fast way first: nearly every file is UTF-8).
+fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// Writes `diff` to `out`, coloured by line kind when `colour` is on.

@@ -74,9 +74,10 @@ impl Plan {
 
 /// Reads a file, refusing one too large to be a real input.
 pub fn read(path: &Path) -> Result<Source, InputError> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?
-        .len();
+    use std::io::Read;
+    let cannot = |e: std::io::Error| InputError::file(path, format!("cannot read: {e}"));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
     if size > MAX_FILE_BYTES {
         return Err(InputError::file(
             path,
@@ -85,7 +86,9 @@ pub fn read(path: &Path) -> Result<Source, InputError> {
             ),
         ));
     }
-    Source::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    Ok(Source::new(path, bytes))
 }
 
 /// Builds the plan for `paths`: discover, read, resolve config, run rules,

@@ -2,7 +2,7 @@
 //! respect (line ending, BOM, final newline).
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The line ending a file mostly uses; inserted text follows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,9 @@ impl LineEnding {
 
     /// The ending most lines of `bytes` use (LF when there is no line break).
     pub fn detect(bytes: &[u8]) -> LineEnding {
+        if !bytes.contains(&b'\r') {
+            return LineEnding::Lf;
+        }
         let lf = bytes.iter().filter(|&&b| b == b'\n').count();
         let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
         if crlf > 0 && crlf * 2 >= lf {
@@ -54,11 +57,6 @@ impl Source {
             bytes,
             line_ending,
         }
-    }
-
-    /// Reads a file from disk.
-    pub fn read(path: &Path) -> std::io::Result<Source> {
-        Ok(Source::new(path, std::fs::read(path)?))
     }
 
     /// Whether the last byte is a line break (an empty file counts as ending in one).
