@@ -179,12 +179,22 @@ fn scalar(node: &Node, text: &str, style: ScalarStyle, tag: Tag) -> Result<Value
             Value::Null
         } else if let Some(b) = boolean(text) {
             Value::Bool(b)
-        } else if let Some(n) = integer(text).or_else(|| float(text)) {
+        } else if let Some(n) = number(text) {
             n
         } else {
             Value::String(text.to_string())
         }),
     }
+}
+
+/// An integer or a float; text that cannot start one is turned away at its
+/// first byte (most scalars are names, images and paths).
+fn number(text: &str) -> Option<Value> {
+    let first = *text.as_bytes().first()?;
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return None;
+    }
+    integer(text).or_else(|| float(text))
 }
 
 fn null(text: &str) -> bool {
@@ -234,7 +244,11 @@ fn integer(text: &str) -> Option<Value> {
     if digits.is_empty() || !valid {
         return None;
     }
-    let magnitude = u64::from_str_radix(&digits.replace('_', ""), radix).ok()?;
+    let magnitude = if digits.contains('_') {
+        u64::from_str_radix(&digits.replace('_', ""), radix).ok()?
+    } else {
+        u64::from_str_radix(digits, radix).ok()?
+    };
     if !negative {
         return Some(Value::Number(magnitude.into()));
     }
