@@ -39,6 +39,12 @@ struct Table {
     image: Vec<KnownImage>,
 }
 
+/// Reads the table now rather than at the first lookup (the planner has a
+/// pool thread do it while the walk goes on).
+pub fn preload() {
+    table();
+}
+
 fn table() -> &'static [KnownImage] {
     static TABLE: OnceLock<Vec<KnownImage>> = OnceLock::new();
     TABLE.get_or_init(|| {

@@ -94,6 +94,9 @@ pub fn read(path: &Path) -> Result<Source, InputError> {
 /// Builds the plan for `paths`: discover, read, resolve config, run rules,
 /// spread over the machine's cores.
 pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> Plan {
+    // The pool's threads start, and one reads the image table, while this
+    // thread walks the folders.
+    rayon::spawn(crate::images::preload);
     let (files, mut errors) = discover::files(paths);
     let mut plan = Plan::default();
 
