@@ -143,35 +143,62 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     extra.sort();
     dockerfiles.extend(extra.into_iter().map(|p| (p, false)));
 
-    let planned = crate::parallel::map(&dockerfiles, |(path, _)| {
-        let built = hints.get(&project::key(path));
-        let hint = match built.map(Vec::as_slice) {
-            Some([(hint, _)]) => Some(hint.clone()),
-            _ => None,
-        };
-        let (change, fixed) = plan_dockerfile_parsed(path, resolver, overrides, hint)?;
-        Ok((change, built.map(|_| fixed)))
-    });
-    let mut project = Project::default();
-    for ((_, selected), result) in dockerfiles.iter().zip(planned) {
-        match result {
-            Ok((change, fixed)) => {
-                if let Some(doc) = fixed {
-                    project.add(doc);
-                }
-                if *selected {
-                    plan.files.push(change);
+    // One parallel step for both kinds: each Dockerfile is planned once (at
+    // the path the walk found), by its own item or by the first Compose file
+    // that needs its fixed text, so no thread waits at a step boundary (a
+    // sleeping pool thread wakes late on a virtual machine).
+    let slots: HashMap<PathBuf, (&PathBuf, std::sync::OnceLock<DockerfilePlan>)> = dockerfiles
+        .iter()
+        .map(|(path, _)| (project::key(path), (path, std::sync::OnceLock::new())))
+        .collect();
+    let planned_dockerfile = |key: &PathBuf| {
+        let (path, slot) = &slots[key];
+        slot.get_or_init(|| {
+            let hint = match hints.get(key).map(Vec::as_slice) {
+                Some([(hint, _)]) => Some(hint.clone()),
+                _ => None,
+            };
+            plan_dockerfile_parsed(path, resolver, overrides, hint)
+        })
+    };
+    let items: Vec<Item> = (0..dockerfiles.len())
+        .map(Item::Dockerfile)
+        .chain(composes.into_iter().map(|c| Item::Compose(Box::new(c))))
+        .collect();
+    let planned = crate::parallel::map(items, |item| match item {
+        Item::Dockerfile(index) => {
+            planned_dockerfile(&project::key(&dockerfiles[index].0));
+            None
+        }
+        Item::Compose(parsed) => Some((*parsed).and_then(|file| {
+            let mut project = Project::default();
+            for service in file.services() {
+                let Some((path, _)) = project::dockerfile_of(&file.source.path, service.meaning)
+                else {
+                    continue;
+                };
+                let key = project::key(&path);
+                if let Some(Ok((_, fixed))) =
+                    slots.contains_key(&key).then(|| planned_dockerfile(&key))
+                {
+                    project.add(fixed.clone());
                 }
             }
-            Err(e) if *selected => errors.push(e),
-            Err(_) => {}
+            plan_compose(file, resolver, overrides, &project)
+        })),
+    });
+    let mut slots = slots;
+    for (path, selected) in &dockerfiles {
+        let planned = slots
+            .remove(&project::key(path))
+            .and_then(|(_, slot)| slot.into_inner());
+        match planned {
+            Some(Ok((change, _))) if *selected => plan.files.push(change),
+            Some(Err(e)) if *selected => errors.push(e),
+            _ => {}
         }
     }
-
-    let planned = crate::parallel::map(composes, |parsed| {
-        plan_compose(parsed?, resolver, overrides, &project)
-    });
-    for result in planned {
+    for result in planned.into_iter().flatten() {
         match result {
             Ok(change) => plan.files.push(change),
             Err(e) => errors.push(e),
@@ -201,6 +228,17 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     plan.files.sort_by(|a, b| a.path.cmp(&b.path));
     plan.errors = errors;
     plan
+}
+
+/// A Dockerfile's change and the parse of its fixed text (what Compose
+/// rules read about the image a service builds).
+type DockerfilePlan = Result<(FileChange, Dockerfile), InputError>;
+
+/// One unit of the parallel step: a Dockerfile (by index) or a parsed
+/// Compose file.
+enum Item {
+    Dockerfile(usize),
+    Compose(Box<Result<ComposeFile, InputError>>),
 }
 
 /// Plans one Dockerfile; `hint` is the Compose service that builds it.
