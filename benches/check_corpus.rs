@@ -13,6 +13,11 @@ use seaworthy::discover;
 use seaworthy::plan;
 use seaworthy::policy::Overrides;
 
+/// The allocator the binary uses (see src/main.rs), so the numbers are the
+/// command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
 }
