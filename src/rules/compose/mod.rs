@@ -33,9 +33,6 @@ pub struct Ctx<'a> {
     pub policy: &'a Policy,
     /// The project's Dockerfiles, after fixes.
     pub project: &'a Project,
-    /// Services this file only overlays (defined in a base Compose file
-    /// beside it): partial by design, so no rule looks at them.
-    pub partial: &'a [String],
     /// The file's editable services with the lines each occupies, and its
     /// ignore comments (offset, codes): read once per pass for all rules.
     scope: Scope<'a>,
@@ -53,7 +50,9 @@ struct Scope<'a> {
 pub type HealthPlanResult = Result<Option<sw201_healthcheck::HealthPlan>, String>;
 
 impl<'a> Ctx<'a> {
-    /// What every rule reads about `file`.
+    /// What every rule reads about `file`; `partial` names the services
+    /// this file only overlays (defined in a base Compose file beside it):
+    /// partial by design, so no rule looks at them.
     pub fn new(
         file: &'a ComposeFile,
         policy: &'a Policy,
@@ -80,7 +79,6 @@ impl<'a> Ctx<'a> {
             file,
             policy,
             project,
-            partial,
             scope: Scope {
                 services,
                 ignores,
