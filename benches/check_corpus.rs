@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
-use seaworthy::config::Resolver;
 use seaworthy::discover;
-use seaworthy::plan;
-use seaworthy::policy::Overrides;
+use seaworthy::engine::planner;
+use seaworthy::settings::policy::Overrides;
+use seaworthy::settings::resolver::Resolver;
 
 /// The allocator the binary uses (see src/main.rs), so the numbers are the
 /// command's.
@@ -72,7 +72,7 @@ fn bench_tree(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, root: &Path)
     group.bench_function(name, |b| {
         b.iter(|| {
             let resolver = Resolver::new(None).unwrap();
-            plan::build(
+            planner::build(
                 std::slice::from_ref(&root),
                 &resolver,
                 &Overrides::default(),

@@ -7,10 +7,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Resolver, Style};
-use crate::plan::{self, Plan};
-use crate::policy::Overrides;
-use crate::{diff, report, rules, write};
+use crate::engine::planner;
+use crate::output::{diff, text as report};
+use crate::plan::Plan;
+use crate::settings::policy::Overrides;
+use crate::settings::resolver::Resolver;
+use crate::settings::Style;
+use crate::{rules, write};
 
 /// Makes container setups production-ready: health checks and what
 /// production needs, as minimal edits that keep every byte of your files.
@@ -153,7 +156,7 @@ pub fn run() -> i32 {
             format: Format::Text,
         } => {
             let overrides = selection.into_overrides();
-            let plan = plan::build(&default_paths(paths), &resolver, &overrides);
+            let plan = planner::build(&default_paths(paths), &resolver, &overrides);
             check(&plan, strict, &cli.global)
         }
         Command::Fix {
@@ -166,7 +169,7 @@ pub fn run() -> i32 {
                 unsafe_fixes,
                 ..selection.into_overrides()
             };
-            let plan = plan::build(&default_paths(paths), &resolver, &overrides);
+            let plan = planner::build(&default_paths(paths), &resolver, &overrides);
             fix(&plan, &write, &cli.global)
         }
         Command::FixDockerfileHealthcheck {
@@ -185,7 +188,7 @@ pub fn run() -> i32 {
                 ..Overrides::default()
             };
             let mut plan = Plan::default();
-            match plan::plan_dockerfile(&file, &resolver, &overrides, None) {
+            match planner::plan_dockerfile(&file, &resolver, &overrides, None) {
                 Ok(change) => plan.files.push(change),
                 Err(e) => plan.errors.push(e),
             }
@@ -201,7 +204,7 @@ impl Selection {
             .iter()
             .flatten()
             .chain(&self.ignore)
-            .try_for_each(|p| rules::check_pattern(p))
+            .try_for_each(|p| crate::registry::check_pattern(p))
     }
 
     fn into_overrides(self) -> Overrides {
@@ -336,7 +339,10 @@ fn rules_command(id: Option<&str>) -> i32 {
             for rule in rules::all() {
                 println!(
                     "{:<7} {:<27} {:<11} {}",
-                    rule.code, rule.name, rule.target, rule.summary
+                    rule.code,
+                    rule.name,
+                    rule.target.name(),
+                    rule.summary
                 );
             }
             0

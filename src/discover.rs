@@ -13,6 +13,9 @@ pub enum FileKind {
     Dockerfile,
     /// A Compose file.
     Compose,
+    /// A `seaworthy.toml`: read so that the app config it names is checked
+    /// even where no Dockerfile or Compose file sits beside it.
+    Settings,
 }
 
 /// Suffixes of backup and editor files: never treated as inputs.
@@ -22,6 +25,9 @@ const LEFTOVERS: &[&str] = &[".bak", ".orig", ".rej", ".swp", "~", ".dockerignor
 pub fn kind_of(name: &str) -> Option<FileKind> {
     if LEFTOVERS.iter().any(|s| name.ends_with(s)) {
         return None;
+    }
+    if name == crate::settings::FILE_NAME {
+        return Some(FileKind::Settings);
     }
     let lower = name.to_ascii_lowercase();
     if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {

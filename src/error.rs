@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// An input that cannot be processed; printed as `path:line:col: message`
 /// and turned into exit code 2.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InputError {
     /// The file at fault.
     pub path: PathBuf,

@@ -2,29 +2,36 @@
 //! project has, finds what production needs and lacks, and inserts it as a
 //! minimal edit that keeps every other byte.
 //!
-//! Data flow: [`source::Source`] → lossless document ([`dockerfile`]) →
-//! [`rules`] → [`edit`]s → [`plan::Plan`] → diff ([`diff`]) | write
-//! ([`write`]) | report ([`report`]).
+//! One data flow, each layer using only the ones above it in this list
+//! (`tests/layers.rs` keeps it so):
+//! - [`settings`] (options as written → typed settings) and [`registry`]
+//!   (what a rule is, selectors, ignore directives): leaves;
+//! - [`source`], [`edit`], [`diagnostic`]: bytes, edits, findings of rules;
+//! - [`syntax`]: lossless documents (Dockerfile, a YAML stream, TOML);
+//! - [`model`]: what the documents mean (Compose services, the app config,
+//!   the project's Dockerfiles, known images, categories);
+//! - [`health`]: port and route evidence, probe choice, the health plan;
+//! - [`rules`]: one shape for every family, never printing or writing;
+//! - [`engine`]: the one fix loop, suppression, a driver per kind, and the
+//!   planner that turns paths into a [`plan::Plan`];
+//! - [`output`] (diff, text) and [`write`]: every command ends in them;
+//! - [`cli`]: flags and dispatch.
 
-pub mod appconfig;
 pub mod cli;
-pub mod compose;
-pub mod config;
-pub mod diff;
+pub mod diagnostic;
 pub mod discover;
-pub mod dockerfile;
 pub mod edit;
 pub mod engine;
 pub mod error;
 pub mod health;
-pub mod images;
+pub mod model;
+pub mod output;
 pub mod parallel;
 pub mod paths;
 pub mod plan;
-pub mod policy;
-pub mod project;
-pub mod report;
+pub mod registry;
 pub mod rules;
+pub mod settings;
 pub mod source;
+pub mod syntax;
 pub mod write;
-pub mod yaml;

@@ -1,5 +1,7 @@
 //! The one writer: atomic (temporary file in the same folder, fsync,
-//! rename), keeps permissions, and skips a file that changed since it was read.
+//! rename), keeps permissions, and skips a file that changed since it was
+//! read. A file the plan creates is created the same way, with its parent
+//! folders, and never over a file that appeared meanwhile.
 
 use std::fs;
 use std::io::Write;
@@ -12,6 +14,8 @@ use crate::plan::FileChange;
 pub enum WriteError {
     /// The file on disk no longer holds what was read: written by someone else.
     Changed,
+    /// A file to create exists now: someone else made it.
+    Appeared,
     /// The file is read-only: its owner does not want it changed.
     ReadOnly,
     /// The file system said no.
@@ -22,6 +26,10 @@ impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WriteError::Changed => write!(f, "changed since it was read; not written (run again)"),
+            WriteError::Appeared => write!(
+                f,
+                "exists now, though it did not when planned; not written (run again)"
+            ),
             WriteError::ReadOnly => write!(f, "read-only; not written"),
             WriteError::Io(e) => write!(f, "cannot write: {e}"),
         }
@@ -38,6 +46,22 @@ impl From<std::io::Error> for WriteError {
 /// to) exists and is not read-only. `fix` asks this of every file before it
 /// writes any, so one read-only file means nothing is written.
 pub fn check_writable(change: &FileChange) -> Result<(), WriteError> {
+    if change.creates() {
+        if change.path.exists() {
+            return Err(WriteError::Appeared);
+        }
+        let mut dir = change.path.parent();
+        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            dir = d.parent();
+        }
+        let dir = dir
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if fs::metadata(dir)?.permissions().readonly() {
+            return Err(WriteError::ReadOnly);
+        }
+        return Ok(());
+    }
     let metadata = fs::metadata(fs::canonicalize(&change.path)?)?;
     if metadata.permissions().readonly() {
         return Err(WriteError::ReadOnly);
@@ -49,6 +73,9 @@ pub fn check_writable(change: &FileChange) -> Result<(), WriteError> {
 /// followed: the file it points to is replaced, the link stays a link.
 pub fn write(change: &FileChange) -> Result<(), WriteError> {
     check_writable(change)?;
+    let Some(before) = &change.before else {
+        return create(change);
+    };
     let path = &fs::canonicalize(&change.path)?;
     let metadata = fs::metadata(path)?;
     let dir = path
@@ -61,10 +88,39 @@ pub fn write(change: &FileChange) -> Result<(), WriteError> {
     temp.write_all(&change.after)?;
     temp.as_file().sync_all()?;
     fs::set_permissions(temp.path(), metadata.permissions())?;
-    if fs::read(path)? != change.before {
+    if fs::read(path)? != *before {
         return Err(WriteError::Changed);
     }
     temp.persist(path).map_err(|e| WriteError::Io(e.error))?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Creates `change.path` with `change.after`: parent folders first, then a
+/// temporary file in the same folder, fsynced and linked into place only if
+/// nothing exists there (a hard link fails on an existing name, unlike a
+/// rename), then removed.
+fn create(change: &FileChange) -> Result<(), WriteError> {
+    let path = &change.path;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".seaworthy-")
+        .tempfile_in(dir)?;
+    temp.write_all(&change.after)?;
+    temp.as_file().sync_all()?;
+    temp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            WriteError::Appeared
+        } else {
+            WriteError::Io(e.error)
+        }
+    })?;
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
@@ -82,7 +138,7 @@ mod tests {
         fs::write(&path, "old").unwrap();
         let change = FileChange {
             path: path.clone(),
-            before: b"old".to_vec(),
+            before: Some(b"old".to_vec()),
             after: b"new".to_vec(),
             findings: vec![],
         };
@@ -96,6 +152,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn creates_new_files_with_their_folders_and_never_over_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deploy/k8s/.dockerignore");
+        let change = FileChange {
+            path: path.clone(),
+            before: None,
+            after: b".git\n".to_vec(),
+            findings: vec![],
+        };
+        write(&change).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b".git\n");
+        assert!(matches!(write(&change), Err(WriteError::Appeared)));
+        assert_eq!(fs::read(&path).unwrap(), b".git\n");
+        assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+    }
+
     #[cfg(unix)]
     #[test]
     fn writes_through_symbolic_links() {
@@ -106,7 +179,7 @@ mod tests {
         std::os::unix::fs::symlink(&real, &link).unwrap();
         let change = FileChange {
             path: link.clone(),
-            before: b"old".to_vec(),
+            before: Some(b"old".to_vec()),
             after: b"new".to_vec(),
             findings: vec![],
         };

@@ -7,9 +7,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use seaworthy::config::Resolver;
-use seaworthy::plan::{self, Plan};
-use seaworthy::policy::Overrides;
+use seaworthy::engine::planner;
+use seaworthy::plan::Plan;
+use seaworthy::settings::policy::Overrides;
+use seaworthy::settings::resolver::Resolver;
 
 fn schema() -> Option<jsonschema::Validator> {
     let path = common::root().join("../shared/schemas/compose-spec.json");
@@ -30,10 +31,12 @@ fn assert_same_meaning(name: &str, bytes: &[u8]) {
     let oracle: serde_json::Value =
         serde_saphyr::from_str_with_options(text, serde_saphyr::options! { strict_booleans: true })
             .unwrap();
-    let ours =
-        seaworthy::yaml::Document::parse(seaworthy::source::Source::new(name, bytes.to_vec()))
-            .unwrap()
-            .meaning;
+    let ours = seaworthy::syntax::yaml::Stream::parse(seaworthy::source::Source::new(
+        name,
+        bytes.to_vec(),
+    ))
+    .unwrap()
+    .meaning;
     assert_eq!(ours, oracle, "{name}: meaning differs from serde-saphyr's");
 }
 
@@ -67,7 +70,7 @@ fn build(dir: &Path, unsafe_fixes: bool) -> Plan {
         unsafe_fixes,
         ..Overrides::default()
     };
-    plan::build(
+    planner::build(
         &[dir.to_path_buf()],
         &Resolver::new(None).unwrap(),
         &overrides,
@@ -96,7 +99,7 @@ fn assert_tree_properties(source: &Path, unsafe_fixes: bool) -> (usize, usize) {
     let mut unchanged = 0;
     for change in first.files.iter().filter(|c| is_compose(&c.path)) {
         let name = change.path.display();
-        assert_same_meaning(&name.to_string(), &change.before);
+        assert_same_meaning(&name.to_string(), change.before_bytes());
         assert_same_meaning(&name.to_string(), &change.after);
         if !change.changes() {
             unchanged += 1;
@@ -104,7 +107,7 @@ fn assert_tree_properties(source: &Path, unsafe_fixes: bool) -> (usize, usize) {
         }
         fixed += 1;
         if let (Some(v), false) = (&validator, change.path.ends_with("config.example.yaml")) {
-            if v.is_valid(&meaning(&change.before)) {
+            if v.is_valid(&meaning(change.before_bytes())) {
                 let after = meaning(&change.after);
                 let errors: Vec<String> = v.iter_errors(&after).map(|e| e.to_string()).collect();
                 assert!(
@@ -113,12 +116,12 @@ fn assert_tree_properties(source: &Path, unsafe_fixes: bool) -> (usize, usize) {
                 );
             }
         }
-        let before = String::from_utf8(change.before.clone()).unwrap();
+        let before = String::from_utf8(change.before_bytes().to_vec()).unwrap();
         let after = String::from_utf8(change.after.clone()).unwrap();
         let rewritten = change
             .findings
             .iter()
-            .any(|f| matches!(f.rule, "SW205" | "SW208"));
+            .any(|f| matches!(f.code(), "SW205" | "SW208"));
         let mut lines = after.lines();
         for line in before.lines() {
             let may_change =

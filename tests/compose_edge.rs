@@ -4,16 +4,17 @@
 
 use std::path::Path;
 
-use seaworthy::config::Resolver;
-use seaworthy::plan::{self, Plan};
-use seaworthy::policy::Overrides;
+use seaworthy::engine::planner;
+use seaworthy::plan::Plan;
+use seaworthy::settings::policy::Overrides;
+use seaworthy::settings::resolver::Resolver;
 
 fn build(dir: &Path) -> Plan {
     let overrides = Overrides {
         unsafe_fixes: true,
         ..Overrides::default()
     };
-    plan::build(
+    planner::build(
         &[dir.to_path_buf()],
         &Resolver::new(None).unwrap(),
         &overrides,
@@ -48,7 +49,7 @@ fn findings(compose: &str) -> Vec<String> {
     std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
     build(dir.path())
         .findings()
-        .map(|(_, f)| format!("{} {:?} {}", f.rule, f.status, f.message))
+        .map(|(_, f)| format!("{} {:?} {}", f.code(), f.status, f.message))
         .collect()
 }
 

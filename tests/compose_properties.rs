@@ -4,9 +4,9 @@
 //! the user's lines survive in order.
 
 use proptest::prelude::*;
-use seaworthy::policy::{Overrides, Policy};
-use seaworthy::project::Project;
-use seaworthy::rules::compose;
+use seaworthy::engine::compose;
+use seaworthy::model::project::Project;
+use seaworthy::settings::policy::{Overrides, Policy};
 use seaworthy::source::Source;
 
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use seaworthy::engine;
-use seaworthy::policy::Policy;
+use seaworthy::settings::policy::Policy;
 use seaworthy::source::Source;
 
 const FILES: usize = 1500;
@@ -27,7 +27,7 @@ fn killed_mid_write_leaves_whole_files() {
         "/fixtures/dockerfile/python-slim/Dockerfile"
     ))
     .unwrap();
-    let after = engine::fix_dockerfile(
+    let after = engine::dockerfile::fix(
         &Source::new("Dockerfile", before.clone()),
         &Policy::defaults(),
     )

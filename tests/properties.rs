@@ -5,11 +5,11 @@
 mod common;
 
 use proptest::prelude::*;
-use seaworthy::dockerfile::Dockerfile;
 use seaworthy::engine::{self, Status};
 use seaworthy::plan::FileChange;
-use seaworthy::policy::Policy;
+use seaworthy::settings::policy::Policy;
 use seaworthy::source::Source;
+use seaworthy::syntax::dockerfile::Dockerfile;
 
 /// Rules whose fix only inserts lines (the others rewrite or move a line).
 const INSERT_ONLY: &[&str] = &["SW101", "SW104"];
@@ -31,7 +31,7 @@ fn assert_properties(change: &FileChange, policy: &Policy) {
     Dockerfile::parse(again.clone())
         .unwrap_or_else(|e| panic!("{path}: output does not parse: {e}"));
     // Idempotent: a second fix changes nothing.
-    let second = engine::fix_dockerfile(&again, policy).unwrap();
+    let second = engine::dockerfile::fix(&again, policy).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&second.after),
         String::from_utf8_lossy(&change.after),
@@ -43,13 +43,13 @@ fn assert_properties(change: &FileChange, policy: &Policy) {
     );
     // The user's lines survive (a final line may gain a line break only when
     // something is appended after it).
-    let before = lines(&change.before);
+    let before = lines(change.before_bytes());
     let after = lines(&change.after);
     let fixed: Vec<&str> = change
         .findings
         .iter()
         .filter(|f| f.status == Status::Fixed)
-        .map(|f| f.rule)
+        .map(|f| f.code())
         .collect();
     let trimmed = |ls: &[&[u8]]| -> Vec<Vec<u8>> {
         ls.iter()
@@ -68,7 +68,7 @@ fn assert_properties(change: &FileChange, policy: &Policy) {
             "{path}: an original line was lost or reordered"
         );
         // Every original byte is still there, in order, and only whole lines were added.
-        assert!(change.after.len() >= change.before.len());
+        assert!(change.after.len() >= change.before_bytes().len());
     } else {
         for line in &tb_refs {
             let text = String::from_utf8_lossy(line);
@@ -83,9 +83,9 @@ fn assert_properties(change: &FileChange, policy: &Policy) {
         }
     }
     // CRLF files stay CRLF.
-    if change.before.windows(2).any(|w| w == b"\r\n")
+    if change.before_bytes().windows(2).any(|w| w == b"\r\n")
         && !change
-            .before
+            .before_bytes()
             .windows(2)
             .any(|w| w[1] == b'\n' && w[0] != b'\r')
     {
@@ -106,7 +106,7 @@ fn fixtures_hold_the_properties() {
     assert!(files.len() >= 12);
     for path in files {
         let change = common::plan(&path);
-        let config = seaworthy::config::Resolver::new(None)
+        let config = seaworthy::settings::resolver::Resolver::new(None)
             .unwrap()
             .for_file(&path)
             .unwrap();
@@ -135,7 +135,7 @@ fn corpus_gets_probes_or_warnings_never_errors() {
         let sw101: Vec<_> = change
             .findings
             .iter()
-            .filter(|f| f.rule == "SW101")
+            .filter(|f| f.code() == "SW101")
             .collect();
         probed += sw101.iter().filter(|f| f.status == Status::Fixed).count();
         warned += sw101.iter().filter(|f| f.status == Status::Warning).count();
@@ -222,10 +222,10 @@ proptest! {
     fn generated_dockerfiles_hold_the_properties(text in generated_dockerfile()) {
         let source = Source::new("Dockerfile", text.clone().into_bytes());
         let policy = Policy::defaults();
-        let outcome = engine::fix_dockerfile(&source, &policy).unwrap();
+        let outcome = engine::dockerfile::fix(&source, &policy).unwrap();
         let change = FileChange {
             path: "Dockerfile".into(),
-            before: text.into_bytes(),
+            before: Some(text.into_bytes()),
             after: outcome.after,
             findings: outcome.findings,
         };
@@ -235,7 +235,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let source = Source::new("Dockerfile", bytes);
-        let _ = engine::fix_dockerfile(&source, &Policy::defaults());
+        let _ = engine::dockerfile::fix(&source, &Policy::defaults());
     }
 
     #[test]
@@ -243,8 +243,8 @@ proptest! {
         "(FROM|RUN|CMD|COPY|EXPOSE|ENV|ARG|HEALTHCHECK|ENTRYPOINT|#|)[ a-z0-9<>\\[\\]\"'=:/\\\\-]{0,30}", 0..12)) {
         let text = lines.join("\n");
         let source = Source::new("Dockerfile", text.into_bytes());
-        if let Ok(outcome) = engine::fix_dockerfile(&source, &Policy::defaults()) {
-            let again = engine::fix_dockerfile(&Source::new("Dockerfile", outcome.after.clone()), &Policy::defaults()).unwrap();
+        if let Ok(outcome) = engine::dockerfile::fix(&source, &Policy::defaults()) {
+            let again = engine::dockerfile::fix(&Source::new("Dockerfile", outcome.after.clone()), &Policy::defaults()).unwrap();
             prop_assert_eq!(again.after, outcome.after);
         }
     }

@@ -5,23 +5,23 @@ mod common;
 
 use std::path::Path;
 
-use seaworthy::config::Resolver;
-use seaworthy::diff;
-use seaworthy::plan;
-use seaworthy::policy::Overrides;
+use seaworthy::engine::planner;
+use seaworthy::output::diff;
+use seaworthy::settings::policy::Overrides;
+use seaworthy::settings::resolver::Resolver;
 
 fn render(folder: &Path, overrides: &Overrides) -> String {
     let relative = folder.strip_prefix(common::root()).unwrap().to_path_buf();
-    let plan = plan::build(&[relative], &Resolver::new(None).unwrap(), overrides);
+    let plan = planner::build(&[relative], &Resolver::new(None).unwrap(), overrides);
     assert!(plan.errors.is_empty(), "{:?}", plan.errors);
     let mut text = String::new();
     for (file, finding) in plan.findings() {
         text.push_str(&format!(
             "{}:{}:{}: {} {:?} {}\n",
             seaworthy::paths::display(&file.path),
-            finding.line,
-            finding.col,
-            finding.rule,
+            finding.start.line,
+            finding.start.col,
+            finding.rule.code,
             finding.status,
             finding.message
         ));

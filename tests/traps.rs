@@ -4,9 +4,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use seaworthy::config::Config;
 use seaworthy::engine::{self, Status};
-use seaworthy::policy::{Overrides, Policy};
+use seaworthy::settings::policy::{Overrides, Policy};
+use seaworthy::settings::Config;
 use seaworthy::source::Source;
 
 const STAGE_CONFIG: &str = r#"
@@ -22,7 +22,7 @@ metrics_port = 9091
 fn fix_with(config: &str, text: &str) -> (String, Vec<(String, Status)>) {
     let config = Config::parse(Path::new("seaworthy.toml"), config).unwrap();
     let policy = Policy::new(Arc::new(config), Overrides::default());
-    let outcome = engine::fix_dockerfile(
+    let outcome = engine::dockerfile::fix(
         &Source::new("Dockerfile", text.as_bytes().to_vec()),
         &policy,
     )
@@ -30,7 +30,7 @@ fn fix_with(config: &str, text: &str) -> (String, Vec<(String, Status)>) {
     let findings = outcome
         .findings
         .iter()
-        .map(|f| (f.rule.to_string(), f.status))
+        .map(|f| (f.code().to_string(), f.status))
         .collect();
     (String::from_utf8(outcome.after).unwrap(), findings)
 }

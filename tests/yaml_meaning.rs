@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use seaworthy::source::Source;
-use seaworthy::yaml::Document;
+use seaworthy::syntax::yaml::Stream;
 
 /// Scalars whose type depends on their spelling, and their quoted forms.
 /// (`.inf` and `.nan` are left out: they have no JSON number, serde-saphyr
@@ -132,7 +132,7 @@ proptest! {
     fn meaning_agrees_with_serde_saphyr(text in document()) {
         let options = serde_saphyr::options! { strict_booleans: true };
         let oracle: Result<serde_json::Value, _> = serde_saphyr::from_str_with_options(&text, options);
-        let ours = Document::parse(Source::new("x.yaml", text.clone().into_bytes()));
+        let ours = Stream::parse(Source::new("x.yaml", text.clone().into_bytes()));
         match (oracle, ours) {
             (Ok(oracle), Ok(ours)) => prop_assert_eq!(ours.meaning, oracle, "{}", text),
             (Err(e), Ok(_)) => prop_assert!(false, "serde-saphyr refuses ({}) but seaworthy reads\n{}", e, text),

@@ -5,10 +5,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seaworthy::compose::ComposeFile;
-use seaworthy::policy::Policy;
-use seaworthy::project::Project;
-use seaworthy::rules::compose::fix;
+use seaworthy::model::compose::ComposeFile;
+use seaworthy::settings::policy::Policy;
+use seaworthy::model::project::Project;
+use seaworthy::engine::compose::fix;
 use seaworthy::source::Source;
 
 const PATH: &str = "compose.yaml";

@@ -8,9 +8,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seaworthy::dockerfile::Dockerfile;
-use seaworthy::engine::fix_dockerfile;
-use seaworthy::policy::Policy;
+use seaworthy::syntax::dockerfile::Dockerfile;
+use seaworthy::engine::dockerfile::fix;
+use seaworthy::settings::policy::Policy;
 use seaworthy::source::Source;
 
 const PATH: &str = "Dockerfile";

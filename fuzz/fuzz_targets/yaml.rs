@@ -6,9 +6,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seaworthy::compose::ComposeFile;
+use seaworthy::model::compose::ComposeFile;
 use seaworthy::source::Source;
-use seaworthy::yaml::tree::{self, Kind, Node};
+use seaworthy::syntax::yaml::tree::{self, Kind, Node};
 
 fn check_span(text: &str, what: &str, start: usize, end: usize) {
     assert!(
@@ -49,10 +49,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = file.services_node();
         let _ = file.logging_anchor();
         for service in file.services() {
-            let _ = seaworthy::compose::container_ports(service.meaning);
-            let _ = seaworthy::compose::host_ports(service.meaning);
-            let _ = seaworthy::compose::image(service.meaning);
-            let _ = seaworthy::compose::build(service.meaning);
+            let _ = seaworthy::model::compose::container_ports(service.meaning);
+            let _ = seaworthy::model::compose::host_ports(service.meaning);
+            let _ = seaworthy::model::compose::image(service.meaning);
+            let _ = seaworthy::model::compose::build(service.meaning);
         }
     }
 });

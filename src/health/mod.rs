@@ -1,5 +1,6 @@
-//! Health checks: which port a probe targets (on evidence only) and which
-//! probe command an image can run.
+//! Health checks: which port a probe targets (on evidence only), which
+//! probe command an image can run, and the health plan of a Compose service.
 
+pub mod plan;
 pub mod port;
 pub mod probe;

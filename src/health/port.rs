@@ -1,12 +1,11 @@
 //! Which port a probe targets, first match wins, each answer naming its
 //! evidence (DESIGN.md, "What a probe targets"). No evidence, no probe.
 
-use crate::dockerfile::document::substitute;
-use crate::dockerfile::{Dockerfile, Stage};
-use crate::policy::Policy;
+use crate::settings::policy::Policy;
+use crate::syntax::dockerfile::document::substitute;
+use crate::syntax::dockerfile::{Dockerfile, Stage};
 
-/// The port used when the user asked for a check and nothing names one.
-pub const FALLBACK_PORT: u16 = 8080;
+use crate::settings::FALLBACK_PORT;
 
 /// A chosen port and the evidence for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +54,11 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
             source: format!("[health] port in {}", policy.config_name()),
         });
     }
-    if let Some(choice) = crate::appconfig::health_port(&policy.config) {
-        return Ok(choice);
+    if let Some(app) = &policy.app_port {
+        return Ok(PortChoice {
+            port: app.port,
+            source: app.source.clone(),
+        });
     }
     let metrics = metrics_ports(doc, stage);
     let mut exposed: Vec<(u16, usize)> = doc
@@ -94,7 +96,7 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
     }
     if exposed.is_empty() {
         let base = doc.base_image(stage);
-        if let Some(known) = crate::images::lookup(&base) {
+        if let Some(known) = crate::model::images::lookup(&base) {
             if let [port] = known.expose.as_slice() {
                 return Ok(PortChoice {
                     port: *port,

@@ -4,8 +4,8 @@
 //! as `/bin/sh -c "… || exit 1"` with the URL single-quoted (a route can hold
 //! no quote, see [`valid_route`]).
 
-use crate::config::{Health, Style, DEFAULT_STAGE_IMAGE};
-use crate::dockerfile::{Dockerfile, Stage};
+use crate::settings::{Health, Style, DEFAULT_STAGE_IMAGE};
+use crate::syntax::dockerfile::{Dockerfile, Stage};
 
 /// The HEALTHCHECK options seaworthy writes.
 pub const OPTIONS: &str = "--interval=30s --timeout=5s --start-period=10s --retries=3";

@@ -5,10 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use seaworthy::config::Resolver;
 use seaworthy::discover::{self, FileKind};
-use seaworthy::plan::{self, FileChange};
-use seaworthy::policy::Overrides;
+use seaworthy::engine::planner;
+use seaworthy::plan::FileChange;
+use seaworthy::settings::policy::Overrides;
+use seaworthy::settings::resolver::Resolver;
 
 /// The crate root.
 pub fn root() -> PathBuf {
@@ -48,6 +49,6 @@ fn dockerfiles_in(dir: &Path) -> Vec<PathBuf> {
 /// Plans one Dockerfile with the config that applies to it.
 pub fn plan(path: &Path) -> FileChange {
     let resolver = Resolver::new(None).unwrap();
-    plan::plan_dockerfile(path, &resolver, &Overrides::default(), None)
+    planner::plan_dockerfile(path, &resolver, &Overrides::default(), None)
         .unwrap_or_else(|e| panic!("{e}"))
 }

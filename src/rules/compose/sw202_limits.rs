@@ -1,16 +1,24 @@
 //! SW202: a service has no `deploy.resources.limits`.
 
 use super::{diagnostic, insert_nested, services, Ctx};
-use crate::compose::category::Category;
+use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
-use crate::rules::{Diagnostic, RuleMeta};
+use crate::model::category;
+use crate::registry::{Owned, RuleMeta, Scope, Severity, Target};
+
+/// What the fix may touch: the service's `deploy`.
+const OWNS: &[Owned] = &[Owned::extends("deploy")];
 
 /// SW202's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW202",
     name: "compose-resource-limits",
-    target: "compose",
+    target: Target::Compose,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: OWNS,
     summary: "service has no `deploy.resources.limits`",
+    fix_title: "Add memory and CPU limits by category",
     doc: r#"## What it does
 Adds memory and CPU limits (whichever of the two is missing) chosen by the
 service's category: core 256M /
@@ -58,9 +66,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         if has("memory") && has("cpus") {
             continue;
         }
-        let category = Category::of(service.name, service.meaning, ctx.policy);
+        let category = category::of(service.name, service.meaning, ctx.policy);
         let (default_memory, cpus) = category.limits();
-        let known = crate::compose::image(service.meaning).and_then(crate::images::lookup);
+        let known =
+            crate::model::compose::image(service.meaning).and_then(crate::model::images::lookup);
         let memory = known
             .and_then(|k| k.memory.as_deref())
             .unwrap_or(default_memory);
@@ -93,10 +102,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             &["deploy", "resources", "limits"],
             &lines,
         );
-        out.push(match edit {
-            Ok(edit) => diagnostic(&META, &service, message, Some(Fix::safe(vec![edit]))),
-            Err(why) => diagnostic(&META, &service, format!("{message}; not done: {why}"), None),
-        });
+        let fix = edit.map(|edit| Fix::safe(vec![edit]));
+        out.push(diagnostic(&META, &service, message, Some(fix)));
     }
     out
 }

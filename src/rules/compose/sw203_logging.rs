@@ -1,15 +1,23 @@
 //! SW203: a service has no log rotation.
 
 use super::{diagnostic, insert_nested, services, Ctx};
+use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
-use crate::rules::{Diagnostic, RuleMeta};
+use crate::registry::{Owned, RuleMeta, Scope, Severity, Target};
+
+/// What the fix may touch: the service's `logging`.
+const OWNS: &[Owned] = &[Owned::extends("logging")];
 
 /// SW203's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW203",
     name: "compose-log-rotation",
-    target: "compose",
+    target: Target::Compose,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: OWNS,
     summary: "service has no log rotation",
+    fix_title: "Rotate json-file logs",
     doc: r#"## What it does
 Adds `logging` with the json-file driver rotated at 10m × 3 files, or
 `logging: *ANCHOR` when the file already defines an anchored `x-logging`
@@ -70,10 +78,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             }
         };
         let message = format!("service `{}` has no log rotation: {what}", service.name);
-        out.push(match insert_nested(ctx.file, &service, &[], &lines) {
-            Ok(edit) => diagnostic(&META, &service, message, Some(Fix::safe(vec![edit]))),
-            Err(why) => diagnostic(&META, &service, format!("{message}; not done: {why}"), None),
-        });
+        let fix = insert_nested(ctx.file, &service, &[], &lines).map(|edit| Fix::safe(vec![edit]));
+        out.push(diagnostic(&META, &service, message, Some(fix)));
     }
     out
 }

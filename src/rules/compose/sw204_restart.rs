@@ -1,15 +1,23 @@
 //! SW204: a service has no restart policy.
 
 use super::{diagnostic, insert_nested, services, Ctx};
+use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
-use crate::rules::{Diagnostic, RuleMeta};
+use crate::registry::{Owned, RuleMeta, Scope, Severity, Target};
+
+/// What the fix may touch: the service's `restart`.
+const OWNS: &[Owned] = &[Owned::extends("restart")];
 
 /// SW204's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW204",
     name: "compose-restart",
-    target: "compose",
+    target: Target::Compose,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: OWNS,
     summary: "service has no restart policy",
+    fix_title: "Add `restart: unless-stopped`",
     doc: r#"## What it does
 Adds `restart: unless-stopped` to a service with no `restart` and no
 `deploy.restart_policy`.
@@ -50,14 +58,9 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             "service `{}` has no restart policy: add `restart: unless-stopped`",
             service.name
         );
-        out.push(
-            match insert_nested(ctx.file, &service, &[], &["restart: unless-stopped".into()]) {
-                Ok(edit) => diagnostic(&META, &service, message, Some(Fix::safe(vec![edit]))),
-                Err(why) => {
-                    diagnostic(&META, &service, format!("{message}; not done: {why}"), None)
-                }
-            },
-        );
+        let fix = insert_nested(ctx.file, &service, &[], &["restart: unless-stopped".into()])
+            .map(|edit| Fix::safe(vec![edit]));
+        out.push(diagnostic(&META, &service, message, Some(fix)));
     }
     out
 }

@@ -3,17 +3,29 @@
 use std::collections::HashSet;
 
 use super::{diagnostic, has_healthcheck, services, sw201_healthcheck, Ctx};
+use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
-use crate::rules::{Diagnostic, RuleMeta};
-use crate::yaml::splice::{self, plain_or_quoted};
-use crate::yaml::tree::{Kind, Node};
+use crate::registry::{Change, Level, Owned, RuleMeta, Scope, Severity, Target};
+use crate::syntax::yaml::splice::{self, plain_or_quoted};
+use crate::syntax::yaml::tree::{Kind, Node};
+
+/// What the fix may touch: the form of `depends_on`, never whom it names.
+const OWNS: &[Owned] = &[Owned {
+    key: "depends_on",
+    level: Level::Service,
+    change: Change::Reshape,
+}];
 
 /// SW205's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW205",
     name: "compose-depends-on-healthy",
-    target: "compose",
+    target: Target::Compose,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: OWNS,
     summary: "`depends_on` short form on a service whose dependencies have health checks",
+    fix_title: "Wait with `condition: service_healthy`",
     doc: r#"## What it does
 Rewrites `depends_on` from a list (`[db, redis]` or `- db`) to the long form,
 with `condition: service_healthy` for every dependency that has (or gets, in
@@ -114,7 +126,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 waits.join(", "),
                 if waits.len() == 1 { "is" } else { "are" }
             ),
-            Some(Fix::safe(vec![edit])),
+            Some(Ok(Fix::safe(vec![edit]))),
         ));
     }
     out

@@ -3,19 +3,27 @@
 use serde_json::Value;
 
 use super::{add_setting, diagnostic, insert_nested, services, Ctx};
-use crate::compose::{self, category::Category};
+use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
 use crate::health::port;
-use crate::project::Built;
-use crate::rules::{Diagnostic, RuleMeta};
-use crate::yaml::splice::{self, quoted};
+use crate::model::project::Built;
+use crate::model::{category, compose};
+use crate::registry::{Owned, RuleMeta, Scope, Severity, Target};
+use crate::syntax::yaml::splice::{self, quoted};
+
+/// What the fix may touch: the service's `ports` and `labels`.
+const OWNS: &[Owned] = &[Owned::extends("ports"), Owned::extends("labels")];
 
 /// SW206's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW206",
     name: "compose-metrics-port",
-    target: "compose",
+    target: Target::Compose,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: OWNS,
     summary: "service exports metrics but publishes no metrics port",
+    fix_title: "Publish a metrics port and label it",
     doc: r#"## What it does
 For a service whose image runs the health-stage wrapper
 (`healthcheck --export-prom :PORT -- …`), publishes the metrics port on a host
@@ -81,7 +89,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         if published && has_label(service.meaning) {
             continue;
         }
-        let category = Category::of(service.name, service.meaning, ctx.policy);
+        let category = category::of(service.name, service.meaning, ctx.policy);
         let range = category.metrics_ports();
         let mut edits = Vec::new();
         let mut what = Vec::new();
@@ -119,15 +127,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             match edit {
                 Ok(edit) => edits.push(edit),
                 Err(why) => {
-                    out.push(diagnostic(
-                        &META,
-                        &service,
-                        format!(
-                            "service `{}` publishes no metrics port; not done: {why}",
-                            service.name
-                        ),
-                        None,
-                    ));
+                    let message = format!("service `{}` publishes no metrics port", service.name);
+                    out.push(diagnostic(&META, &service, message, Some(Err(why))));
                     continue;
                 }
             }
@@ -143,15 +144,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             ) {
                 Ok(edit) => edits.push(edit),
                 Err(why) => {
-                    out.push(diagnostic(
-                        &META,
-                        &service,
-                        format!(
-                            "service `{}` has no metrics_port label; not done: {why}",
-                            service.name
-                        ),
-                        None,
-                    ));
+                    let message = format!("service `{}` has no metrics_port label", service.name);
+                    out.push(diagnostic(&META, &service, message, Some(Err(why))));
                     continue;
                 }
             }
@@ -169,7 +163,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 category.name(),
                 what.join(", ")
             ),
-            Some(Fix::safe(edits)),
+            Some(Ok(Fix::safe(edits))),
         ));
     }
     out

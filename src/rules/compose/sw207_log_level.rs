@@ -1,15 +1,23 @@
 //! SW207: a locally built service has no `LOG_LEVEL` in its environment.
 
 use super::{add_setting, diagnostic, services, Ctx};
+use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
-use crate::rules::{Diagnostic, RuleMeta};
+use crate::registry::{Owned, RuleMeta, Scope, Severity, Target};
+
+/// What the fix may touch: the service's `environment`.
+const OWNS: &[Owned] = &[Owned::extends("environment")];
 
 /// SW207's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW207",
     name: "compose-log-level",
-    target: "compose",
+    target: Target::Compose,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: OWNS,
     summary: "locally built service has no `LOG_LEVEL` in its environment",
+    fix_title: "Set `LOG_LEVEL=INFO`",
     doc: r#"## What it does
 Adds `LOG_LEVEL=INFO` to the environment of services built from a local
 Dockerfile, in the style the service already uses (list or map).
@@ -45,7 +53,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let meaning = service.meaning;
         if meaning.get("build").is_none()
             || meaning.get("env_file").is_some()
-            || crate::compose::sets(meaning.get("environment"), "LOG_LEVEL")
+            || crate::model::compose::sets(meaning.get("environment"), "LOG_LEVEL")
         {
             continue;
         }
@@ -54,10 +62,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             "service `{}` sets no LOG_LEVEL: add LOG_LEVEL=INFO",
             service.name
         );
-        out.push(match edit {
-            Ok(edit) => diagnostic(&META, &service, message, Some(Fix::safe(vec![edit]))),
-            Err(why) => diagnostic(&META, &service, format!("{message}; not done: {why}"), None),
-        });
+        let fix = edit.map(|edit| Fix::safe(vec![edit]));
+        out.push(diagnostic(&META, &service, message, Some(fix)));
     }
     out
 }

@@ -1,17 +1,37 @@
 //! SW208: a data folder is bind-mounted instead of a named volume.
 
 use super::{diagnostic, services, Ctx};
+use crate::diagnostic::Diagnostic;
 use crate::edit::{Applicability, Edit, Fix};
-use crate::rules::{Diagnostic, RuleMeta};
-use crate::yaml::splice;
-use crate::yaml::tree::Kind;
+use crate::registry::{Change, Level, Owned, RuleMeta, Scope, Severity, Target};
+use crate::syntax::yaml::splice;
+use crate::syntax::yaml::tree::Kind;
+
+/// What the fix may touch: mounts, one for one, in any service, and the
+/// top-level `volumes` it declares them in.
+const OWNS: &[Owned] = &[
+    Owned {
+        key: "volumes",
+        level: Level::Service,
+        change: Change::Replace,
+    },
+    Owned {
+        key: "volumes",
+        level: Level::Root,
+        change: Change::Extend,
+    },
+];
 
 /// SW208's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW208",
     name: "compose-data-volume",
-    target: "compose",
+    target: Target::Compose,
+    severity: Severity::Error,
+    scope: Scope::File,
+    owns: OWNS,
     summary: "a data folder is bind-mounted (`./data:/app/data`)",
+    fix_title: "Use named volumes",
     doc: r#"## What it does
 Finds a relative bind mount of a data folder (`./data:/app/data`,
 `./pgdata:/var/lib/postgresql/data`) and replaces it with a named volume
@@ -121,32 +141,20 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         "data folders are bind-mounted: use named volumes ({}); the data already in those folders stays there, copy it first",
         mounts.join(", ")
     );
-    match declare(ctx, &new_names) {
-        Ok(edit) => {
-            edits.push(edit);
-            vec![diagnostic(
-                &META,
-                &service,
-                message,
-                Some(Fix {
-                    edits,
-                    applicability: Applicability::Unsafe,
-                }),
-            )]
+    let fix = declare(ctx, &new_names).map(|edit| {
+        edits.push(edit);
+        Fix {
+            edits,
+            applicability: Applicability::Unsafe,
         }
-        Err(why) => vec![diagnostic(
-            &META,
-            &service,
-            format!("{message}; not done: {why}"),
-            None,
-        )],
-    }
+    });
+    vec![diagnostic(&META, &service, message, Some(fix))]
 }
 
 /// The edit that declares `names` under the top-level `volumes:`.
 fn declare(ctx: &Ctx, names: &[String]) -> Result<Edit, String> {
     let file = ctx.file;
-    let root = file.tree.root.as_ref().ok_or("empty file")?;
+    let root = file.root();
     let unit = " ".repeat(file.layout().unit);
     match root.entry("volumes") {
         Some(entry) if entry.value.is_shared() => {

@@ -6,26 +6,51 @@ pub mod sw103_wrap_command;
 pub mod sw104_expose;
 pub mod sw106_stage_path;
 
-use super::{Diagnostic, RuleMeta};
-use crate::dockerfile::Dockerfile;
-use crate::policy::Policy;
+use super::Rule;
+use crate::diagnostic::Diagnostic;
+use crate::settings::policy::Policy;
+use crate::syntax::dockerfile::Dockerfile;
+
+/// What a Dockerfile rule reads: the parsed file and the settings for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The Dockerfile as it is in this pass.
+    pub doc: &'a Dockerfile,
+    /// The settings that apply to it.
+    pub policy: &'a Policy,
+}
 
 /// A Dockerfile rule's check.
-pub type Check = fn(&Dockerfile, &Policy) -> Vec<Diagnostic>;
+pub type Check = fn(&Ctx) -> Vec<Diagnostic>;
 
-/// Every Dockerfile rule with its check.
-pub const RULES: &[(RuleMeta, Check)] = &[
-    (sw101_healthcheck::META, sw101_healthcheck::check),
-    (sw102_stage_order::META, sw102_stage_order::check),
-    (sw103_wrap_command::META, sw103_wrap_command::check),
-    (sw104_expose::META, sw104_expose::check),
-    (sw106_stage_path::META, sw106_stage_path::check),
+/// Every Dockerfile rule, in ID order.
+pub const RULES: &[Rule<Check>] = &[
+    Rule {
+        meta: &sw101_healthcheck::META,
+        check: sw101_healthcheck::check,
+    },
+    Rule {
+        meta: &sw102_stage_order::META,
+        check: sw102_stage_order::check,
+    },
+    Rule {
+        meta: &sw103_wrap_command::META,
+        check: sw103_wrap_command::check,
+    },
+    Rule {
+        meta: &sw104_expose::META,
+        check: sw104_expose::check,
+    },
+    Rule {
+        meta: &sw106_stage_path::META,
+        check: sw106_stage_path::check,
+    },
 ];
 
 /// Shared placement logic: where new instructions go in a stage, and how
 /// they are written so that they follow the file's own conventions.
 pub mod place {
-    use crate::dockerfile::{Dockerfile, Stage};
+    use crate::syntax::dockerfile::{Dockerfile, Stage};
 
     /// Offset before which instructions belonging just before the start
     /// command go: before the stage's first own CMD/ENTRYPOINT (and the
@@ -80,7 +105,7 @@ pub fn copies_from_health_stage(doc: &Dockerfile, index: usize) -> bool {
     if instr.keyword != "COPY" {
         return false;
     }
-    let (flags, _) = crate::dockerfile::words::leading_flags(&doc.words(index));
+    let (flags, _) = crate::syntax::dockerfile::words::leading_flags(&doc.words(index));
     flags
         .iter()
         .any(|(name, value)| name == "from" && value.eq_ignore_ascii_case(HEALTH_STAGE))

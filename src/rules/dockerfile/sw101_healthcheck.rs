@@ -1,20 +1,24 @@
 //! SW101: the final stage has no HEALTHCHECK.
 
-use super::{copies_from_health_stage, place, HEALTH_STAGE};
-use crate::dockerfile::words::{self, leading_flags};
-use crate::dockerfile::Dockerfile;
+use super::{copies_from_health_stage, place, Ctx, HEALTH_STAGE};
+use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::health::port;
 use crate::health::probe::{self, Client, Probe, Target};
-use crate::policy::Policy;
-use crate::rules::{Diagnostic, RuleMeta};
+use crate::registry::{self, RuleMeta, Scope, Severity};
+use crate::syntax::dockerfile::words::{self, leading_flags};
+use crate::syntax::dockerfile::Dockerfile;
 
 /// SW101's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW101",
     name: "dockerfile-healthcheck",
-    target: "Dockerfile",
+    target: registry::Target::Dockerfile,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: &[],
     summary: "final stage has no HEALTHCHECK",
+    fix_title: "Add a HEALTHCHECK chosen by base image",
     doc: r#"## What it does
 Checks that the image a Dockerfile builds (its final stage, or a stage it
 builds on) declares a HEALTHCHECK, and inserts one chosen from the base image:
@@ -60,7 +64,9 @@ are respected."#,
 };
 
 /// Finds a final stage without HEALTHCHECK and builds the probe.
-pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let doc = ctx.doc;
+    let policy = ctx.policy;
     let stage = doc.final_stage();
     if doc.last_inherited(stage, "HEALTHCHECK").is_some() {
         return Vec::new();
@@ -69,7 +75,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
     let span = from.keyword_start..from.keyword_start + from.keyword.len();
     let warn = |message: String| {
         vec![Diagnostic {
-            rule: META.code,
+            rule: &META,
             span: span.clone(),
             message,
             fix: None,
@@ -77,7 +83,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
     };
     let (client, client_reason) = match probe::choose(doc, stage, policy.style()) {
         Ok(choice) => choice,
-        Err(why) if policy.style() == crate::config::Style::Instruction => {
+        Err(why) if policy.style() == crate::settings::Style::Instruction => {
             return warn(format!(
             "final stage has no HEALTHCHECK; {why}: use `--style stage` to copy in a static probe"
         ))
@@ -151,7 +157,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
         None => "it only checks that the server answers; declare a health route ([health] path) to make it strict".into(),
     };
     vec![Diagnostic {
-        rule: META.code,
+        rule: &META,
         span,
         message: format!(
             "final stage has no HEALTHCHECK: add a {} ({client_reason}) on port {} ({}); {strictness}",
@@ -166,7 +172,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
 /// Where the stage already copies `binary` from the health stage to, if it does.
 fn existing_copy_destination(
     doc: &Dockerfile,
-    stage: &crate::dockerfile::Stage,
+    stage: &crate::syntax::dockerfile::Stage,
     binary: &str,
 ) -> Option<String> {
     doc.inherited(stage).into_iter().find_map(|i| {

@@ -1,17 +1,20 @@
 //! SW102: `COPY --from=healthcheck` before the `healthcheck` stage exists.
 
-use super::{copies_from_health_stage, place, HEALTH_STAGE};
-use crate::dockerfile::Dockerfile;
+use super::{copies_from_health_stage, place, Ctx, HEALTH_STAGE};
+use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
-use crate::policy::Policy;
-use crate::rules::{Diagnostic, RuleMeta};
+use crate::registry::{RuleMeta, Scope, Severity, Target};
 
 /// SW102's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW102",
     name: "health-stage-order",
-    target: "Dockerfile",
+    target: Target::Dockerfile,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: &[],
     summary: "`COPY --from=healthcheck` comes before the `healthcheck` stage is declared",
+    fix_title: "Declare the health stage first",
     doc: r#"## What it does
 Finds a `COPY --from=healthcheck` that comes before the stage named
 `healthcheck` (or with no such stage at all), and moves the stage declaration
@@ -44,7 +47,9 @@ its place changes. A `healthcheck` stage that is the final stage is not moved
 };
 
 /// Finds a forward (or dangling) reference to the health stage.
-pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let doc = ctx.doc;
+    let policy = ctx.policy;
     let Some(copy) = (0..doc.instructions().len()).find(|&i| copies_from_health_stage(doc, i))
     else {
         return Vec::new();
@@ -66,7 +71,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
             ],
         );
         return vec![Diagnostic {
-            rule: META.code,
+            rule: &META,
             span,
             message: format!(
                 "`COPY --from={HEALTH_STAGE}` but no stage is named `{HEALTH_STAGE}` (Docker would pull an image of that name): declare it at the top"
@@ -80,7 +85,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
     let line = doc.instructions()[stage.from].first_line + 1;
     if stage.index + 1 == doc.stages.len() {
         return vec![Diagnostic {
-            rule: META.code,
+            rule: &META,
             span,
             message: format!(
                 "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage (line {line}), which is the final stage: moving it would change what the build produces; move it yourself"
@@ -98,7 +103,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
         moved.push_str(eol);
     }
     vec![Diagnostic {
-        rule: META.code,
+        rule: &META,
         span,
         message: format!(
             "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage is declared (line {line}): move the stage to the top"

@@ -1,21 +1,24 @@
 //! SW103: the health stage is in use but the start command is not wrapped
 //! by its metrics exporter.
 
-use super::copies_from_health_stage;
-use crate::dockerfile::words;
-use crate::dockerfile::Dockerfile;
+use super::{copies_from_health_stage, Ctx};
+use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::health::probe;
-use crate::policy::Policy;
-use crate::rules::{Diagnostic, RuleMeta};
+use crate::registry::{RuleMeta, Scope, Severity, Target};
+use crate::syntax::dockerfile::words;
 
 /// SW103's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW103",
     name: "wrap-start-command",
-    target: "Dockerfile",
+    target: Target::Dockerfile,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: &[],
     summary:
         "health stage in use but the start command is not wrapped by `healthcheck --export-prom`",
+    fix_title: "Wrap the start command",
     doc: r#"## What it does
 When the final stage copies its probe from the `healthcheck` stage and that
 stage's binary can wrap a command (`[health] stage_wraps = true`), wraps the
@@ -48,7 +51,9 @@ warning says to wrap it there)."#,
 };
 
 /// Finds an unwrapped start command in a stage that uses the health stage.
-pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let doc = ctx.doc;
+    let policy = ctx.policy;
     let health = &policy.config.health;
     let stage = doc.final_stage();
     if !health.stage_wraps
@@ -73,7 +78,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
     let keyword = instr.keyword.clone();
     if doc.stage_of(index) != Some(stage) {
         return vec![Diagnostic {
-            rule: META.code,
+            rule: &META,
             span,
             message: format!(
                 "the final stage inherits its {keyword} (line {}) from another stage: wrap it there with `{wrapper} --export-prom :{} --`",
@@ -129,7 +134,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
         }
     };
     vec![Diagnostic {
-        rule: META.code,
+        rule: &META,
         span,
         message: format!(
             "the health stage is in use but {keyword} is not wrapped: run it under `{wrapper} --export-prom :{} --` to export metrics",

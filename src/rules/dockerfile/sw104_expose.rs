@@ -1,18 +1,21 @@
 //! SW104: the probed port or the metrics port is not EXPOSEd.
 
-use super::place;
-use crate::dockerfile::Dockerfile;
+use super::{place, Ctx};
+use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::health::port;
-use crate::policy::Policy;
-use crate::rules::{Diagnostic, RuleMeta};
+use crate::registry::{RuleMeta, Scope, Severity, Target};
 
 /// SW104's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW104",
     name: "expose-health-ports",
-    target: "Dockerfile",
+    target: Target::Dockerfile,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: &[],
     summary: "health or metrics port not EXPOSEd",
+    fix_title: "EXPOSE the port",
     doc: r#"## What it does
 Reads the port the final stage's HEALTHCHECK probes and the port its start
 command exports metrics on (`--export-prom :PORT`), and adds an `EXPOSE` line
@@ -41,9 +44,10 @@ inline comment (Docker would read a comment as more ports)."#,
 };
 
 /// Finds health and metrics ports the final stage does not expose.
-pub fn check(doc: &Dockerfile, _policy: &Policy) -> Vec<Diagnostic> {
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let doc = ctx.doc;
     let stage = doc.final_stage();
-    let inherited = crate::images::lookup(&doc.base_image(stage)).map(|i| i.expose.clone());
+    let inherited = crate::model::images::lookup(&doc.base_image(stage)).map(|i| i.expose.clone());
     let exposed: Vec<u16> = doc
         .exposed_ports(stage)
         .into_iter()
@@ -77,7 +81,7 @@ pub fn check(doc: &Dockerfile, _policy: &Policy) -> Vec<Diagnostic> {
     };
     let instr = &doc.instructions()[anchor];
     vec![Diagnostic {
-        rule: META.code,
+        rule: &META,
         span: instr.keyword_start..instr.keyword_start + instr.keyword.len(),
         message: format!("port {missing} is not EXPOSEd but {why}: add `EXPOSE {missing}`"),
         fix: Some(Fix::safe(vec![Edit::insert(

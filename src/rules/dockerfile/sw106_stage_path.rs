@@ -1,20 +1,23 @@
 //! SW106: the probe is copied from a path the health stage image does not have.
 
-use super::{copies_from_health_stage, HEALTH_STAGE};
-use crate::config::DEFAULT_STAGE_IMAGE;
-use crate::dockerfile::words::leading_flags;
-use crate::dockerfile::Dockerfile;
+use super::{copies_from_health_stage, Ctx, HEALTH_STAGE};
+use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::health::probe;
-use crate::policy::Policy;
-use crate::rules::{Diagnostic, RuleMeta};
+use crate::registry::{RuleMeta, Scope, Severity, Target};
+use crate::settings::DEFAULT_STAGE_IMAGE;
+use crate::syntax::dockerfile::words::leading_flags;
 
 /// SW106's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
     code: "SW106",
     name: "health-stage-path",
-    target: "Dockerfile",
+    target: Target::Dockerfile,
+    severity: Severity::Error,
+    scope: Scope::Service,
+    owns: &[],
     summary: "probe copied from a path the health stage image does not have",
+    fix_title: "Copy the probe from the stage image's path",
     doc: r#"## What it does
 When the `healthcheck` stage uses the configured `[health] stage_image`, checks
 that every `COPY --from=healthcheck SRC DEST` copies the binary from where that
@@ -52,7 +55,9 @@ const DEFAULT_IMAGE_BINARIES: &[&str] = &[
 ];
 
 /// Finds copies from a path the stage image does not have.
-pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let doc = ctx.doc;
+    let policy = ctx.policy;
     let health = &policy.config.health;
     let Some(stage) = doc.stage_named(HEALTH_STAGE) else {
         return Vec::new();
@@ -79,7 +84,7 @@ pub fn check(doc: &Dockerfile, policy: &Policy) -> Vec<Diagnostic> {
         }
         let instr = &doc.instructions()[i];
         diagnostics.push(Diagnostic {
-            rule: META.code,
+            rule: &META,
             span: instr.args.file_span(source.span.clone()),
             message: format!(
                 "`{}` is not where `{}` keeps its probe: copy `{expected}`",

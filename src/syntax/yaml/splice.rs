@@ -2,7 +2,10 @@
 //! ending, its indentation step, and whether list items are indented under
 //! their key.
 
+use serde_json::Value;
+
 use super::tree::{Kind, Node, Tree};
+use super::Stream;
 use crate::edit::Edit;
 use crate::source::LineEnding;
 
@@ -45,7 +48,7 @@ pub fn after_line(text: &str, offset: usize) -> usize {
 pub fn layout(text: &str, tree: &Tree) -> Layout {
     let mut steps = Vec::new();
     let mut seq_indented = None;
-    if let Some(root) = &tree.root {
+    for root in tree.roots() {
         walk(text, root, &mut steps, &mut seq_indented);
     }
     Layout {
@@ -163,6 +166,95 @@ pub fn add_to_map(text: &str, layout: &Layout, map: &Node, key: &str, value: &st
     }
 }
 
+/// Inserts `lines` (relative indentation) under `parents` in the block
+/// mapping `node` (whose meaning is `meaning`), descending through the block
+/// mappings that exist and writing the rest. `Err` says why it cannot be
+/// done in place (`{node}` in it stands for the mapping, for the caller to name).
+pub fn insert_under(
+    doc: &Stream,
+    node: &Node,
+    meaning: &Value,
+    parents: &[&str],
+    lines: &[String],
+) -> Result<Edit, String> {
+    let unit = doc.layout().unit;
+    let mut node = node;
+    let mut meaning = Some(meaning);
+    for (depth, key) in parents.iter().enumerate() {
+        let path = parents[..=depth].join(".");
+        match node.get(key) {
+            Some(child) if child.is_shared() => {
+                return Err(format!("`{path}` is shared through an anchor or alias: editing it would change other places"))
+            }
+            Some(child) if key_column(&doc.text, child).is_some() => {
+                node = child;
+                meaning = meaning.and_then(|m| m.get(*key));
+            }
+            Some(_) => {
+                return Err(format!(
+                    "`{path}` is not a block mapping seaworthy can add to"
+                ))
+            }
+            None if meaning.and_then(|m| m.get(*key)).is_some() => {
+                return Err(format!(
+                    "`{path}` comes from a merge key (`<<`): add it there"
+                ))
+            }
+            None => {
+                let mut nested = Vec::new();
+                for (level, k) in parents[depth..].iter().enumerate() {
+                    nested.push(format!("{}{k}:", " ".repeat(unit * level)));
+                }
+                let pad = " ".repeat(unit * (parents.len() - depth));
+                nested.extend(lines.iter().map(|l| format!("{pad}{l}")));
+                return append_to_map(&doc.text, doc.layout(), node, &nested)
+                    .ok_or_else(|| "{node} is not a block mapping".to_string());
+            }
+        }
+    }
+    append_to_map(&doc.text, doc.layout(), node, lines)
+        .ok_or_else(|| "{node} is not a block mapping".to_string())
+}
+
+/// Sets `name` in the `KEY=value` list or mapping under `key` of the
+/// mapping `node` (`environment`, `labels` of a service), in the style it
+/// uses; without `key`, adds it as a mapping.
+pub fn add_setting(
+    doc: &Stream,
+    node: &Node,
+    meaning: &Value,
+    key: &str,
+    name: &str,
+    value: &str,
+) -> Result<Edit, String> {
+    let item = plain_or_quoted(&format!("{name}={value}"));
+    let value = plain_or_quoted(value);
+    match node.get(key) {
+        Some(child) if child.is_shared() => {
+            Err(format!("`{key}` is shared through an anchor or alias"))
+        }
+        Some(child) if matches!(child.kind, Kind::Seq(..)) => {
+            append_to_seq(&doc.text, doc.layout(), child, &item)
+                .ok_or_else(|| format!("`{key}` cannot be extended"))
+        }
+        Some(child) => add_to_map(&doc.text, doc.layout(), child, name, &value)
+            .ok_or_else(|| format!("`{key}` cannot be extended")),
+        None if meaning.get(key).is_some() => Err(format!(
+            "`{key}` comes from a merge key (`<<`): add it there"
+        )),
+        None => {
+            let unit = " ".repeat(doc.layout().unit);
+            insert_under(
+                doc,
+                node,
+                meaning,
+                &[],
+                &[format!("{key}:"), format!("{unit}{name}: {value}")],
+            )
+        }
+    }
+}
+
 /// `value` as a plain scalar when it reads back as the same string, else quoted.
 pub fn plain_or_quoted(value: &str) -> String {
     let plain = !value.is_empty()
@@ -191,13 +283,13 @@ pub fn quoted(value: &str) -> String {
 mod tests {
     use super::*;
     use crate::edit::apply;
-    use crate::yaml::tree::parse;
+    use crate::syntax::yaml::tree::parse;
 
     fn splice(text: &str, f: impl Fn(&str, &Layout, &Node) -> Option<Edit>) -> String {
         let tree = parse(text).unwrap();
         let layout = layout(text, &tree);
-        let root = tree.root.unwrap();
-        let edit = f(text, &layout, &root).unwrap();
+        let root = tree.root().unwrap();
+        let edit = f(text, &layout, root).unwrap();
         String::from_utf8(apply(text.as_bytes(), &[&edit])).unwrap()
     }
 

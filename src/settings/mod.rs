@@ -1,10 +1,14 @@
-//! `seaworthy.toml`: found like ruff finds its config (nearest file in the
-//! checked file's folder or above), read once per folder, and validated so
-//! that an unknown key is an error naming the nearest valid one.
+//! Settings: `seaworthy.toml` as written (serde types, validated when read
+//! so that a typo is an error naming the nearest valid key or value), how it
+//! is found ([`resolver`]), and what one file is checked with ([`policy`]:
+//! the config plus the command line). Depends on nothing above it but the
+//! registry, a leaf.
 
-use std::collections::{BTreeMap, HashMap};
+pub mod policy;
+pub mod resolver;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
@@ -76,12 +80,70 @@ pub struct AppConfig {
     pub key: String,
 }
 
+/// What kind of service something is: picks resource limits and the host
+/// range metrics ports come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// Everything else: the app's own services.
+    Core,
+    /// Proxies and load balancers.
+    Infrastructure,
+    /// Databases, caches, search.
+    Database,
+    /// Metrics and dashboards.
+    Monitoring,
+}
+
+impl Category {
+    /// Parses a category name (the image table uses it too).
+    pub fn parse(name: &str) -> Option<Category> {
+        Some(match name {
+            "core" => Category::Core,
+            "infrastructure" => Category::Infrastructure,
+            "database" => Category::Database,
+            "monitoring" => Category::Monitoring,
+            _ => return None,
+        })
+    }
+
+    /// The config name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Core => "core",
+            Category::Infrastructure => "infrastructure",
+            Category::Database => "database",
+            Category::Monitoring => "monitoring",
+        }
+    }
+
+    /// Default limits: memory and CPUs.
+    pub fn limits(self) -> (&'static str, &'static str) {
+        match self {
+            Category::Core => ("256M", "0.5"),
+            Category::Infrastructure => ("128M", "0.5"),
+            Category::Database => ("512M", "1.0"),
+            Category::Monitoring => ("256M", "0.5"),
+        }
+    }
+
+    /// Host ports metrics ports are allocated from.
+    pub fn metrics_ports(self) -> Vec<u16> {
+        match self {
+            Category::Core => (9091..=9099).collect(),
+            Category::Infrastructure => (9101..=9103).collect(),
+            Category::Database => (9120..=9124).collect(),
+            Category::Monitoring => vec![9100, 9187],
+        }
+    }
+}
+
 /// `[services.NAME]`: per-service overrides.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Service {
     /// core | infrastructure | database | monitoring.
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Probe port for this service.
     pub health_port: Option<u16>,
     /// Health route for this service.
@@ -115,11 +177,11 @@ pub struct Config {
     /// The file it was read from; `None` for defaults.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
-    /// The app config's health port, read once for every file this config
-    /// covers (see [`crate::appconfig::health_port`]).
-    #[serde(skip)]
-    pub(crate) app_health_port: std::sync::OnceLock<Option<crate::health::port::PortChoice>>,
 }
+
+/// The health port probes use when the user asked for a check and nothing
+/// names one, and the port an `[app_config]` gets when it names none yet.
+pub const FALLBACK_PORT: u16 = 8080;
 
 impl Config {
     /// Reads and validates a config file.
@@ -139,17 +201,42 @@ impl Config {
             InputError::at(path, line, col, explain_toml_error(e.message()))
         })?;
         check_written_values(path, text, &config.health)?;
-        for (key, patterns) in [
-            ("select", &config.rules.select),
-            ("ignore", &config.rules.ignore),
-        ] {
+        let at = |needle: &str| {
+            let (line, col) =
+                crate::source::line_col(text.as_bytes(), text.find(needle).unwrap_or(0));
+            move |message: String| InputError::at(path, line, col, message)
+        };
+        let mut selectors: Vec<(String, &Vec<String>)> = vec![
+            ("[rules] select".into(), &config.rules.select),
+            ("[rules] ignore".into(), &config.rules.ignore),
+        ];
+        for (name, service) in &config.services {
+            selectors.push((format!("[services.{name}] ignore"), &service.ignore));
+        }
+        for (key, patterns) in selectors {
             for pattern in patterns {
-                crate::rules::check_pattern(pattern).map_err(|why| {
-                    let at = text.find(&format!("\"{pattern}\"")).unwrap_or(0);
-                    let (line, col) = crate::source::line_col(text.as_bytes(), at);
-                    InputError::at(path, line, col, format!("[rules] {key}: {why}"))
-                })?;
+                crate::registry::check_pattern(pattern)
+                    .map_err(|why| at(&format!("\"{pattern}\""))(format!("{key}: {why}")))?;
             }
+        }
+        let mut ports = vec![
+            ("[health] port", config.health.port),
+            ("[health] metrics_port", Some(config.health.metrics_port)),
+        ];
+        ports.extend(
+            config
+                .services
+                .values()
+                .map(|s| ("health_port", s.health_port)),
+        );
+        if let Some((key, _)) = ports.iter().find(|(_, port)| *port == Some(0)) {
+            let name = key.rsplit(' ').next().unwrap_or(key);
+            return Err(at(name)(format!("{key} must be a port from 1 to 65535")));
+        }
+        if let Some(app) = &config.app_config {
+            let base = path.parent().unwrap_or(Path::new("."));
+            check_app_config_path(base, &app.path)
+                .map_err(|why| at("[app_config]")(format!("[app_config] path: {why}")))?;
         }
         config.origin = Some(path.to_path_buf());
         Ok(config)
@@ -210,10 +297,51 @@ fn check_written_values(path: &Path, text: &str, health: &Health) -> Result<(), 
     Ok(())
 }
 
-/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a
-/// message naming the nearest valid key.
+/// Where a configured app config may be: an existing file inside the folder
+/// that holds the `seaworthy.toml` (a config, maybe from a repository just
+/// cloned, must never direct a write outside it).
+fn check_app_config_path(base: &Path, path: &str) -> Result<(), String> {
+    let relative = Path::new(path);
+    let escapes = relative.is_absolute()
+        || relative
+            .components()
+            .try_fold(0usize, |depth, part| match part {
+                std::path::Component::ParentDir => depth.checked_sub(1),
+                std::path::Component::Normal(_) => Some(depth + 1),
+                _ => Some(depth),
+            })
+            .is_none();
+    if escapes {
+        return Err(format!(
+            "`{path}` is outside the folder of this seaworthy.toml; seaworthy only edits files below it"
+        ));
+    }
+    let full = base.join(relative);
+    if !full.is_file() {
+        return Err(format!(
+            "`{path}` does not exist (relative to the folder of this seaworthy.toml)"
+        ));
+    }
+    let inside = match (std::fs::canonicalize(base), std::fs::canonicalize(&full)) {
+        (Ok(base), Ok(full)) => full.starts_with(base),
+        _ => false,
+    };
+    if !inside {
+        return Err(format!(
+            "`{path}` leads outside the folder of this seaworthy.toml (through a link); seaworthy only edits files below it"
+        ));
+    }
+    Ok(())
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown
+/// variant") into a message naming the nearest valid key or value.
 fn explain_toml_error(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("unknown field `") else {
+    let (rest, what) = if let Some(rest) = message.strip_prefix("unknown field `") {
+        (rest, "key")
+    } else if let Some(rest) = message.strip_prefix("unknown variant `") {
+        (rest, "value")
+    } else {
         return message.trim().to_string();
     };
     let Some((unknown, expected)) = rest.split_once('`') else {
@@ -226,84 +354,10 @@ fn explain_toml_error(message: &str) -> String {
         .min_by_key(|k| strsim::levenshtein(k, unknown));
     match nearest {
         Some(k) => format!(
-            "unknown key `{unknown}`; did you mean `{k}`? (valid here: {})",
+            "unknown {what} `{unknown}`; did you mean `{k}`? (valid here: {})",
             valid.join(", ")
         ),
-        None => format!("unknown key `{unknown}`"),
-    }
-}
-
-/// Finds and caches the config for each folder: every file below one folder
-/// shares one read.
-#[derive(Debug, Default)]
-pub struct Resolver {
-    explicit: Option<Arc<Config>>,
-    cache: Mutex<HashMap<PathBuf, Arc<Config>>>,
-}
-
-impl Resolver {
-    /// A resolver; with `explicit` (`--config FILE`), every file uses that config.
-    pub fn new(explicit: Option<&Path>) -> Result<Resolver, InputError> {
-        let explicit = match explicit {
-            Some(path) => Some(Arc::new(Config::load(path)?)),
-            None => None,
-        };
-        Ok(Resolver {
-            explicit,
-            cache: Mutex::new(HashMap::new()),
-        })
-    }
-
-    /// Every config read so far (each file once).
-    pub fn loaded(&self) -> Vec<Arc<Config>> {
-        let cache = self.cache.lock().expect("config cache");
-        let mut configs: Vec<Arc<Config>> = self
-            .explicit
-            .iter()
-            .cloned()
-            .chain(cache.values().cloned())
-            .collect();
-        configs.sort_by(|a, b| a.origin.cmp(&b.origin));
-        configs.dedup_by(|a, b| a.origin == b.origin);
-        configs
-    }
-
-    /// The config that applies to `file`.
-    pub fn for_file(&self, file: &Path) -> Result<Arc<Config>, InputError> {
-        if let Some(config) = &self.explicit {
-            return Ok(config.clone());
-        }
-        let dir = file
-            .parent()
-            .map(|p| {
-                if p.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    p
-                }
-            })
-            .unwrap_or(Path::new("."));
-        let dir = crate::paths::absolute(dir);
-        self.for_dir(&dir)
-    }
-
-    fn for_dir(&self, dir: &Path) -> Result<Arc<Config>, InputError> {
-        if let Some(found) = self.cache.lock().expect("config cache").get(dir) {
-            return Ok(found.clone());
-        }
-        let candidate = dir.join(FILE_NAME);
-        let config = if candidate.is_file() {
-            Arc::new(Config::load(&candidate)?)
-        } else if let Some(parent) = dir.parent() {
-            self.for_dir(parent)?
-        } else {
-            Arc::new(Config::default())
-        };
-        self.cache
-            .lock()
-            .expect("config cache")
-            .insert(dir.to_path_buf(), config.clone());
-        Ok(config)
+        None => format!("unknown {what} `{unknown}`"),
     }
 }
 
@@ -338,8 +392,11 @@ ignore = ["SW201"]
 select = ["SW1", "SW2"]
 ignore = ["SW208"]
 "#;
-        let config = Config::parse(Path::new("seaworthy.toml"), text).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.example.yaml"), "gateway: {}\n").unwrap();
+        let config = Config::parse(&dir.path().join("seaworthy.toml"), text).unwrap();
         assert_eq!(config.health.style, Style::Stage);
+        assert_eq!(config.services["agent"].category, Some(Category::Core));
         assert_eq!(config.services["agent"].health_port, Some(8000));
         assert_eq!(config.rules.ignore, ["SW208"]);
     }
@@ -355,6 +412,47 @@ ignore = ["SW208"]
             "[rules]\nselect = [\"SW2O1\"]\n",
         ] {
             assert!(Config::parse(Path::new("s.toml"), bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn values_are_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let parse = |text: &str| Config::parse(&dir.path().join("seaworthy.toml"), text);
+        let err = parse("[services.db]\ncategory = \"databse\"\n").unwrap_err();
+        assert!(
+            err.message.contains("did you mean `database`"),
+            "{}",
+            err.message
+        );
+        let err = parse("[services.db]\nignore = [\"SW2O1\"]\n").unwrap_err();
+        assert!(
+            err.message.starts_with("[services.db] ignore:"),
+            "{}",
+            err.message
+        );
+        for zero in [
+            "[health]\nport = 0\n",
+            "[services.a]\nhealth_port = 0\n",
+            "[health]\nmetrics_port = 0\n",
+        ] {
+            let err = parse(zero).unwrap_err();
+            assert!(
+                err.message.contains("from 1 to 65535"),
+                "{zero}: {}",
+                err.message
+            );
+        }
+        let err = parse("[app_config]\npath = \"missing.yaml\"\nkey = \"a.b\"\n").unwrap_err();
+        assert!(err.message.contains("does not exist"), "{}", err.message);
+        for outside in ["../victim/settings.yaml", "/etc/passwd", "a/../../x.yaml"] {
+            let text = format!("[app_config]\npath = \"{outside}\"\nkey = \"a.b\"\n");
+            let err = parse(&text).unwrap_err();
+            assert!(
+                err.message.contains("outside the folder"),
+                "{outside}: {}",
+                err.message
+            );
         }
     }
 

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::config::Config;
-use crate::health::port::{PortChoice, FALLBACK_PORT};
+use crate::settings::policy::AppPort;
+use crate::settings::{Config, FALLBACK_PORT};
 use crate::source::Source;
-use crate::yaml::Document;
+use crate::syntax::yaml::Stream;
 
 /// The formats an app config can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub fn lookup(path: &Path, bytes: &[u8], key: &str) -> Option<Value> {
             serde_json::to_value(table).ok()?
         }
         Format::Yaml => {
-            Document::parse(Source::new(path, bytes.to_vec()))
+            Stream::parse(Source::new(path, bytes.to_vec()))
                 .ok()?
                 .meaning
         }
@@ -53,16 +53,9 @@ pub fn lookup(path: &Path, bytes: &[u8], key: &str) -> Option<Value> {
 }
 
 /// The health port the app config declares (DESIGN.md step 3), or the
-/// default 8080 when the key is not there yet (SW301 adds it). Read from disk
-/// once per config.
-pub fn health_port(config: &Config) -> Option<PortChoice> {
-    config
-        .app_health_port
-        .get_or_init(|| read_health_port(config))
-        .clone()
-}
-
-fn read_health_port(config: &Config) -> Option<PortChoice> {
+/// default 8080 when the key is not there yet (SW301 adds it); `None`
+/// without `[app_config]`. Reads the file: the planner asks once per config.
+pub fn health_port(config: &Config) -> Option<AppPort> {
     let (path, key) = location(config)?;
     let shown = crate::paths::display(&path);
     let declared = std::fs::read(&path)
@@ -74,11 +67,11 @@ fn read_health_port(config: &Config) -> Option<PortChoice> {
         })
         .and_then(|n| u16::try_from(n).ok());
     Some(match declared {
-        Some(port) => PortChoice {
+        Some(port) => AppPort {
             port,
             source: format!("`{key}: {port}` in {shown}"),
         },
-        None => PortChoice {
+        None => AppPort {
             port: FALLBACK_PORT,
             source: format!("the [app_config] default; `{key}` is not in {shown} yet"),
         },

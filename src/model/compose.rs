@@ -1,26 +1,26 @@
 //! Compose files: the positioned tree (where to edit), the meaning with
 //! merge keys applied (what is there), and the facts rules ask about a
-//! service (category, published ports, what it builds).
-
-pub mod category;
+//! service (published ports, image, what it builds). A file of several
+//! YAML documents is one Compose file, merged in order as Compose does: a
+//! service is edited in the first document that defines it.
 
 use serde_json::Value;
 
 use crate::error::InputError;
 use crate::source::Source;
-use crate::yaml::tree::{Kind, Node};
-use crate::yaml::Document;
+use crate::syntax::yaml::tree::{Kind, Node};
+use crate::syntax::yaml::Stream;
 
-/// A parsed Compose file: a YAML document whose `services` is a mapping.
+/// A parsed Compose file: a YAML stream whose `services` are mappings.
 #[derive(Debug, Clone)]
 pub struct ComposeFile {
-    doc: Document,
+    doc: Stream,
 }
 
 impl std::ops::Deref for ComposeFile {
-    type Target = Document;
+    type Target = Stream;
 
-    fn deref(&self) -> &Document {
+    fn deref(&self) -> &Stream {
         &self.doc
     }
 }
@@ -41,11 +41,15 @@ pub struct Service<'a> {
 impl ComposeFile {
     /// Parses and validates the shape of a Compose file.
     pub fn parse(source: Source) -> Result<ComposeFile, InputError> {
-        let doc = Document::parse(source)?;
-        if let Some(services) = doc.tree.root.as_ref().and_then(|r| r.get("services")) {
+        let doc = Stream::parse(source)?;
+        let documents = doc.tree.documents.iter().zip(&doc.documents);
+        for (tree, meaning) in documents {
+            let Some(services) = tree.root.as_ref().and_then(|r| r.get("services")) else {
+                continue;
+            };
             let shaped = services.entries().is_some() || services.is_empty_scalar();
             let meant = matches!(
-                doc.meaning.get("services"),
+                meaning.get("services"),
                 Some(Value::Object(_)) | Some(Value::Null) | None
             );
             if !shaped || !meant {
@@ -61,9 +65,9 @@ impl ComposeFile {
         Ok(ComposeFile { doc })
     }
 
-    /// The `services` mapping node.
-    pub fn services_node(&self) -> Option<&Node> {
-        self.tree.root.as_ref()?.get("services")
+    /// The `services` mapping node of each document that has one.
+    pub fn services_nodes(&self) -> impl Iterator<Item = &Node> {
+        self.tree.roots().filter_map(|root| root.get("services"))
     }
 
     /// Every service the rules can edit, in file order: services that are
@@ -71,13 +75,15 @@ impl ComposeFile {
     /// services that `extends` another (what they inherit is elsewhere) are
     /// left out.
     pub fn services(&self) -> Vec<Service<'_>> {
-        let Some(entries) = self.services_node().and_then(Node::entries) else {
-            return Vec::new();
-        };
-        entries
-            .iter()
+        let mut seen = std::collections::HashSet::new();
+        self.services_nodes()
+            .filter_map(Node::entries)
+            .flatten()
             .filter_map(|entry| {
                 let name = entry.key.scalar()?;
+                if !seen.insert(name) {
+                    return None;
+                }
                 let meaning = self.meaning.get("services")?.get(name)?;
                 let own = meaning.is_object()
                     && !entry.value.is_shared()
@@ -97,7 +103,10 @@ impl ComposeFile {
     /// defined before `services:`, and defined only once in the file (a
     /// later definition of the same name would capture the alias).
     pub fn logging_anchor(&self) -> Option<String> {
-        let root = self.tree.root.as_ref()?;
+        if self.tree.documents.len() != 1 {
+            return None;
+        }
+        let root = self.root();
         let entries = root.entries()?;
         let services_at = entries
             .iter()
@@ -272,6 +281,21 @@ mod tests {
         let api = services.iter().find(|s| s.name == "api").unwrap();
         assert_eq!(api.meaning["restart"], "always");
         assert_eq!(file.logging_anchor().as_deref(), Some("log"));
+    }
+
+    #[test]
+    fn several_documents_are_one_file() {
+        let text = "services:\n  api:\n    image: nginx\n---\nservices:\n  api:\n    restart: always\n  db:\n    image: postgres\n";
+        let file = parse(text).unwrap();
+        let services = file.services();
+        let names: Vec<&str> = services.iter().map(|s| s.name).collect();
+        assert_eq!(names, ["api", "db"]);
+        assert_eq!(services[0].meaning["restart"], "always", "merged meaning");
+        assert!(
+            services[0].node.end < text.find("---").unwrap(),
+            "edited where defined"
+        );
+        assert!(services[1].key.start > text.find("---").unwrap());
     }
 
     #[test]

@@ -100,11 +100,21 @@ pub struct Comment {
     pub text: String,
 }
 
-/// A parsed YAML document.
+/// One document of a stream (`---` starts the next).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Tree {
+pub struct DocTree {
     /// The root node (`None` for an empty document).
     pub root: Option<Node>,
+    /// Where the document starts (its `---`, or its first node).
+    pub start: usize,
+}
+
+/// A parsed YAML stream: one or more documents, every offset into the whole
+/// text, so a splice into any document is a splice into the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tree {
+    /// The documents, in order (none for an empty text).
+    pub documents: Vec<DocTree>,
     /// The comments that hold a [`DIRECTIVE`] (the only ones anything
     /// reads): the parser skips the others without capturing them, which
     /// saves a fifth of the parsing work.
@@ -222,15 +232,26 @@ fn unbalanced(offset: usize) -> TreeError {
     }
 }
 
-/// What a comment seaworthy reads starts with (`# seaworthy: ignore[…]`).
-pub const DIRECTIVE: &str = "seaworthy:";
+use crate::registry::DIRECTIVE;
 
-/// Parses one YAML document; a second document is an error.
+impl Tree {
+    /// The first document's root: where a stream of one document keeps its
+    /// nodes, and where top-level keys are added to a stream of several.
+    pub fn root(&self) -> Option<&Node> {
+        self.documents.iter().find_map(|d| d.root.as_ref())
+    }
+
+    /// Every document's root, in order.
+    pub fn roots(&self) -> impl Iterator<Item = &Node> {
+        self.documents.iter().filter_map(|d| d.root.as_ref())
+    }
+}
+
+/// Parses a YAML stream of any number of documents.
 pub fn parse(text: &str) -> Result<Tree, TreeError> {
     let mut stack: Vec<Frame> = Vec::new();
-    let mut root = None;
+    let mut documents: Vec<DocTree> = Vec::new();
     let mut comments = Vec::new();
-    let mut documents = 0;
     // Whether the last node event opened a collection (an anchor event
     // that follows belongs to it, not to its last child).
     let mut opened = false;
@@ -248,13 +269,7 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
         let (start, end) = (offset(span.start), offset(span.end));
         let node = match event {
             Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(TreeError {
-                        offset: start,
-                        message: "more than one YAML document in a file seaworthy edits".into(),
-                    });
-                }
+                documents.push(DocTree { root: None, start });
                 continue;
             }
             Event::Comment(text, _) => {
@@ -282,8 +297,7 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                         }
                     }
                     (_, None) => {
-                        if let Some(root) = root.as_mut() {
-                            let root: &mut Node = root;
+                        if let Some(root) = documents.last_mut().and_then(|d| d.root.as_mut()) {
                             root.anchor = name;
                         }
                     }
@@ -371,10 +385,19 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
         opened = false;
         match stack.last_mut() {
             Some(Frame::Seq(_, _, _, items)) | Some(Frame::Map(_, _, _, items)) => items.push(node),
-            None => root = Some(node),
+            None => match documents.last_mut() {
+                Some(document) => document.root = Some(node),
+                None => documents.push(DocTree {
+                    root: Some(node),
+                    start,
+                }),
+            },
         }
     }
-    Ok(Tree { root, comments })
+    Ok(Tree {
+        documents,
+        comments,
+    })
 }
 
 #[cfg(test)]
@@ -385,7 +408,7 @@ mod tests {
     fn positions() {
         let text = "services:\n  api:\n    image: \"nginx\" # c\n    ports: [\"80:80\"] # seaworthy: ignore\n  db:\n    image: postgres\n";
         let tree = parse(text).unwrap();
-        let root = tree.root.unwrap();
+        let root = tree.root().unwrap().clone();
         let services = root.get("services").unwrap();
         let api = services.get("api").unwrap();
         assert_eq!(
@@ -406,7 +429,7 @@ mod tests {
     #[test]
     fn anchors_and_block_scalars() {
         let text = "x: &a\n  k: v\ns: &b text\nl: &c [1]\nm:\n  c: |\n    line\n\n  d: *a\n";
-        let root = parse(text).unwrap().root.unwrap();
+        let root = parse(text).unwrap().root().unwrap().clone();
         let name = |key: &str| root.get(key).unwrap().anchor.clone().unwrap().name;
         assert_eq!(
             (name("x"), name("s"), name("l")),
@@ -418,17 +441,26 @@ mod tests {
         assert!(text[..c.end].ends_with("line"));
         let empty = " : |+\n :";
         let tree = parse(empty).unwrap();
-        let key = &tree.root.unwrap().entries().unwrap()[0].value.clone();
+        let key = &tree.root().unwrap().entries().unwrap()[0].value.clone();
         assert!(key.start <= key.end, "{key:?}");
         let text = "a: |+\n  kept\n\nb: 1\n";
-        let a = parse(text).unwrap().root.unwrap().get("a").unwrap().clone();
+        let a = parse(text)
+            .unwrap()
+            .root()
+            .unwrap()
+            .get("a")
+            .unwrap()
+            .clone();
         assert_eq!(&text[a.end..], "b: 1\n");
     }
 
     #[test]
     fn errors_and_documents() {
         assert!(parse("a: [\n").is_err());
-        assert!(parse("a: 1\n---\nb: 2\n").is_err());
-        assert!(parse("").unwrap().root.is_none());
+        let stream = parse("a: 1\n---\nb: 2\n...\n--- &x\nc: 3\n").unwrap();
+        assert_eq!(stream.documents.len(), 3);
+        let b = stream.documents[1].root.as_ref().unwrap().get("b").unwrap();
+        assert_eq!(b.start, 12, "offsets are into the whole text");
+        assert!(parse("").unwrap().root().is_none());
     }
 }

@@ -8,17 +8,23 @@ use similar::TextDiff;
 
 use crate::plan::FileChange;
 
-/// The unified diff of one file change (empty when nothing changes).
+/// The unified diff of one file change (empty when nothing changes); a file
+/// the plan creates is diffed from `/dev/null`, as git writes it.
 pub fn unified(change: &FileChange) -> String {
     if !change.changes() {
         return String::new();
     }
     let name = crate::paths::display(&change.path);
-    let (before, after) = (text(&change.before), text(&change.after));
+    let before = text(change.before.as_deref().unwrap_or_default());
+    let after = text(&change.after);
+    let old_header = match change.before {
+        Some(_) => format!("a/{name}"),
+        None => "/dev/null".to_string(),
+    };
     TextDiff::from_lines(before.as_ref(), after.as_ref())
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .header(&old_header, &format!("b/{name}"))
         .to_string()
 }
 
@@ -68,7 +74,7 @@ mod tests {
     fn headers_and_missing_newline() {
         let change = FileChange {
             path: "x/Dockerfile".into(),
-            before: b"FROM a\nCMD b".to_vec(),
+            before: Some(b"FROM a\nCMD b".to_vec()),
             after: b"FROM a\nEXPOSE 1\nCMD b".to_vec(),
             findings: vec![],
         };
@@ -79,5 +85,22 @@ mod tests {
         );
         assert!(diff.contains("+EXPOSE 1\n"));
         assert!(diff.contains("\\ No newline at end of file"));
+    }
+
+    #[test]
+    fn new_files_come_from_dev_null() {
+        let change = FileChange {
+            path: "x/.dockerignore".into(),
+            before: None,
+            after: b".git\n.env\n".to_vec(),
+            findings: vec![],
+        };
+        let diff = unified(&change);
+        assert!(
+            diff.starts_with(
+                "--- /dev/null\n+++ b/x/.dockerignore\n@@ -0,0 +1,2 @@\n+.git\n+.env\n"
+            ),
+            "{diff}"
+        );
     }
 }

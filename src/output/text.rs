@@ -51,7 +51,7 @@ fn finding_line(
     writeln!(
         out,
         "{shown}:{}:{}: {style}{}{style:#} {mark} {}",
-        finding.line, finding.col, finding.rule, finding.message
+        finding.start.line, finding.start.col, finding.rule.code, finding.message
     )
 }
 

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::compose;
-use crate::dockerfile::{Dockerfile, Stage};
+use crate::model::compose;
+use crate::syntax::dockerfile::{Dockerfile, Stage};
 
 /// The project's Dockerfiles, after fixing, by canonical path.
 #[derive(Debug, Default)]

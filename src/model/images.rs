@@ -48,7 +48,7 @@ pub fn preload() {
 fn table() -> &'static [KnownImage] {
     static TABLE: OnceLock<Vec<KnownImage>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        toml::from_str::<Table>(include_str!("../data/images.toml"))
+        toml::from_str::<Table>(include_str!("../../data/images.toml"))
             .expect("data/images.toml is valid (a unit test checks it)")
             .image
     })

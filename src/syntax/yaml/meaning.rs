@@ -9,19 +9,19 @@ use std::collections::HashMap;
 use granit_parser::ScalarStyle;
 use serde_json::{Map, Number, Value};
 
-use super::tree::{Entry, Kind, Node, Tag, Tree, TreeError};
+use super::tree::{Entry, Kind, Node, Tag, TreeError};
 
 /// How many nodes aliases may add in all: a real file repeats a few small
 /// blocks; an alias bomb (aliases of aliases) would need billions.
 pub const MAX_ALIASED_NODES: usize = 1_000_000;
 
-/// The document's meaning (`Null` for an empty document).
-pub fn resolve(tree: &Tree) -> Result<Value, TreeError> {
+/// One document's meaning (`Null` for an empty document).
+pub fn resolve(root: Option<&Node>) -> Result<Value, TreeError> {
     let mut reader = Reader {
         anchors: HashMap::new(),
         aliased: 0,
     };
-    match &tree.root {
+    match root {
         Some(root) => reader.node(root).map(|(value, _)| value),
         None => Ok(Value::Null),
     }
@@ -288,12 +288,12 @@ fn float(text: &str) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::tree;
+    use crate::syntax::yaml::tree;
     use serde_json::json;
 
     fn read(text: &str) -> Result<Value, String> {
         let tree = tree::parse(text).map_err(|e| e.message)?;
-        resolve(&tree).map_err(|e| format!("{}: {}", e.offset, e.message))
+        resolve(tree.root()).map_err(|e| format!("{}: {}", e.offset, e.message))
     }
 
     #[test]

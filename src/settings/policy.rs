@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::config::{Config, Style};
-use crate::rules;
+use crate::registry;
+use crate::settings::{Config, Style};
 
 /// Command-line choices that outrank the config file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,6 +38,17 @@ pub struct ServiceHint {
     pub ports: Vec<u16>,
 }
 
+/// The health port the app's own config declares (`[app_config]`), and
+/// where it was read: read once per config by the planner, since settings
+/// read no documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPort {
+    /// The port.
+    pub port: u16,
+    /// Where it came from, for diagnostics.
+    pub source: String,
+}
+
 /// The config for one file and the overrides, with the questions rules ask.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -47,6 +58,8 @@ pub struct Policy {
     pub overrides: Overrides,
     /// For a Dockerfile one Compose service builds: that service.
     pub service: Option<ServiceHint>,
+    /// The health port of the configured app config, when there is one.
+    pub app_port: Option<AppPort>,
 }
 
 impl Policy {
@@ -56,6 +69,7 @@ impl Policy {
             config,
             overrides,
             service: None,
+            app_port: None,
         }
     }
 
@@ -66,14 +80,14 @@ impl Policy {
     }
 
     /// The `[services.NAME]` section for `name`.
-    pub fn service_config(&self, name: &str) -> Option<&crate::config::Service> {
+    pub fn service_config(&self, name: &str) -> Option<&crate::settings::Service> {
         self.config.services.get(name)
     }
 
     /// Whether `code` is ignored for service `name` by its config section.
     pub fn ignored_for_service(&self, name: &str, code: &str) -> bool {
         self.service_config(name)
-            .is_some_and(|s| s.ignore.iter().any(|p| rules::matches(code, p)))
+            .is_some_and(|s| s.ignore.iter().any(|p| registry::matches(code, p)))
     }
 
     /// Defaults only (tests and benchmarks).
@@ -88,14 +102,14 @@ impl Policy {
             .select
             .as_ref()
             .unwrap_or(&self.config.rules.select);
-        let selected = select.is_empty() || select.iter().any(|p| rules::matches(code, p));
+        let selected = select.is_empty() || select.iter().any(|p| registry::matches(code, p));
         let ignored = self
             .config
             .rules
             .ignore
             .iter()
             .chain(&self.overrides.ignore)
-            .any(|p| rules::matches(code, p));
+            .any(|p| registry::matches(code, p));
         selected && !ignored
     }
 

@@ -1,0 +1,250 @@
+//! The one fix loop, shared by every kind of file: parse, run the enabled
+//! rules, drop what an ignore silences, apply the fixes that do not
+//! conflict, guard the result, and repeat on the new text until nothing
+//! changes (as ruff does), so each rule sees the others' work. Findings are
+//! reported at their place in the original file.
+//!
+//! A kind of file plugs in as a [`Driver`]: how to parse it, how to run its
+//! rule family on a parse, and what a pass may change ([`Driver::guard`]).
+//! The planner ([`planner`]) runs the drivers over a project.
+
+pub mod appconfig;
+pub mod compose;
+pub mod dockerfile;
+pub mod planner;
+pub mod suppression;
+
+use crate::diagnostic::Diagnostic;
+use crate::edit::{self, Applicability, Edit, Fix};
+use crate::error::InputError;
+use crate::registry::{RuleMeta, Severity, Suppressions};
+use crate::rules::Rule;
+use crate::settings::policy::Policy;
+use crate::source::Source;
+
+/// Passes after which a file that keeps changing is a bug, not a fix.
+const MAX_PASSES: usize = 16;
+
+/// What happened to a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Its fix is part of the output.
+    Fixed,
+    /// It has an unsafe fix that was not applied (`--unsafe-fixes` applies it).
+    UnsafeFix,
+    /// It has no fix: a warning.
+    Warning,
+}
+
+/// A place in the original file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (bytes).
+    pub col: usize,
+    /// 0-based byte offset.
+    pub byte: usize,
+}
+
+impl Position {
+    /// The position of byte `offset` of `bytes`.
+    pub fn of(bytes: &[u8], offset: usize) -> Position {
+        let (line, col) = crate::source::line_col(bytes, offset);
+        Position {
+            line,
+            col,
+            byte: offset,
+        }
+    }
+}
+
+/// A finding as reported to the user and to machine formats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule.
+    pub rule: &'static RuleMeta,
+    /// Error or warning (a finding with no fix applied or offered is a warning).
+    pub severity: Severity,
+    /// Where it starts in the original file.
+    pub start: Position,
+    /// Where it ends in the original file.
+    pub end: Position,
+    /// What was found and what the fix does.
+    pub message: String,
+    /// Fixed, unsafe or warning.
+    pub status: Status,
+    /// The fix (safe or unsafe), if any, and the pass that computed it:
+    /// pass 0's edits are offsets into the original file; a later pass's
+    /// are offsets into the text the passes before it made.
+    pub fix: Option<(usize, Fix)>,
+}
+
+impl Finding {
+    /// The rule's ID.
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+
+    /// How its fix applies: `None` when it has none.
+    pub fn applicability(&self) -> Option<Applicability> {
+        self.fix.as_ref().map(|(_, f)| f.applicability)
+    }
+}
+
+/// The result for one file: the fixed text and the findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The text after every applicable fix.
+    pub after: Vec<u8>,
+    /// Findings, in file order.
+    pub findings: Vec<Finding>,
+}
+
+/// One kind of file, as the fix loop sees it.
+pub trait Driver {
+    /// The parsed document.
+    type Parsed;
+
+    /// Parses the current text (an error names line and column).
+    fn parse(&self, source: &Source) -> Result<Self::Parsed, InputError>;
+
+    /// The diagnostics of the family's rules on `parsed`: only the rules
+    /// the policy enables, minus what an ignore silences (see [`run`]).
+    fn check(&self, parsed: &Self::Parsed) -> Vec<Diagnostic>;
+
+    /// May refuse a pass (before, after, the diagnostics whose fixes were
+    /// applied) with a reason; by default every pass that parses is fine.
+    fn guard(
+        &self,
+        _before: &Self::Parsed,
+        _after: &Self::Parsed,
+        _applied: &[&Diagnostic],
+    ) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Runs `rules` that `policy` enables with `call`, and keeps the diagnostics
+/// `suppressions` do not silence: the one place rules are selected and
+/// silenced, whatever the family.
+pub fn run<F>(
+    rules: &[Rule<F>],
+    policy: &Policy,
+    suppressions: &Suppressions,
+    call: impl Fn(&F) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    rules
+        .iter()
+        .filter(|rule| policy.enabled(rule.meta.code))
+        .flat_map(|rule| call(&rule.check))
+        .filter(|d| !suppressions.silences(d.rule.code, d.span.start))
+        .collect()
+}
+
+/// Runs `driver`'s rules on `source` until a fixed point; also hands back
+/// the parse of the final text (other files' rules may read it).
+pub fn fix_to_fixed_point<D: Driver>(
+    source: &Source,
+    driver: &D,
+    unsafe_fixes: bool,
+) -> Result<(Outcome, D::Parsed), InputError> {
+    let original = &source.bytes;
+    let mut current = source.clone();
+    let mut parsed = driver.parse(&current)?;
+    let mut history: Vec<Vec<Edit>> = Vec::new();
+    let mut findings = Vec::new();
+    for pass in 0..MAX_PASSES {
+        let diagnostics = driver.check(&parsed);
+        let mut accepted: Vec<&Diagnostic> = Vec::new();
+        for d in &diagnostics {
+            let Some(fix) = &d.fix else { continue };
+            let allowed = fix.applicability == Applicability::Safe || unsafe_fixes;
+            if allowed
+                && !accepted
+                    .iter()
+                    .any(|a| a.fix.as_ref().is_some_and(|f| f.conflicts_with(fix)))
+            {
+                accepted.push(d);
+            }
+        }
+        let map_back = |offset: usize| {
+            history.iter().rev().fold(offset, |at, edits| {
+                edit::map_back(at, &edits.iter().collect::<Vec<_>>())
+            })
+        };
+        let report = |d: &Diagnostic, status: Status, findings: &mut Vec<Finding>| {
+            let start = map_back(d.span.start);
+            let end = map_back(d.span.end).max(start);
+            findings.push(Finding {
+                rule: d.rule,
+                severity: match status {
+                    Status::Warning => Severity::Warning,
+                    _ => d.rule.severity,
+                },
+                start: Position::of(original, start),
+                end: Position::of(original, end),
+                message: d.message.clone(),
+                status,
+                fix: d.fix.clone().map(|f| (pass, f)),
+            });
+        };
+        if accepted.is_empty() {
+            for d in &diagnostics {
+                let status = if d.fix.is_some() {
+                    Status::UnsafeFix
+                } else {
+                    Status::Warning
+                };
+                report(d, status, &mut findings);
+            }
+            findings.sort_by(|a, b| {
+                (a.start.line, a.start.col, a.rule.code).cmp(&(
+                    b.start.line,
+                    b.start.col,
+                    b.rule.code,
+                ))
+            });
+            return Ok((
+                Outcome {
+                    after: current.bytes,
+                    findings,
+                },
+                parsed,
+            ));
+        }
+        for d in &accepted {
+            report(d, Status::Fixed, &mut findings);
+        }
+        let edits: Vec<Edit> = accepted
+            .iter()
+            .flat_map(|d| d.fix.as_ref().expect("accepted fixes exist").edits.clone())
+            .collect();
+        let next = Source::new(
+            &source.path,
+            edit::apply(&current.bytes, &edits.iter().collect::<Vec<_>>()),
+        );
+        let refuse = |reason: String| {
+            InputError::file(
+                &source.path,
+                format!("refusing to change this file: {reason}"),
+            )
+        };
+        let next_parsed = driver.parse(&next).map_err(|e| {
+            refuse(format!(
+                "the edited file would not parse ({}:{}: {}); this is a bug in seaworthy",
+                e.line, e.col, e.message
+            ))
+        })?;
+        driver
+            .guard(&parsed, &next_parsed, &accepted)
+            .map_err(refuse)?;
+        history.push(edits);
+        current = next;
+        parsed = next_parsed;
+    }
+    Err(InputError::file(
+        &source.path,
+        format!("refusing to write: fixes did not settle after {MAX_PASSES} passes; this is a bug in seaworthy"),
+    ))
+}

@@ -1,0 +1,335 @@
+//! The planner: turns the paths a command names into a [`Plan`], running
+//! each kind's driver in the order cross-file reasoning needs. Compose files
+//! are read first (which service builds which Dockerfile, on which ports),
+//! then Dockerfiles (with that evidence), then Compose files again with the
+//! fixed Dockerfiles in view; last, the app configs the configs name.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::discover::{self, FileKind};
+use crate::engine::{self, Outcome};
+use crate::error::InputError;
+use crate::model::appconfig;
+use crate::model::compose::{self, ComposeFile};
+use crate::model::project::{self, Project};
+use crate::plan::{FileChange, Plan};
+use crate::settings::policy::{AppPort, Overrides, Policy, ServiceHint};
+use crate::settings::resolver::Resolver;
+use crate::settings::Config;
+use crate::source::Source;
+use crate::syntax::dockerfile::Dockerfile;
+
+/// Inputs larger than this are refused (bounded memory; no real Dockerfile or
+/// Compose file comes near it).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a file, refusing one too large to be a real input.
+pub fn read(path: &Path) -> Result<Source, InputError> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| InputError::file(path, format!("cannot read: {e}"));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(InputError::file(
+            path,
+            format!(
+                "{size} bytes is too large for a file seaworthy edits ({MAX_FILE_BYTES} at most)"
+            ),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    Ok(Source::new(path, bytes))
+}
+
+/// What planning reads settings with: the resolver, the command line, and
+/// the app config's health port, read once per config (settings read no
+/// documents, so the planner does it for them).
+struct Settings<'a> {
+    resolver: &'a Resolver,
+    overrides: &'a Overrides,
+    app_ports: Mutex<HashMap<Option<PathBuf>, Option<AppPort>>>,
+}
+
+impl<'a> Settings<'a> {
+    fn new(resolver: &'a Resolver, overrides: &'a Overrides) -> Settings<'a> {
+        Settings {
+            resolver,
+            overrides,
+            app_ports: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The policy for `config` with `overrides`, its app port filled in.
+    fn policy(&self, config: Arc<Config>, overrides: Overrides) -> Policy {
+        let origin = config.origin.clone();
+        let cached = self
+            .app_ports
+            .lock()
+            .expect("app ports")
+            .get(&origin)
+            .cloned();
+        let app_port = cached.unwrap_or_else(|| {
+            let port = appconfig::health_port(&config);
+            self.app_ports
+                .lock()
+                .expect("app ports")
+                .insert(origin, port.clone());
+            port
+        });
+        Policy {
+            app_port,
+            ..Policy::new(config, overrides)
+        }
+    }
+
+    /// The policy for the file at `path`.
+    fn for_file(&self, path: &Path) -> Result<Policy, InputError> {
+        Ok(self.policy(self.resolver.for_file(path)?, self.overrides.clone()))
+    }
+}
+
+/// Builds the plan for `paths`: discover, read, resolve config, run rules,
+/// spread over the machine's cores.
+pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> Plan {
+    let settings = Settings::new(resolver, overrides);
+    // The pool's threads start, and one reads the image table, while this
+    // thread walks the folders.
+    rayon::spawn(crate::model::images::preload);
+    let (files, mut errors) = discover::files(paths);
+    let mut plan = Plan::default();
+    for (path, _) in files.iter().filter(|(_, k)| *k == FileKind::Settings) {
+        if let Err(e) = resolver.for_file(path) {
+            errors.push(e);
+        }
+    }
+
+    let compose_paths: Vec<&PathBuf> = files
+        .iter()
+        .filter(|(_, k)| *k == FileKind::Compose)
+        .map(|(p, _)| p)
+        .collect();
+    let composes: Vec<Result<ComposeFile, InputError>> =
+        crate::parallel::map(&compose_paths, |path| {
+            read(path).and_then(ComposeFile::parse)
+        });
+
+    let mut hints: HashMap<PathBuf, Vec<(ServiceHint, PathBuf)>> = HashMap::new();
+    for file in composes.iter().flatten() {
+        for service in file.services() {
+            if let Some((dockerfile, _)) =
+                project::dockerfile_of(&file.source.path, service.meaning)
+            {
+                let hint = ServiceHint {
+                    name: service.name.to_string(),
+                    compose: file.source.path.clone(),
+                    ports: compose::container_ports(service.meaning),
+                };
+                hints
+                    .entry(project::key(&dockerfile))
+                    .or_default()
+                    .push((hint, dockerfile));
+            }
+        }
+    }
+
+    let mut dockerfiles: Vec<(PathBuf, bool)> = files
+        .iter()
+        .filter(|(_, k)| *k == FileKind::Dockerfile)
+        .map(|(p, _)| (p.clone(), true))
+        .collect();
+    let walked: HashSet<PathBuf> = dockerfiles.iter().map(|(p, _)| project::key(p)).collect();
+    let mut extra: Vec<PathBuf> = hints
+        .iter()
+        .filter(|(key, _)| !walked.contains(*key) && key.is_file())
+        .map(|(_, refs)| refs[0].1.clone())
+        .collect();
+    extra.sort();
+    dockerfiles.extend(extra.into_iter().map(|p| (p, false)));
+
+    // One parallel step for both kinds: each Dockerfile is planned once (at
+    // the path the walk found), by its own item or by the first Compose file
+    // that needs its fixed text, so no thread waits at a step boundary (a
+    // sleeping pool thread wakes late on a virtual machine).
+    let slots: HashMap<PathBuf, (&PathBuf, std::sync::OnceLock<DockerfilePlan>)> = dockerfiles
+        .iter()
+        .map(|(path, _)| (project::key(path), (path, std::sync::OnceLock::new())))
+        .collect();
+    let planned_dockerfile = |key: &PathBuf| {
+        let (path, slot) = &slots[key];
+        slot.get_or_init(|| {
+            let hint = match hints.get(key).map(Vec::as_slice) {
+                Some([(hint, _)]) => Some(hint.clone()),
+                _ => None,
+            };
+            plan_dockerfile_parsed(path, &settings, hint)
+        })
+    };
+    let items: Vec<Item> = (0..dockerfiles.len())
+        .map(Item::Dockerfile)
+        .chain(composes.into_iter().map(|c| Item::Compose(Box::new(c))))
+        .collect();
+    let planned = crate::parallel::map(items, |item| match item {
+        Item::Dockerfile(index) => {
+            planned_dockerfile(&project::key(&dockerfiles[index].0));
+            None
+        }
+        Item::Compose(parsed) => Some((*parsed).and_then(|file| {
+            let mut project = Project::default();
+            for service in file.services() {
+                let Some((path, _)) = project::dockerfile_of(&file.source.path, service.meaning)
+                else {
+                    continue;
+                };
+                let key = project::key(&path);
+                if let Some(Ok((_, fixed))) =
+                    slots.contains_key(&key).then(|| planned_dockerfile(&key))
+                {
+                    project.add(fixed.clone());
+                }
+            }
+            plan_compose(file, &settings, &project)
+        })),
+    });
+    let mut slots = slots;
+    for (path, selected) in &dockerfiles {
+        let planned = slots
+            .remove(&project::key(path))
+            .and_then(|(_, slot)| slot.into_inner());
+        match planned {
+            Some(Ok((change, _))) if *selected => plan.files.push(change),
+            Some(Err(e)) if *selected => errors.push(e),
+            _ => {}
+        }
+    }
+    for result in planned.into_iter().flatten() {
+        match result {
+            Ok(change) => plan.files.push(change),
+            Err(e) => errors.push(e),
+        }
+    }
+    for config in resolver.loaded() {
+        let Some((path, key)) = crate::model::appconfig::location(&config) else {
+            continue;
+        };
+        if !path.is_file()
+            || plan
+                .files
+                .iter()
+                .any(|f| project::key(&f.path) == project::key(&path))
+        {
+            continue;
+        }
+        let policy = settings.policy(config.clone(), overrides.clone());
+        match read(&path).and_then(|source| {
+            let outcome = engine::appconfig::fix(&source, &policy, key)?;
+            Ok(change(source, outcome))
+        }) {
+            Ok(change) => plan.files.push(change),
+            Err(e) => errors.push(e),
+        }
+    }
+    plan.files.sort_by(|a, b| a.path.cmp(&b.path));
+    // A bad config is met by every file below it: say it once.
+    let mut seen = HashSet::new();
+    errors.retain(|e| seen.insert(e.clone()));
+    plan.errors = errors;
+    plan
+}
+
+/// A Dockerfile's change and the parse of its fixed text (what Compose
+/// rules read about the image a service builds).
+type DockerfilePlan = Result<(FileChange, Dockerfile), InputError>;
+
+/// One unit of the parallel step: a Dockerfile (by index) or a parsed
+/// Compose file.
+enum Item {
+    Dockerfile(usize),
+    Compose(Box<Result<ComposeFile, InputError>>),
+}
+
+/// Plans one Dockerfile; `hint` is the Compose service that builds it.
+pub fn plan_dockerfile(
+    path: &Path,
+    resolver: &Resolver,
+    overrides: &Overrides,
+    hint: Option<ServiceHint>,
+) -> Result<FileChange, InputError> {
+    plan_dockerfile_parsed(path, &Settings::new(resolver, overrides), hint)
+        .map(|(change, _)| change)
+}
+
+/// [`plan_dockerfile`], also handing back the fixed Dockerfile's parse.
+fn plan_dockerfile_parsed(
+    path: &Path,
+    settings: &Settings,
+    hint: Option<ServiceHint>,
+) -> Result<(FileChange, Dockerfile), InputError> {
+    let source = read(path)?;
+    let config = settings.resolver.for_file(path)?;
+    let mut overrides = settings.overrides.clone();
+    if let Some(name) = hint.as_ref().map(|h| h.name.clone()) {
+        if let Some(section) = config.services.get(&name) {
+            overrides.ignore.extend(section.ignore.iter().cloned());
+        }
+    }
+    let policy = settings.policy(config, overrides).for_service(hint);
+    let (outcome, fixed) = engine::dockerfile::fix_parsed(&source, &policy)?;
+    Ok((change(source, outcome), fixed))
+}
+
+fn plan_compose(
+    file: ComposeFile,
+    settings: &Settings,
+    project: &Project,
+) -> Result<FileChange, InputError> {
+    let source = file.source.clone();
+    let policy = settings.for_file(&source.path)?;
+    let partial = overlaid_services(&source.path);
+    let outcome = engine::compose::fix_parsed(file, &policy, project, &partial)?;
+    Ok(change(source, outcome))
+}
+
+/// Base Compose files, which overlays (`compose.override.yaml`,
+/// `docker-compose.prod.yml`, …) beside them extend.
+const BASE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// For an overlay file, the services a base file beside it defines: the
+/// overlay only adds to them.
+fn overlaid_services(path: &Path) -> Vec<String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if BASE_NAMES.contains(&name.as_str()) {
+        return Vec::new();
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    BASE_NAMES
+        .iter()
+        .filter_map(|base| read(&dir.join(base)).ok())
+        .filter_map(|source| ComposeFile::parse(source).ok())
+        .flat_map(|file| {
+            file.services()
+                .iter()
+                .map(|s| s.name.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn change(source: Source, outcome: Outcome) -> FileChange {
+    FileChange {
+        path: source.path,
+        before: Some(source.bytes),
+        after: outcome.after,
+        findings: outcome.findings,
+    }
+}

@@ -1,0 +1,96 @@
+//! The per-service health plan: the healthcheck a Compose service would get
+//! (its image's documented check, or the probe of the Dockerfile it builds),
+//! on evidence, or why it gets none. SW201 inserts it; SW205 asks whether a
+//! dependency will have one.
+
+use crate::health::port;
+use crate::health::probe::{self, Probe, Target};
+use crate::model::compose::{self, ComposeFile, Service};
+use crate::model::project::{Built, Project};
+use crate::settings::policy::{Policy, ServiceHint};
+use crate::settings::Style;
+
+/// The healthcheck SW201 would insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthPlan {
+    /// The `test` array.
+    pub test: Vec<String>,
+    /// A start period other than the default.
+    pub start_period: Option<String>,
+    /// Where the command and port come from.
+    pub evidence: String,
+}
+
+/// What SW201 would insert for a service in `file` (`None`: it needs nothing), or why it cannot.
+pub fn plan(
+    file: &ComposeFile,
+    policy: &Policy,
+    project: &Project,
+    service: &Service,
+) -> Result<Option<HealthPlan>, String> {
+    if service.meaning.get("healthcheck").is_some() {
+        return Ok(None);
+    }
+    match project.built(&file.source.path, service.meaning) {
+        Built::Stage(doc, stage, path) => {
+            if doc.last_inherited(stage, "HEALTHCHECK").is_some() {
+                return Ok(None);
+            }
+            let (client, why) = probe::choose(doc, stage, Style::Instruction).map_err(|why| {
+                format!(
+                    "{why}: give the Dockerfile a HEALTHCHECK (`seaworthy fix-dockerfile-healthcheck {}`)",
+                    crate::paths::display(&path)
+                )
+            })?;
+            let policy = policy.clone().for_service(Some(ServiceHint {
+                name: service.name.to_string(),
+                compose: file.source.path.clone(),
+                ports: compose::container_ports(service.meaning),
+            }));
+            let choice = port::resolve(doc, stage, &policy)?;
+            let route = policy.declared_route().map(|(p, _)| p);
+            if route.as_deref().is_some_and(|r| !probe::valid_route(r)) {
+                return Err("its health route is not a plain URL path".into());
+            }
+            let target = Target {
+                port: choice.port,
+                route,
+            };
+            let test = match probe::command(client, &target, &policy.config.health) {
+                Probe::Exec(argv) => std::iter::once("CMD".to_string()).chain(argv).collect(),
+                Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line],
+            };
+            Ok(Some(HealthPlan {
+                test,
+                start_period: None,
+                evidence: format!(
+                    "the {} of its Dockerfile's image ({why}) on port {} ({})",
+                    client.describe(),
+                    choice.port,
+                    choice.source
+                ),
+            }))
+        }
+        Built::Unreadable(path) => Err(format!(
+            "its Dockerfile `{}` (or its target stage) cannot be read",
+            crate::paths::display(&path)
+        )),
+        Built::No if compose::image(service.meaning).is_none() => Err(
+            "it builds from a remote or inline Dockerfile seaworthy cannot read: add a healthcheck"
+                .into(),
+        ),
+        Built::No => {
+            let image = compose::image(service.meaning).unwrap_or("");
+            match crate::model::images::lookup(image).and_then(|k| k.health.clone().map(|h| (h, k))) {
+                Some((test, known)) => Ok(Some(HealthPlan {
+                    test,
+                    start_period: known.start_period.clone(),
+                    evidence: format!("the documented check of `{}` (data/images.toml cites its source)", known.name),
+                })),
+                None => Err(format!(
+                    "no health command is known for image `{image}`: add a healthcheck, or add the image to data/images.toml"
+                )),
+            }
+        }
+    }
+}
