@@ -35,14 +35,14 @@ fn query(doc: &Dockerfile) {
 }
 
 fn fix_twice(source: &Source, policy: &Policy) {
-    let Ok(first) = fix_dockerfile(source, policy) else {
+    let Ok(first) = fix(source, policy) else {
         return;
     };
     let fixed = Source::new(PATH, first.after.clone());
     if let Err(e) = Dockerfile::parse(fixed.clone()) {
         panic!("fixed Dockerfile does not parse again: {}", e.message);
     }
-    match fix_dockerfile(&fixed, policy) {
+    match fix(&fixed, policy) {
         Ok(second) => assert!(
             second.after == first.after,
             "fix is not idempotent:\n--- first fix ---\n{}\n--- second fix ---\n{}",

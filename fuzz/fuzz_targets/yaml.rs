@@ -37,7 +37,7 @@ fn check_node(text: &str, node: &Node) {
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(tree) = tree::parse(text) {
-            if let Some(root) = &tree.root {
+            for root in tree.roots() {
                 check_node(text, root);
             }
             for comment in &tree.comments {
@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Ok(file) = ComposeFile::parse(Source::new("compose.yaml", data.to_vec())) {
-        let _ = file.services_node();
+        let _ = file.services_nodes().count();
         let _ = file.logging_anchor();
         for service in file.services() {
             let _ = seaworthy::model::compose::container_ports(service.meaning);
