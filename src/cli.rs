@@ -53,7 +53,7 @@ enum Command {
         #[arg(long, value_enum)]
         style: Option<Style>,
         /// The port to probe (otherwise from evidence, else 8080).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
         port: Option<u16>,
         /// A health route the app serves (makes the probe strict).
         #[arg(long)]

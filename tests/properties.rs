@@ -5,8 +5,9 @@
 mod common;
 
 use proptest::prelude::*;
-use seaworthy::engine::{self, Status};
+use seaworthy::engine;
 use seaworthy::plan::FileChange;
+use seaworthy::plan::Status;
 use seaworthy::settings::policy::Policy;
 use seaworthy::source::Source;
 use seaworthy::syntax::dockerfile::Dockerfile;

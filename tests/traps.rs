@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use seaworthy::engine::{self, Status};
+use seaworthy::engine;
+use seaworthy::plan::Status;
 use seaworthy::settings::policy::{Overrides, Policy};
 use seaworthy::settings::Config;
 use seaworthy::source::Source;

@@ -15,82 +15,16 @@ pub mod planner;
 pub mod suppression;
 
 use crate::diagnostic::Diagnostic;
-use crate::edit::{self, Applicability, Edit, Fix};
+use crate::edit::{self, Applicability, Edit};
 use crate::error::InputError;
-use crate::registry::{RuleMeta, Severity, Suppressions};
+use crate::plan::{Finding, Position, Status};
+use crate::registry::{Severity, Suppressions};
 use crate::rules::Rule;
 use crate::settings::policy::Policy;
 use crate::source::Source;
 
 /// Passes after which a file that keeps changing is a bug, not a fix.
 const MAX_PASSES: usize = 16;
-
-/// What happened to a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Its fix is part of the output.
-    Fixed,
-    /// It has an unsafe fix that was not applied (`--unsafe-fixes` applies it).
-    UnsafeFix,
-    /// It has no fix: a warning.
-    Warning,
-}
-
-/// A place in the original file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Position {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column (bytes).
-    pub col: usize,
-    /// 0-based byte offset.
-    pub byte: usize,
-}
-
-impl Position {
-    /// The position of byte `offset` of `bytes`.
-    pub fn of(bytes: &[u8], offset: usize) -> Position {
-        let (line, col) = crate::source::line_col(bytes, offset);
-        Position {
-            line,
-            col,
-            byte: offset,
-        }
-    }
-}
-
-/// A finding as reported to the user and to machine formats.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The rule.
-    pub rule: &'static RuleMeta,
-    /// Error or warning (a finding with no fix applied or offered is a warning).
-    pub severity: Severity,
-    /// Where it starts in the original file.
-    pub start: Position,
-    /// Where it ends in the original file.
-    pub end: Position,
-    /// What was found and what the fix does.
-    pub message: String,
-    /// Fixed, unsafe or warning.
-    pub status: Status,
-    /// The fix (safe or unsafe), if any, and the pass that computed it:
-    /// pass 0's edits are offsets into the original file; a later pass's
-    /// are offsets into the text the passes before it made.
-    pub fix: Option<(usize, Fix)>,
-}
-
-impl Finding {
-    /// The rule's ID.
-    pub fn code(&self) -> &'static str {
-        self.rule.code
-    }
-
-    /// How its fix applies: `None` when it has none.
-    pub fn applicability(&self) -> Option<Applicability> {
-        self.fix.as_ref().map(|(_, f)| f.applicability)
-    }
-}
 
 /// The result for one file: the fixed text and the findings.
 #[derive(Debug, Clone, PartialEq, Eq)]

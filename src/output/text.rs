@@ -5,8 +5,8 @@ use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::engine::Status;
 use crate::plan::Plan;
+use crate::plan::Status;
 
 /// The style for `colour` (none when colour is off).
 fn styled(style: Style, colour: bool) -> Style {
@@ -34,7 +34,7 @@ pub fn findings(out: &mut impl Write, plan: &Plan, colour: bool) -> std::io::Res
 fn finding_line(
     out: &mut impl Write,
     shown: &str,
-    finding: &crate::engine::Finding,
+    finding: &crate::plan::Finding,
     code: Style,
     warn: Style,
 ) -> std::io::Result<()> {

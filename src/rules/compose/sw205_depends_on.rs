@@ -100,17 +100,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 "service_started"
             }
         };
-        let edit = if *flow {
-            let parts: Vec<String> = names
-                .iter()
-                .map(|n| format!("{}: {{condition: {}}}", plain_or_quoted(n), condition(n)))
-                .collect();
-            Edit::replace(
-                entry.value.start..entry.value.end,
-                format!("{{{}}}", parts.join(", ")),
-            )
+        let edits = if *flow {
+            flow_rewrite(&entry.value, items, &condition)
         } else {
-            block_rewrite(ctx, entry.key.start, items, &condition)
+            vec![block_rewrite(ctx, entry.key.start, items, &condition)]
         };
         let waits: Vec<&str> = names
             .iter()
@@ -126,7 +119,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 waits.join(", "),
                 if waits.len() == 1 { "is" } else { "are" }
             ),
-            Some(Ok(Fix::safe(vec![edit]))),
+            Some(Ok(Fix::safe(edits))),
         ));
     }
     out
@@ -134,6 +127,28 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
 
 /// Rewrites a block list line by line: each `- name # note` becomes
 /// `name: # note` plus its condition; comment and blank lines stay.
+/// A flow list rewritten in place as a flow mapping: the brackets become
+/// braces and each name `name: {condition: …}`; commas, line breaks and
+/// comments between the items stay where they are.
+fn flow_rewrite(seq: &Node, items: &[Node], condition: &dyn Fn(&str) -> &'static str) -> Vec<Edit> {
+    let mut edits = vec![
+        Edit::replace(seq.start..seq.start + 1, "{"),
+        Edit::replace(seq.end - 1..seq.end, "}"),
+    ];
+    edits.extend(items.iter().map(|item| {
+        let name = item.scalar().unwrap_or_default();
+        Edit::replace(
+            item.start..item.end,
+            format!(
+                "{}: {{condition: {}}}",
+                plain_or_quoted(name),
+                condition(name)
+            ),
+        )
+    }));
+    edits
+}
+
 fn block_rewrite(
     ctx: &Ctx,
     key_start: usize,

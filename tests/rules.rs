@@ -1,0 +1,81 @@
+//! Per-rule tests, in ruff's spirit: every folder `tests/rules/SWnnn/CASE/`
+//! is a small project run with only rule SWnnn selected (unless the case
+//! has a `seaworthy.toml` with a `[rules]` table, which then decides), with
+//! unsafe fixes on; its findings and diff are one insta snapshot,
+//! `rules__SWnnn-CASE.snap`. Each fixed defect keeps its reproducer here.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use seaworthy::engine::planner;
+use seaworthy::output::diff;
+use seaworthy::settings::policy::Overrides;
+use seaworthy::settings::resolver::Resolver;
+
+/// Findings and diff of one case folder (relative to the crate root).
+fn render(folder: &Path, code: &str) -> String {
+    let own_rules = std::fs::read_to_string(folder.join("seaworthy.toml"))
+        .is_ok_and(|text| text.contains("[rules]"));
+    let overrides = Overrides {
+        select: (!own_rules).then(|| vec![code.to_string()]),
+        unsafe_fixes: true,
+        ..Overrides::default()
+    };
+    let relative = folder.strip_prefix(common::root()).unwrap().to_path_buf();
+    let plan = planner::build(&[relative], &Resolver::new(None).unwrap(), &overrides);
+    let mut text = String::new();
+    for error in &plan.errors {
+        text.push_str(&format!("error: {error}\n"));
+    }
+    for (file, finding) in plan.findings() {
+        text.push_str(&format!(
+            "{}:{}:{}: {} {:?} {}\n",
+            seaworthy::paths::display(&file.path),
+            finding.start.line,
+            finding.start.col,
+            finding.rule.code,
+            finding.status,
+            finding.message
+        ));
+    }
+    text.push('\n');
+    for change in &plan.files {
+        text.push_str(&diff::unified(change));
+    }
+    text
+}
+
+fn folders(dir: &Path) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    folders
+}
+
+#[test]
+fn every_rule_case() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let root = common::root().join("tests/rules");
+    let mut tested = Vec::new();
+    for rule in folders(&root) {
+        let code = rule.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            seaworthy::registry::CODES.contains(&code.as_str()),
+            "tests/rules/{code} is not a rule"
+        );
+        for case in folders(&rule) {
+            let name = format!("{code}-{}", case.file_name().unwrap().to_string_lossy());
+            insta::assert_snapshot!(name, render(&case, &code));
+        }
+        tested.push(code);
+    }
+    let untested: Vec<&&str> = seaworthy::registry::CODES
+        .iter()
+        .filter(|c| !tested.iter().any(|t| t == *c))
+        .collect();
+    assert!(untested.is_empty(), "rules without a case: {untested:?}");
+}
