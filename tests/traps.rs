@@ -146,7 +146,7 @@ fn declared_route_makes_the_probe_strict_and_quoting_safe() {
         "FROM debian:12\nRUN apt-get install -y curl\nEXPOSE 8080\n",
     );
     assert!(
-        after.contains(r#"CMD ["/bin/sh", "-c", "curl -fsS -o /dev/null 'http://127.0.0.1:8080/healthz' || exit 1"]"#),
+        after.contains(r#"CMD ["/bin/sh", "-c", "curl -fsS --max-time 4 -o /dev/null 'http://127.0.0.1:8080/healthz' || exit 1"]"#),
         "{after}"
     );
     let (after, findings) = fix_with(

@@ -6,6 +6,7 @@
 use crate::health::port;
 use crate::health::probe::{self, Probe, Target};
 use crate::model::compose::{self, ComposeFile, Service};
+use crate::model::images::Reference;
 use crate::model::project::{Built, Project};
 use crate::settings::policy::{Policy, ServiceHint};
 use crate::settings::Style;
@@ -36,12 +37,6 @@ pub fn plan(
             if doc.last_inherited(stage, "HEALTHCHECK").is_some() {
                 return Ok(None);
             }
-            let (client, why) = probe::choose(doc, stage, Style::Instruction).map_err(|why| {
-                format!(
-                    "{why}: give the Dockerfile a HEALTHCHECK (`seaworthy fix-dockerfile-healthcheck {}`)",
-                    crate::paths::display(&path)
-                )
-            })?;
             let policy = policy.clone().for_service(Some(ServiceHint {
                 name: service.name.to_string(),
                 compose: file.source.path.clone(),
@@ -52,13 +47,16 @@ pub fn plan(
             if route.as_deref().is_some_and(|r| !probe::valid_route(r)) {
                 return Err("its health route is not a plain URL path".into());
             }
-            let target = Target {
-                port: choice.port,
-                route,
-            };
-            let test = match probe::command(client, &target, &policy.config.health) {
+            let target = Target::new(choice.port, route);
+            let (client, why) = probe::choose(doc, stage, Style::Instruction, &target).map_err(|why| {
+                format!(
+                    "{why}: give the Dockerfile a HEALTHCHECK (`seaworthy fix-dockerfile-healthcheck {}`)",
+                    crate::paths::display(&path)
+                )
+            })?;
+            let test = match probe::command(client, &target, &policy.config.health)? {
                 Probe::Exec(argv) => std::iter::once("CMD".to_string()).chain(argv).collect(),
-                Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line],
+                Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line.replace('$', "$$")],
             };
             Ok(Some(HealthPlan {
                 test,
@@ -81,11 +79,17 @@ pub fn plan(
         ),
         Built::No => {
             let image = compose::image(service.meaning).unwrap_or("");
-            match crate::model::images::lookup(image).and_then(|k| k.health.clone().map(|h| (h, k))) {
-                Some((test, known)) => Ok(Some(HealthPlan {
-                    test,
+            let reference = Reference::parse(image);
+            let known = crate::model::images::lookup(image);
+            match known.and_then(|k| Some((k.health_at(&reference)?, k))) {
+                Some(((test, older), known)) => Ok(Some(HealthPlan {
+                    test: test.to_vec(),
                     start_period: known.start_period.clone(),
-                    evidence: format!("the documented check of `{}` (data/images.toml cites its source)", known.name),
+                    evidence: if older {
+                        format!("the check that `{}` images before the documented one have (tag {} predates it; data/images.toml cites its source)", known.name, reference.tag)
+                    } else {
+                        format!("the documented check of `{}` (data/images.toml cites its source)", known.name)
+                    },
                 })),
                 None => Err(format!(
                     "no health command is known for image `{image}`: add a healthcheck, or add the image to data/images.toml"

@@ -208,15 +208,28 @@ fn host_port(value: &str) -> Option<u16> {
 }
 
 /// The port a HEALTHCHECK command targets, read from its text
-/// (`127.0.0.1:8000`, `localhost:8000`, `--port 8000`, `nc -z host 8000`).
+/// (`127.0.0.1:8000`, `/dev/tcp/127.0.0.1/25`, `('127.0.0.1', 25)`,
+/// `--port 8000`, `-p 5432`, `nc -z -w 4 127.0.0.1 8000`).
 pub fn probed_port(text: &str) -> Option<u16> {
-    for host in ["127.0.0.1:", "localhost:", "[::1]:", "0.0.0.0:"] {
+    let digits_after = |at: usize| -> Option<u16> {
+        let digits: String = text[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    for host in [
+        "127.0.0.1:",
+        "localhost:",
+        "[::1]:",
+        "0.0.0.0:",
+        "/dev/tcp/127.0.0.1/",
+        "/dev/tcp/localhost/",
+        "'127.0.0.1', ",
+        "port: ",
+    ] {
         if let Some(pos) = text.find(host) {
-            let digits: String = text[pos + host.len()..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            if let Ok(port) = digits.parse() {
+            if let Some(port) = digits_after(pos + host.len()) {
                 return Some(port);
             }
         }
@@ -229,11 +242,12 @@ pub fn probed_port(text: &str) -> Option<u16> {
         if let Some(v) = token.strip_prefix("--port=") {
             return v.parse().ok();
         }
-        if *token == "--port" {
-            return tokens.get(i + 1).and_then(|v| v.parse().ok());
+        let next = tokens.get(i + 1).and_then(|v| v.parse().ok());
+        if matches!(*token, "--port" | "-p") && next.is_some() {
+            return next;
         }
-        if *token == "-z" {
-            return tokens.get(i + 2).and_then(|v| v.parse().ok());
+        if matches!(*token, "127.0.0.1" | "localhost" | "::1") && next.is_some() {
+            return next;
         }
     }
     None
@@ -297,6 +311,18 @@ mod tests {
         assert_eq!(
             probed_port(r#"CMD ["nc", "-z", "127.0.0.1", "5000"]"#),
             Some(5000)
+        );
+        assert_eq!(
+            probed_port(r#"CMD ["/bin/sh", "-c", "nc -z -w 4 127.0.0.1 5000 || exit 1"]"#),
+            Some(5000)
+        );
+        assert_eq!(
+            probed_port("CMD timeout 4 bash -c ': </dev/tcp/127.0.0.1/25' || exit 1"),
+            Some(25)
+        );
+        assert_eq!(
+            probed_port("CMD pg_isready -h 127.0.0.1 -p 5433 -t 4 -U postgres || exit 1"),
+            Some(5433)
         );
         assert_eq!(probed_port("CMD true"), None);
     }

@@ -4,6 +4,8 @@
 //! as `/bin/sh -c "… || exit 1"` with the URL single-quoted (a route can hold
 //! no quote, see [`valid_route`]).
 
+use crate::health::installed::Installed;
+use crate::model::images::Reference;
 use crate::settings::{Health, Style, DEFAULT_STAGE_IMAGE};
 use crate::syntax::dockerfile::{Dockerfile, Stage};
 
@@ -20,19 +22,31 @@ const PATH_DIRS: &[&str] = &[
     "/sbin",
 ];
 
-/// The HTTP client a probe uses.
+/// What a probe runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Client {
-    /// `python -c` with the standard library's urllib.
+    /// `python -c` with the standard library (urllib, or a socket for TCP).
     Python,
-    /// `node -e` with the http module.
+    /// The same for Python 2 images (`urllib2`).
+    Python2,
+    /// `node -e` with the http module (or net for TCP).
     Node,
-    /// curl, installed by the Dockerfile.
+    /// curl, installed by the Dockerfile (and not removed).
     Curl,
-    /// busybox wget (and nc for a plain TCP check).
+    /// busybox wget (and nc for a TCP check).
     Busybox,
+    /// bash's `/dev/tcp` under coreutils `timeout`: a TCP check in a glibc
+    /// distribution's image that has no other client.
+    Bash,
     /// A static probe binary copied from a `healthcheck` stage.
     Stage,
+    /// `pg_isready`, in an image that installs PostgreSQL.
+    PgIsready,
+    /// `redis-cli ping`, in an image that installs Redis.
+    RedisCli,
+    /// The documented check of a known server image the stage is built on
+    /// (`data/images.toml`), as Compose writes it.
+    Image(&'static [String]),
 }
 
 impl Client {
@@ -40,12 +54,26 @@ impl Client {
     pub fn describe(self) -> &'static str {
         match self {
             Client::Python => "python urllib probe",
+            Client::Python2 => "python 2 urllib2 probe",
             Client::Node => "node http probe",
             Client::Curl => "curl probe",
             Client::Busybox => "busybox probe",
+            Client::Bash => "bash /dev/tcp probe",
             Client::Stage => "static probe copied from a `healthcheck` stage",
+            Client::PgIsready => "pg_isready probe",
+            Client::RedisCli => "redis-cli probe",
+            Client::Image(_) => "documented check of its base image",
         }
     }
+}
+
+/// What the probed port speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaks {
+    /// HTTP (the default: most servers a Dockerfile builds are web apps).
+    Http,
+    /// Something else (`data/ports.toml` names it): the probe is a TCP connect.
+    Other(&'static str),
 }
 
 /// What a probe checks.
@@ -55,9 +83,25 @@ pub struct Target {
     pub port: u16,
     /// A declared health route (strict check); `None` checks that the server answers.
     pub route: Option<String>,
+    /// What the port speaks.
+    pub speaks: Speaks,
 }
 
 impl Target {
+    /// A target on `port`: HTTP unless the port is known not to be, and
+    /// strict when `route` is declared (a declared route says it is HTTP).
+    pub fn new(port: u16, route: Option<String>) -> Target {
+        let speaks = match crate::model::ports::not_http(port) {
+            Some(known) if route.is_none() => Speaks::Other(known.protocol.as_str()),
+            _ => Speaks::Http,
+        };
+        Target {
+            port,
+            route,
+            speaks,
+        }
+    }
+
     /// The URL probed.
     pub fn url(&self) -> String {
         format!(
@@ -66,15 +110,90 @@ impl Target {
             self.route.as_deref().unwrap_or("/")
         )
     }
+
+    /// What a probe of this target with `client` accepts, for the message:
+    /// each client's own rule, never a promise it does not keep.
+    pub fn accepts(&self, client: Client, health: &Health) -> String {
+        let server_itself = matches!(
+            client,
+            Client::PgIsready | Client::RedisCli | Client::Image(_)
+        );
+        if server_itself {
+            return "it asks the server itself".to_string();
+        }
+        let route = match (&self.route, self.speaks) {
+            (_, Speaks::Other(protocol)) => {
+                return format!(
+                    "it checks that port {} accepts TCP connections ({protocol} is not HTTP, per data/ports.toml)",
+                    self.port
+                )
+            }
+            (None, Speaks::Http) => {
+                return match client {
+                    Client::Busybox | Client::Bash => format!(
+                        "it only checks that port {} accepts TCP connections; declare a health route ([health] path) to make it strict",
+                        self.port
+                    ),
+                    _ => "it only checks that the server answers; declare a health route ([health] path) to make it strict".to_string(),
+                }
+            }
+            (Some(route), Speaks::Http) => route,
+        };
+        let rule = match client {
+            Client::Python | Client::Python2 | Client::Busybox => {
+                "a 2xx answer (redirects followed)"
+            }
+            Client::Node | Client::Curl => {
+                "a status below 400 (2xx or 3xx; redirects not followed)"
+            }
+            Client::Stage if uses_default_layout(health) => "a 2xx answer",
+            _ => "an answer the configured stage probe accepts",
+        };
+        format!("it requires {rule} from {route}")
+    }
 }
 
-/// The client `stage` can run and why; `Err` says why there is none (a
-/// Windows image, or an unknown image with `style = instruction`).
-pub fn choose(doc: &Dockerfile, stage: &Stage, style: Style) -> Result<(Client, String), String> {
+/// Base images of glibc distributions: bash and coreutils are there.
+const GLIBC_BASES: &[&str] = &[
+    "debian",
+    "ubuntu",
+    "fedora",
+    "centos",
+    "rockylinux",
+    "almalinux",
+    "amazonlinux",
+    "oraclelinux",
+    "ubi8",
+    "ubi9",
+    "buildpack-deps",
+];
+
+/// Whether a package brings `pg_isready`: `postgresql`, a versioned server
+/// or client (`postgresql-16`, `postgresql16-client`, `postgresql-client-15`).
+fn brings_pg_isready(package: &str) -> bool {
+    package.strip_prefix("postgresql").is_some_and(|rest| {
+        let rest = rest.trim_start_matches('-');
+        let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        let rest = rest.trim_start_matches('-');
+        rest.is_empty() || rest.starts_with("client")
+    })
+}
+
+/// Package names that bring `redis-cli`.
+const REDIS_PACKAGES: &[&str] = &["redis-server", "redis-tools", "redis"];
+
+/// The client `stage` can run for `target` and why; `Err` says why there is
+/// none (a Windows image, or an unknown image with `style = instruction`).
+pub fn choose(
+    doc: &Dockerfile,
+    stage: &Stage,
+    style: Style,
+    target: &Target,
+) -> Result<(Client, String), String> {
     let image = doc.base_image(stage).to_ascii_lowercase();
-    let without_digest = image.split('@').next().unwrap_or("");
-    let last = without_digest.rsplit('/').next().unwrap_or("");
-    let (name, tag) = last.split_once(':').unwrap_or((last, ""));
+    let reference = Reference::parse(&image);
+    let name = reference.name();
+    let tag = reference.tag.as_str();
     let because = format!("base image {image}");
     if ["windows", "servercore", "nanoserver"]
         .iter()
@@ -87,15 +206,55 @@ pub fn choose(doc: &Dockerfile, stage: &Stage, style: Style) -> Result<(Client, 
     if style == Style::Stage {
         return Ok((Client::Stage, "style = stage".into()));
     }
+    if target.route.is_none() {
+        let known = crate::model::images::lookup(&image).and_then(|k| k.health_at(&reference));
+        if let Some((test, _)) = known {
+            return Ok((
+                Client::Image(test),
+                format!("{because}, per data/images.toml"),
+            ));
+        }
+    }
+    let installed = Installed::of(doc, stage);
+    match target.speaks {
+        Speaks::Other("PostgreSQL") => {
+            if let Some(line) = installed.has_matching(brings_pg_isready) {
+                return Ok((
+                    Client::PgIsready,
+                    format!("PostgreSQL installed at line {line}"),
+                ));
+            }
+        }
+        Speaks::Other("Redis (RESP)") => {
+            if let Some(line) = installed.has(REDIS_PACKAGES) {
+                return Ok((Client::RedisCli, format!("Redis installed at line {line}")));
+            }
+        }
+        _ => {}
+    }
+    let tcp = matches!(target.speaks, Speaks::Other(_));
+    let busybox_base = name == "alpine" || name == "busybox" || tag.contains("alpine");
+    let glibc_base = GLIBC_BASES.contains(&name) || installed.uses_glibc_manager;
     let choice = if name == "scratch" || image.contains("distroless") {
         None
-    } else if name.starts_with("python") || tag.contains("python") {
-        Some((Client::Python, because))
-    } else if name.starts_with("node") {
+    } else if name == "python" || name == "pypy" || tag.contains("python") {
+        let python2 =
+            name == "python" && (tag == "2" || tag.starts_with("2.") || tag.starts_with("2-"));
+        let client = if python2 {
+            Client::Python2
+        } else {
+            Client::Python
+        };
+        Some((client, because))
+    } else if name == "node" {
         Some((Client::Node, because))
-    } else if let Some(line) = installs_curl(doc, stage) {
+    } else if tcp && (busybox_base || installed.uses_apk) {
+        Some((Client::Busybox, because))
+    } else if tcp && glibc_base {
+        Some((Client::Bash, format!("{because}: bash and coreutils")))
+    } else if let Some(line) = installed.has(&["curl"]) {
         Some((Client::Curl, format!("curl installed at line {line}")))
-    } else if name == "alpine" || name == "busybox" || tag.contains("alpine") {
+    } else if busybox_base {
         Some((Client::Busybox, because))
     } else {
         None
@@ -112,40 +271,17 @@ pub fn choose(doc: &Dockerfile, stage: &Stage, style: Style) -> Result<(Client, 
     }
 }
 
-/// The line (1-based) of a RUN in `stage`'s chain that installs curl with a
-/// package manager.
-pub fn installs_curl(doc: &Dockerfile, stage: &Stage) -> Option<usize> {
-    doc.inherited(stage).into_iter().find_map(|i| {
-        if doc.instructions()[i].keyword != "RUN" {
-            return None;
-        }
-        let script = doc.script(i);
-        let installs = script.split(['\n', ';', '&', '|']).any(|segment| {
-            let words: Vec<&str> = segment.split_whitespace().collect();
-            let manager = words.iter().position(|w| {
-                matches!(
-                    *w,
-                    "apt-get" | "apt" | "apk" | "dnf" | "yum" | "microdnf" | "zypper"
-                )
-            });
-            let Some(m) = manager else { return false };
-            let verb = words[m + 1..]
-                .iter()
-                .any(|w| matches!(*w, "install" | "add" | "in"));
-            verb && words[m + 1..]
-                .iter()
-                .any(|w| *w == "curl" || w.starts_with("curl=") || w.starts_with("curl-"))
-        });
-        installs.then(|| doc.instructions()[i].first_line + 1)
-    })
+/// Whether the stage image is the default one with its own layout
+/// (`/bin/httpcheck`, `/bin/portcheck`).
+fn uses_default_layout(health: &Health) -> bool {
+    health.stage_image == DEFAULT_STAGE_IMAGE
+        && health.stage_binary.is_none()
+        && health.stage_probe_args.is_none()
 }
 
 /// The probe binary and its arguments for the copied-probe stage.
 pub fn stage_command(health: &Health, target: &Target) -> Vec<String> {
-    let default_layout = health.stage_image == DEFAULT_STAGE_IMAGE
-        && health.stage_binary.is_none()
-        && health.stage_probe_args.is_none();
-    let (binary, args) = if default_layout && target.route.is_none() {
+    let (binary, args) = if uses_default_layout(health) && target.route.is_none() {
         (
             "/bin/portcheck".to_string(),
             vec!["--port".to_string(), "{port}".to_string()],
@@ -207,39 +343,105 @@ impl Probe {
     }
 }
 
-/// The probe command for `client`.
-pub fn command(client: Client, target: &Target, health: &Health) -> Probe {
+/// Seconds a probe waits at most: under the Dockerfile check's 5 s timeout
+/// (and Compose's 10 s), so it gives up by itself and leaves nothing behind.
+pub const PROBE_SECONDS: u32 = 4;
+
+/// The probe command for `client` on `target`; `Err` when the client cannot
+/// check what the target speaks (a configured stage probe that only takes a
+/// URL, on a port that does not speak HTTP).
+pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe, String> {
     let url = target.url();
+    let port = target.port;
+    let t = PROBE_SECONDS;
     let strict = target.route.is_some();
-    let shell = |line: String| Probe::Shell(format!("{line} || exit 1"));
-    Probe::Exec(match client {
+    let tcp = matches!(target.speaks, Speaks::Other(_));
+    let shell = |line: String| Ok(Probe::Shell(format!("{line} || exit 1")));
+    let exec = |argv: Vec<String>| Ok(Probe::Exec(argv));
+    let bash_tcp = || {
+        shell(format!(
+            "timeout {t} bash -c ': </dev/tcp/127.0.0.1/{port}'"
+        ))
+    };
+    match client {
+        Client::Python | Client::Python2 if tcp => exec(vec![
+            "python".into(),
+            "-c".into(),
+            format!("import socket\nsocket.create_connection(('127.0.0.1', {port}), {t}).close()"),
+        ]),
         Client::Python => {
             let code = if strict {
-                format!("import urllib.request as r\nr.urlopen('{url}', timeout=4)")
+                format!("import urllib.request as r\nr.urlopen('{url}', timeout={t})")
             } else {
                 format!(
-                    "import urllib.request as r, urllib.error as e\ntry: r.urlopen('{url}', timeout=4)\nexcept e.HTTPError: pass"
+                    "import urllib.request as r, urllib.error as e\ntry: r.urlopen('{url}', timeout={t})\nexcept e.HTTPError: pass"
                 )
             };
-            vec!["python".into(), "-c".into(), code]
+            exec(vec!["python".into(), "-c".into(), code])
         }
+        Client::Python2 => {
+            let code = if strict {
+                format!("import urllib2\nurllib2.urlopen('{url}', timeout={t})")
+            } else {
+                format!(
+                    "import urllib2\ntry: urllib2.urlopen('{url}', timeout={t})\nexcept urllib2.HTTPError: pass"
+                )
+            };
+            exec(vec!["python".into(), "-c".into(), code])
+        }
+        Client::Node if tcp => exec(vec![
+            "node".into(),
+            "-e".into(),
+            format!(
+                "require('net').connect({{port: {port}, host: '127.0.0.1', timeout: {t}000}}, () => process.exit(0)).on('error', () => process.exit(1)).on('timeout', () => process.exit(1))"
+            ),
+        ]),
         Client::Node => {
             let on_response = if strict {
                 "r => process.exit(r.statusCode < 400 ? 0 : 1)"
             } else {
                 "() => process.exit(0)"
             };
-            let code = format!(
-                "require('http').get('{url}', {on_response}).on('error', () => process.exit(1)).setTimeout(4000, () => process.exit(1))"
-            );
-            vec!["node".into(), "-e".into(), code]
+            exec(vec![
+                "node".into(),
+                "-e".into(),
+                format!(
+                    "require('http').get('{url}', {on_response}).on('error', () => process.exit(1)).setTimeout({t}000, () => process.exit(1))"
+                ),
+            ])
         }
-        Client::Curl if strict => return shell(format!("curl -fsS -o /dev/null '{url}'")),
-        Client::Curl => return shell(format!("curl -sS -o /dev/null '{url}'")),
-        Client::Busybox if strict => return shell(format!("wget -q --spider '{url}'")),
-        Client::Busybox => return shell(format!("nc -z 127.0.0.1 {}", target.port)),
-        Client::Stage => stage_command(health, target),
-    })
+        Client::Curl | Client::Bash if tcp => bash_tcp(),
+        Client::Curl if strict => shell(format!("curl -fsS --max-time {t} -o /dev/null '{url}'")),
+        Client::Curl => shell(format!("curl -sS --max-time {t} -o /dev/null '{url}'")),
+        Client::Bash => bash_tcp(),
+        Client::Busybox if strict => shell(format!("wget -q -T {t} --spider '{url}'")),
+        Client::Busybox => shell(format!("nc -z -w {t} 127.0.0.1 {port}")),
+        Client::PgIsready => shell(format!(
+            "pg_isready -h 127.0.0.1 -p {port} -t {t} -U postgres"
+        )),
+        Client::RedisCli => shell(format!(
+            "timeout {t} redis-cli -h 127.0.0.1 -p {port} ping"
+        )),
+        Client::Image(test) => match test {
+            [kind, argv @ ..] if kind == "CMD" && !argv.is_empty() => exec(argv.to_vec()),
+            [kind, line] if kind == "CMD-SHELL" => Ok(Probe::Shell(line.replace("$$", "$"))),
+            _ => Err("its image's documented check is not a command".into()),
+        },
+        Client::Stage => {
+            let takes_port = uses_default_layout(health)
+                || health
+                    .stage_probe_args
+                    .iter()
+                    .flatten()
+                    .any(|a| a.contains("{port}"));
+            if tcp && !takes_port {
+                return Err(format!(
+                    "port {port} does not speak HTTP and the configured stage probe takes only a URL: set `stage_probe_args` with `{{port}}` for a TCP check, or write the HEALTHCHECK by hand"
+                ));
+            }
+            exec(stage_command(health, target))
+        }
+    }
 }
 
 /// `argv` as a JSON array, the exec form Docker reads.
@@ -265,11 +467,20 @@ mod tests {
     use super::*;
     use crate::source::Source;
 
-    fn client_of(text: &str) -> Option<Client> {
+    fn client_for(text: &str, port: u16) -> Option<Client> {
         let doc = Dockerfile::parse(Source::new("Dockerfile", text.as_bytes().to_vec())).unwrap();
-        choose(&doc, doc.final_stage(), Style::Auto)
-            .ok()
-            .map(|(c, _)| c)
+        choose(
+            &doc,
+            doc.final_stage(),
+            Style::Auto,
+            &Target::new(port, None),
+        )
+        .ok()
+        .map(|(c, _)| c)
+    }
+
+    fn client_of(text: &str) -> Option<Client> {
+        client_for(text, 8000)
     }
 
     #[test]
@@ -279,7 +490,18 @@ mod tests {
             client_of("FROM tiangolo/uvicorn-gunicorn-fastapi:python3.9-slim\n"),
             Some(Client::Python)
         );
+        assert_eq!(client_of("FROM python:2.7-slim\n"), Some(Client::Python2));
+        assert_eq!(client_of("FROM python:2\n"), Some(Client::Python2));
         assert_eq!(client_of("FROM node:20-alpine\n"), Some(Client::Node));
+        assert_eq!(
+            client_of("FROM registry.local/library/node:20\n"),
+            Some(Client::Node)
+        );
+        assert_eq!(
+            client_of("FROM prom/node-exporter:v1.8.2\n"),
+            Some(Client::Stage),
+            "matched by name, never by a part of the reference"
+        );
         assert_eq!(client_of("FROM nginx:1.27-alpine\n"), Some(Client::Busybox));
         assert_eq!(
             client_of("FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"),
@@ -302,6 +524,50 @@ mod tests {
             client_of("FROM debian:12 AS b\nRUN apk add curl\nFROM debian:12\n"),
             Some(Client::Stage)
         );
+        assert_eq!(
+            client_of(
+                "FROM alpine:3.20\nRUN apk add --virtual .b curl-dev gcc && make && apk del .b\n"
+            ),
+            Some(Client::Busybox),
+            "curl-dev is not curl, and the group is gone"
+        );
+    }
+
+    #[test]
+    fn ports_that_do_not_speak_http_get_tcp_or_their_server_client() {
+        let postfix = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y postfix curl\nEXPOSE 25\n";
+        assert_eq!(client_for(postfix, 25), Some(Client::Bash));
+        let pg = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y postgresql-15\nEXPOSE 5432\n";
+        assert_eq!(client_for(pg, 5432), Some(Client::PgIsready));
+        assert_eq!(
+            client_for("FROM alpine\nRUN apk add redis\n", 6379),
+            Some(Client::RedisCli)
+        );
+        assert_eq!(client_for("FROM alpine\n", 1883), Some(Client::Busybox));
+        assert!(matches!(
+            client_for("FROM postgres:16\n", 5432),
+            Some(Client::Image(_))
+        ));
+        let health = Health::default();
+        let smtp = Target::new(25, None);
+        assert_eq!(
+            command(Client::Bash, &smtp, &health).unwrap(),
+            Probe::Shell("timeout 4 bash -c ': </dev/tcp/127.0.0.1/25' || exit 1".into())
+        );
+        assert!(command(Client::Python, &smtp, &health)
+            .unwrap()
+            .render()
+            .contains("create_connection(('127.0.0.1', 25), 4)"));
+        assert_eq!(
+            command(Client::Stage, &smtp, &health).unwrap().render(),
+            r#"["/bin/portcheck", "--port", "25"]"#
+        );
+        let custom = Health {
+            stage_binary: Some("/usr/local/bin/healthcheck".into()),
+            stage_probe_args: Some(vec!["--http".into(), "{url}".into()]),
+            ..Health::default()
+        };
+        assert!(command(Client::Stage, &smtp, &custom).is_err());
     }
 
     #[test]
@@ -316,34 +582,63 @@ mod tests {
     }
 
     #[test]
-    fn lenient_and_strict_commands() {
+    fn every_probe_gives_up_by_itself_and_exits_0_or_1() {
         let health = Health::default();
-        let lenient = Target {
-            port: 8000,
-            route: None,
-        };
-        let strict = Target {
-            port: 8000,
-            route: Some("/healthz".into()),
-        };
+        let lenient = Target::new(8000, None);
+        let strict = Target::new(8000, Some("/healthz".into()));
         assert_eq!(
-            command(Client::Stage, &lenient, &health).render(),
+            command(Client::Stage, &lenient, &health).unwrap().render(),
             r#"["/bin/portcheck", "--port", "8000"]"#
         );
         assert_eq!(
-            command(Client::Stage, &strict, &health).render(),
+            command(Client::Stage, &strict, &health).unwrap().render(),
             r#"["/bin/httpcheck", "http://127.0.0.1:8000/healthz"]"#
         );
         assert_eq!(
-            command(Client::Curl, &strict, &health).render(),
-            r#"["/bin/sh", "-c", "curl -fsS -o /dev/null 'http://127.0.0.1:8000/healthz' || exit 1"]"#
+            command(Client::Curl, &strict, &health).unwrap().render(),
+            r#"["/bin/sh", "-c", "curl -fsS --max-time 4 -o /dev/null 'http://127.0.0.1:8000/healthz' || exit 1"]"#
         );
         assert_eq!(
-            command(Client::Busybox, &lenient, &health),
-            Probe::Shell("nc -z 127.0.0.1 8000 || exit 1".into())
+            command(Client::Busybox, &lenient, &health).unwrap(),
+            Probe::Shell("nc -z -w 4 127.0.0.1 8000 || exit 1".into())
         );
+        assert!(command(Client::Busybox, &strict, &health)
+            .unwrap()
+            .render()
+            .contains("wget -q -T 4 --spider"));
         assert!(command(Client::Python, &lenient, &health)
+            .unwrap()
             .render()
             .contains("HTTPError"));
+        assert!(command(Client::Python2, &strict, &health)
+            .unwrap()
+            .render()
+            .contains("urllib2.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"));
+        for client in [
+            Client::Curl,
+            Client::Busybox,
+            Client::Bash,
+            Client::PgIsready,
+            Client::RedisCli,
+        ] {
+            for target in [&lenient, &strict] {
+                if let Probe::Shell(line) = command(client, target, &health).unwrap() {
+                    assert!(line.ends_with(" || exit 1"), "{line}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn messages_say_what_each_probe_accepts() {
+        let health = Health::default();
+        let strict = Target::new(8000, Some("/healthz".into()));
+        assert!(strict
+            .accepts(Client::Stage, &health)
+            .contains("a 2xx answer from /healthz"));
+        assert!(strict.accepts(Client::Curl, &health).contains("below 400"));
+        assert!(Target::new(5432, None)
+            .accepts(Client::Bash, &health)
+            .contains("PostgreSQL is not HTTP"));
     }
 }

@@ -24,6 +24,15 @@ pub struct KnownImage {
     /// The Compose healthcheck `test` documented for it.
     #[serde(default)]
     pub health: Option<Vec<String>>,
+    /// The first release, per `MAJOR.MINOR` series, whose image has what
+    /// `health` calls: a tag naming an older release (or an older series)
+    /// gets `health_before` instead. Floating tags (`latest`, `11`, `10.6`)
+    /// are current.
+    #[serde(default)]
+    pub health_since: Vec<String>,
+    /// The check for tags older than `health_since`.
+    #[serde(default)]
+    pub health_before: Option<Vec<String>>,
     /// A memory limit for images that need more than their category's.
     #[serde(default)]
     pub memory: Option<String>,
@@ -54,23 +63,114 @@ fn table() -> &'static [KnownImage] {
     })
 }
 
+/// An image reference taken apart (`registry:5000/library/node:20-slim@sha256:…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The registry, when the reference names one (`ghcr.io`, `registry:5000`).
+    pub registry: Option<String>,
+    /// The repository, lower case, without `docker.io/` or `library/`
+    /// (`node`, `prom/node-exporter`, `ghcr.io/…` keeps its registry apart).
+    pub repository: String,
+    /// The tag (`latest` when none is written).
+    pub tag: String,
+}
+
+impl Reference {
+    /// Reads a reference as Docker does: the first path part is a registry
+    /// when it has a `.` or a `:`, or is `localhost`.
+    pub fn parse(reference: &str) -> Reference {
+        let reference = reference.trim().to_ascii_lowercase();
+        let without_digest = reference.split('@').next().unwrap_or("");
+        let (path, tag) = match without_digest.rsplit_once(':') {
+            Some((path, tag)) if !tag.contains('/') => (path, tag.to_string()),
+            _ => (without_digest, "latest".to_string()),
+        };
+        let (registry, rest) = match path.split_once('/') {
+            Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => {
+                (Some(first.to_string()), rest)
+            }
+            _ => (None, path),
+        };
+        let registry = registry.filter(|r| r != "docker.io" && r != "index.docker.io");
+        let repository = rest.strip_prefix("library/").unwrap_or(rest).to_string();
+        Reference {
+            registry,
+            repository,
+            tag,
+        }
+    }
+
+    /// The image's own name: the last part of the repository (`node` for
+    /// `node`, `library/node` or `mirror.local/node`; `node-exporter` for
+    /// `prom/node-exporter`). Images are matched by it, never by a part of
+    /// the reference.
+    pub fn name(&self) -> &str {
+        self.repository
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.repository)
+    }
+
+    /// The release a tag names: its leading dotted numbers (`10.6.4` of
+    /// `10.6.4-focal`); empty for `latest`, `lts` and the like.
+    pub fn version(&self) -> Vec<u64> {
+        let digits = self.tag.split(['-', '_']).next().unwrap_or("");
+        digits
+            .split('.')
+            .map_while(|part| part.parse().ok())
+            .collect()
+    }
+}
+
+impl KnownImage {
+    /// The health check for this image at `tag`: `health`, or
+    /// `health_before` when the tag names a release older than
+    /// `health_since`; and whether the older one was chosen.
+    pub fn health_at(&self, reference: &Reference) -> Option<(&[String], bool)> {
+        let health = self.health.as_deref()?;
+        match &self.health_before {
+            Some(before) if older_than(&reference.version(), &self.health_since) => {
+                Some((before, true))
+            }
+            _ => Some((health, false)),
+        }
+    }
+}
+
+/// Whether `version` (of a tag) names a release before the first one of its
+/// series in `since`. A series older than every listed one is older; a
+/// partial version (`10.6`, `11`) is a floating tag and never older.
+fn older_than(version: &[u64], since: &[String]) -> bool {
+    if version.len() < 3 || since.is_empty() {
+        return false;
+    }
+    let since: Vec<Vec<u64>> = since
+        .iter()
+        .map(|s| s.split('.').filter_map(|p| p.parse().ok()).collect())
+        .collect();
+    match since
+        .iter()
+        .find(|s| s.len() >= 2 && s[..2] == version[..2])
+    {
+        Some(first) => version < first.as_slice(),
+        None => since.iter().all(|s| version < s.as_slice()),
+    }
+}
+
 /// The entry for an image reference (`nginx:1.27-alpine`,
 /// `docker.io/library/nginx`), if the table knows it.
 pub fn lookup(reference: &str) -> Option<&'static KnownImage> {
-    let reference = reference.to_ascii_lowercase();
-    let without_digest = reference.split('@').next().unwrap_or("");
-    let (repository, tag) = match without_digest.rsplit_once(':') {
-        Some((repo, tag)) if !tag.contains('/') => (repo, tag),
-        _ => (without_digest, "latest"),
+    let parsed = Reference::parse(reference);
+    let repository = match &parsed.registry {
+        Some(registry) => format!("{registry}/{}", parsed.repository),
+        None => parsed.repository.clone(),
     };
-    let repository = repository.strip_prefix("docker.io/").unwrap_or(repository);
-    let repository = repository.strip_prefix("library/").unwrap_or(repository);
     table().iter().find(|image| {
         image.name == repository
             && image
                 .tag_contains
                 .as_deref()
-                .is_none_or(|part| tag.contains(part))
+                .is_none_or(|part| parsed.tag.contains(part))
     })
 }
 
@@ -87,5 +187,45 @@ mod tests {
         assert!(lookup("php:8.3-fpm").is_none());
         assert!(lookup("bitnami/nginx").is_none());
         assert!(lookup("registry:5000/nginx").is_none());
+    }
+
+    #[test]
+    fn references_are_taken_apart() {
+        let r = Reference::parse("registry:5000/library/node:20-slim@sha256:abc");
+        assert_eq!(r.registry.as_deref(), Some("registry:5000"));
+        assert_eq!(
+            (r.repository.as_str(), r.name(), r.tag.as_str()),
+            ("node", "node", "20-slim")
+        );
+        let r = Reference::parse("prom/node-exporter:v1.8.2");
+        assert_eq!((r.name(), r.registry.clone()), ("node-exporter", None));
+        assert_eq!(
+            Reference::parse("docker.io/library/python").name(),
+            "python"
+        );
+        assert_eq!(
+            Reference::parse("mariadb:10.6.4-focal").version(),
+            [10, 6, 4]
+        );
+        assert!(Reference::parse("mariadb:lts").version().is_empty());
+    }
+
+    #[test]
+    fn older_tags_get_the_older_check() {
+        let mariadb = lookup("mariadb:10.6.4-focal").unwrap();
+        let health = |tag: &str| mariadb.health_at(&Reference::parse(tag)).unwrap().1;
+        assert!(health("mariadb:10.6.4-focal"), "before healthcheck.sh");
+        assert!(health("mariadb:10.5.9"));
+        assert!(health("mariadb:10.1.48"), "an older series");
+        for current in [
+            "mariadb:10.6.18",
+            "mariadb:11.4",
+            "mariadb:10.6",
+            "mariadb",
+            "mariadb:lts",
+            "mariadb:11.4.2-noble",
+        ] {
+            assert!(!health(current), "{current}");
+        }
     }
 }

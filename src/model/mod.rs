@@ -6,4 +6,5 @@ pub mod appconfig;
 pub mod category;
 pub mod compose;
 pub mod images;
+pub mod ports;
 pub mod project;

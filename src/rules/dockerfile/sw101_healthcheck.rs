@@ -81,15 +81,6 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             fix: None,
         }]
     };
-    let (client, client_reason) = match probe::choose(doc, stage, policy.style()) {
-        Ok(choice) => choice,
-        Err(why) if policy.style() == crate::settings::Style::Instruction => {
-            return warn(format!(
-            "final stage has no HEALTHCHECK; {why}: use `--style stage` to copy in a static probe"
-        ))
-        }
-        Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
-    };
     let choice = match port::resolve(doc, stage, policy) {
         Ok(choice) => choice,
         Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
@@ -105,12 +96,21 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             ));
         }
     }
-    let target = Target {
-        port: choice.port,
-        route: route.as_ref().map(|(p, _)| p.clone()),
+    let target = Target::new(choice.port, route.as_ref().map(|(p, _)| p.clone()));
+    let (client, client_reason) = match probe::choose(doc, stage, policy.style(), &target) {
+        Ok(choice) => choice,
+        Err(why) if policy.style() == crate::settings::Style::Instruction => {
+            return warn(format!(
+            "final stage has no HEALTHCHECK; {why}: use `--style stage` to copy in a static probe"
+        ))
+        }
+        Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
     };
     let health = &policy.config.health;
-    let mut command = probe::command(client, &target, health);
+    let mut command = match probe::command(client, &target, health) {
+        Ok(command) => command,
+        Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+    };
     let mut edits = Vec::new();
 
     if let (Client::Stage, Probe::Exec(argv)) = (client, &mut command) {
@@ -153,8 +153,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     }
 
     let strictness = match &route {
-        Some((path, from)) => format!("it requires a 2xx/3xx answer from {path} ({from})"),
-        None => "it only checks that the server answers; declare a health route ([health] path) to make it strict".into(),
+        Some((_, from)) => format!("{} ({from})", target.accepts(client, health)),
+        None => target.accepts(client, health),
     };
     vec![Diagnostic {
         rule: &META,
