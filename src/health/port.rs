@@ -290,6 +290,18 @@ mod tests {
             port_of("FROM python\nEXPOSE 8000 9000\nENV PORT=9000\n"),
             Ok(9000)
         );
+        assert_eq!(
+            port_of("FROM python\nARG PORT=8001\nEXPOSE $PORT\n"),
+            Ok(8001)
+        );
+        assert_eq!(
+            port_of("ARG PORT=8002\nFROM python\nARG PORT\nEXPOSE ${PORT}\n"),
+            Ok(8002)
+        );
+        assert_eq!(
+            port_of("FROM python\nENV PORT=8003\nCMD uvicorn app:app --port $PORT\n"),
+            Ok(8003)
+        );
     }
 
     #[test]

@@ -168,8 +168,12 @@ pub fn container_ports(service: &Value) -> Vec<u16> {
             if protocol != "tcp" {
                 continue;
             }
-            let container = spec.rsplit(':').next().unwrap_or(spec);
-            if let Ok(port) = container.parse::<u16>() {
+            let container = outside_braces(spec).pop().unwrap_or(spec);
+            if let Some(port) = with_default(container)
+                .parse::<u16>()
+                .ok()
+                .filter(|&p| p > 0)
+            {
                 ports.push(port);
             }
         }
@@ -177,6 +181,36 @@ pub fn container_ports(service: &Value) -> Vec<u16> {
     ports.sort();
     ports.dedup();
     ports
+}
+
+/// The parts of a port spec between `:`s that are not inside `${…}`
+/// (`${PORT:-8080}:8080` is two parts, not three).
+fn outside_braces(spec: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in spec.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 => {
+                parts.push(&spec[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&spec[start..]);
+    parts
+}
+
+/// A value as Compose reads it when the variable is unset: the default of
+/// `${VAR:-N}` or `${VAR-N}`; anything else as written.
+fn with_default(value: &str) -> &str {
+    value
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .and_then(|inner| inner.split_once(":-").or_else(|| inner.split_once('-')))
+        .map_or(value, |(_, default)| default)
 }
 
 /// Host ports a service publishes (`"9091:9091"` → 9091; a range such as
@@ -313,6 +347,8 @@ mod tests {
         let v: Value = serde_json::json!({"ports": ["8080:80", "127.0.0.1:9000:9000/tcp", "53:53/udp", {"target": 443, "published": 8443}], "expose": ["3000"]});
         assert_eq!(container_ports(&v), vec![80, 443, 3000, 9000]);
         assert_eq!(host_ports(&v), vec![8080, 9000, 53, 8443]);
+        let v: Value = serde_json::json!({"ports": ["${PORT:-8080}:8080", "127.0.0.1:9000:${APP_PORT:-3000}"]});
+        assert_eq!(container_ports(&v), vec![3000, 8080]);
         let v: Value = serde_json::json!({"ports": ["9090-9092:8000-8002"]});
         assert_eq!(host_ports(&v), vec![9090, 9091, 9092]);
     }

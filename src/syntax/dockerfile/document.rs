@@ -250,10 +250,44 @@ impl Dockerfile {
         env
     }
 
+    /// The variables a build-time instruction of `stage` sees (`EXPOSE
+    /// $PORT`): ARG defaults along the chain (a bare `ARG NAME` takes the
+    /// default of a global `ARG NAME=…` above the first FROM), then ENV,
+    /// which wins.
+    pub fn build_vars(&self, stage: &Stage) -> BTreeMap<String, String> {
+        let split = |i: usize| -> Vec<(String, Option<String>)> {
+            self.words(i)
+                .into_iter()
+                .map(|w| match w.value.split_once('=') {
+                    Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                    None => (w.value, None),
+                })
+                .collect()
+        };
+        let global: BTreeMap<String, String> = (0..self.stages[0].from)
+            .filter(|&i| self.instructions()[i].keyword == "ARG")
+            .flat_map(split)
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        let mut vars = BTreeMap::new();
+        for i in self.inherited(stage) {
+            if self.instructions()[i].keyword != "ARG" {
+                continue;
+            }
+            for (name, value) in split(i) {
+                if let Some(value) = value.or_else(|| global.get(&name).cloned()) {
+                    vars.insert(name, value);
+                }
+            }
+        }
+        vars.extend(self.env(stage));
+        vars
+    }
+
     /// TCP ports `stage` exposes or inherits, with the instruction that
     /// exposes each; ranges are expanded only when small.
     pub fn exposed_ports(&self, stage: &Stage) -> Vec<(u16, usize)> {
-        let env = self.env(stage);
+        let env = self.build_vars(stage);
         let mut ports = Vec::new();
         for i in self.inherited(stage) {
             if self.instructions()[i].keyword != "EXPOSE" {
