@@ -1,0 +1,38 @@
+//! Showing a plan: the diff on stdout, the files read, findings and errors
+//! on stderr.
+
+use std::io::Write;
+
+use super::Global;
+use crate::output::{diff, text as report};
+use crate::plan::Plan;
+
+/// Whether to colour what goes to `stream`: `--no-color`, `NO_COLOR`,
+/// `CLICOLOR_FORCE` and whether it is a terminal decide.
+pub(super) fn colour<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
+}
+
+/// Writes the diff (stdout) and the findings (stderr), buffered: a large
+/// plan is thousands of lines.
+pub(super) fn show(plan: &Plan, global: &Global) {
+    let diff_colour = colour(&std::io::stdout());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let changed: Vec<_> = plan.changed().collect();
+    for diff in crate::parallel::map(&changed, |change| diff::unified(change)) {
+        let _ = diff::write(&mut out, &diff, diff_colour);
+    }
+    let _ = out.flush();
+    let report_colour = colour(&std::io::stderr());
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    if global.verbose {
+        for file in &plan.files {
+            let _ = writeln!(err, "read {}", crate::paths::display(&file.path));
+        }
+    }
+    if !global.quiet {
+        let _ = report::findings(&mut err, plan, report_colour);
+    }
+    let _ = report::errors(&mut err, plan, report_colour);
+    let _ = err.flush();
+}
