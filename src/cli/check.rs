@@ -33,8 +33,8 @@ enum Format {
     Text,
 }
 
-/// Runs `check` and returns the exit code.
-pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> i32 {
+/// Runs `check` and returns the exit code (an error only from stdout).
+pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::Result<i32> {
     let Args {
         paths,
         selection,
@@ -46,16 +46,16 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> i32 {
     check(&plan, strict, global)
 }
 
-fn check(plan: &Plan, strict: bool, global: &Global) -> i32 {
-    show::show(plan, global);
+fn check(plan: &Plan, strict: bool, global: &Global) -> std::io::Result<i32> {
+    show::show(plan, global)?;
     if !global.quiet {
-        eprintln!("{}", report::summary(plan, "would change"));
+        stderr!("{}", report::summary(plan, "would change"));
     }
-    if !plan.errors.is_empty() {
+    Ok(if !plan.errors.is_empty() {
         2
     } else if plan.changed().next().is_some() || (strict && plan.has_warnings()) {
         1
     } else {
         0
-    }
+    })
 }

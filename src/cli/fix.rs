@@ -26,8 +26,8 @@ pub(super) struct Args {
     write: WriteFlags,
 }
 
-/// Runs `fix` and returns the exit code.
-pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> i32 {
+/// Runs `fix` and returns the exit code (an error only from stdout).
+pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::Result<i32> {
     let Args {
         paths,
         selection,
@@ -43,12 +43,18 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> i32 {
 }
 
 /// Shows `plan`, asks (unless `--yes` or `--dry-run` decided already), and
-/// writes every changed file; returns the exit code.
-pub(super) fn apply(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
-    show::show(plan, global);
+/// writes every changed file; returns the exit code. When stdout fails,
+/// the diff was not seen, so nothing is written and the error is returned.
+pub(super) fn apply(plan: &Plan, flags: &WriteFlags, global: &Global) -> std::io::Result<i32> {
+    show::show(plan, global)?;
+    Ok(confirm_and_write(plan, flags, global))
+}
+
+/// The part of [`apply`] after the diff was shown.
+fn confirm_and_write(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
     let say = |text: &str| {
         if !global.quiet {
-            eprintln!("{text}");
+            stderr!("{text}");
         }
     };
     if !plan.errors.is_empty() {
@@ -67,7 +73,7 @@ pub(super) fn apply(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
     }
     if !flags.yes {
         if !std::io::stdin().is_terminal() {
-            eprintln!("error: standard input is not a terminal: pass --yes to write these changes (or --dry-run to only show them)");
+            stderr!("error: standard input is not a terminal: pass --yes to write these changes (or --dry-run to only show them)");
             return 2;
         }
         let question = format!("Write these changes to {} file(s)?", changed.len());
@@ -88,7 +94,7 @@ pub(super) fn apply(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
         .collect();
     if !blocked.is_empty() {
         for (change, e) in blocked {
-            eprintln!("error: {}: {e}", crate::paths::display(&change.path));
+            stderr!("error: {}: {e}", crate::paths::display(&change.path));
         }
         say("nothing written: every file must be writable first");
         return 2;
@@ -96,7 +102,7 @@ pub(super) fn apply(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
     let mut failed = 0;
     for change in &changed {
         if let Err(e) = write::write(change) {
-            eprintln!("error: {}: {e}", crate::paths::display(&change.path));
+            stderr!("error: {}: {e}", crate::paths::display(&change.path));
             failed += 1;
         }
     }

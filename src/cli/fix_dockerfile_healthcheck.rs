@@ -29,8 +29,9 @@ pub(super) struct Args {
     write: WriteFlags,
 }
 
-/// Runs `fix-dockerfile-healthcheck` and returns the exit code.
-pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> i32 {
+/// Runs `fix-dockerfile-healthcheck` and returns the exit code (an error
+/// only from stdout).
+pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::Result<i32> {
     let Args {
         file,
         style,

@@ -4,6 +4,19 @@
 //!
 //! This file holds the clap parser, the flags every command takes, and the
 //! dispatch; each command has its own file, and [`show`] shows a plan.
+//!
+//! Output never panics: a command returns an error only when stdout cannot
+//! be written, and a reader that went away (`seaworthy rules | head -1`)
+//! ends the run quietly with exit 0, as ripgrep does. Messages on stderr
+//! go through [`stderr!`], which drops what a closed stderr cannot take.
+
+/// `eprintln!` that never panics: a closed stderr only loses the message.
+macro_rules! stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 mod check;
 mod fix;
@@ -11,6 +24,7 @@ mod fix_dockerfile_healthcheck;
 mod rules;
 mod show;
 
+use std::io;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -95,7 +109,7 @@ pub fn run() -> i32 {
     let resolver = match Resolver::new(cli.global.config.as_deref()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            stderr!("error: {e}");
             return 2;
         }
     };
@@ -103,16 +117,24 @@ pub fn run() -> i32 {
     | Command::Fix(fix::Args { selection, .. }) = &cli.command
     {
         if let Err(why) = selection.check() {
-            eprintln!("error: {why}");
+            stderr!("error: {why}");
             return 2;
         }
     }
-    match cli.command {
+    let result = match cli.command {
         Command::Rules(args) => rules::run(&args),
         Command::Check(args) => check::run(args, &resolver, &cli.global),
         Command::Fix(args) => fix::run(args, &resolver, &cli.global),
         Command::FixDockerfileHealthcheck(args) => {
             fix_dockerfile_healthcheck::run(args, &resolver, &cli.global)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            stderr!("error: cannot write to standard output: {e}");
+            2
         }
     }
 }

@@ -1,5 +1,7 @@
 //! `seaworthy rules [ID]`: lists the rules, or explains one.
 
+use std::io::Write;
+
 use crate::rules;
 
 /// The arguments of `rules`.
@@ -9,33 +11,34 @@ pub(super) struct Args {
     id: Option<String>,
 }
 
-/// Runs `rules` and returns the exit code.
-pub(super) fn run(args: &Args) -> i32 {
+/// Runs `rules` and returns the exit code (an error only from stdout).
+pub(super) fn run(args: &Args) -> std::io::Result<i32> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.id.as_deref() {
         None => {
             for rule in rules::all() {
-                println!(
+                writeln!(
+                    out,
                     "{:<7} {:<27} {:<11} {}",
                     rule.code,
                     rule.name,
                     rule.target.name(),
                     rule.summary
-                );
+                )?;
             }
-            0
         }
         Some(id) => match rules::find(id) {
-            Some(rule) => {
-                println!(
-                    "# {} ({})\n\n{}\n\n{}",
-                    rule.code, rule.name, rule.summary, rule.doc
-                );
-                0
-            }
+            Some(rule) => writeln!(
+                out,
+                "# {} ({})\n\n{}\n\n{}",
+                rule.code, rule.name, rule.summary, rule.doc
+            )?,
             None => {
-                eprintln!("error: no rule `{id}`; `seaworthy rules` lists them");
-                2
+                stderr!("error: no rule `{id}`; `seaworthy rules` lists them");
+                return Ok(2);
             }
         },
     }
+    out.flush()?;
+    Ok(0)
 }

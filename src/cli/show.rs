@@ -14,15 +14,17 @@ pub(super) fn colour<S: anstream::stream::RawStream>(stream: &S) -> bool {
 }
 
 /// Writes the diff (stdout) and the findings (stderr), buffered: a large
-/// plan is thousands of lines.
-pub(super) fn show(plan: &Plan, global: &Global) {
+/// plan is thousands of lines. The error is stdout's (stderr's are
+/// dropped); the findings are not shown after it.
+pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
     let diff_colour = colour(&std::io::stdout());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let changed: Vec<_> = plan.changed().collect();
     for diff in crate::parallel::map(&changed, |change| diff::unified(change)) {
-        let _ = diff::write(&mut out, &diff, diff_colour);
+        diff::write(&mut out, &diff, diff_colour)?;
     }
-    let _ = out.flush();
+    out.flush()?;
+    drop(out);
     let report_colour = colour(&std::io::stderr());
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     if global.verbose {
@@ -35,4 +37,5 @@ pub(super) fn show(plan: &Plan, global: &Global) {
     }
     let _ = report::errors(&mut err, plan, report_colour);
     let _ = err.flush();
+    Ok(())
 }
