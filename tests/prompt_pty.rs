@@ -1,0 +1,107 @@
+//! The question `fix` asks before writing, answered in a pseudo-terminal
+//! the way a person would: y writes, n, Enter and Esc write nothing (exit 1).
+//!
+//! Every test runs the real binary on a temporary copy of a fixture.
+
+#![cfg(unix)]
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::session::{spawn_command, PtySession};
+use tempfile::TempDir;
+
+const PYTHON_SLIM: &[u8] = include_bytes!("../fixtures/dockerfile/python-slim/Dockerfile");
+const QUESTION: &str = "Write these changes to 1 file(s)?";
+/// Long enough for a loaded machine; a prompt that never comes fails here.
+const TIMEOUT_MS: u64 = 30_000;
+
+/// A temporary folder with the python-slim Dockerfile (which has drift).
+fn project() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("Dockerfile"), PYTHON_SLIM).unwrap();
+    dir
+}
+
+/// `program ARGS...` in `dir` on a fresh pseudo-terminal (stdin, stdout and
+/// stderr), with a colour-capable terminal and no colour settings.
+fn spawn(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> PtySession {
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .current_dir(dir)
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE");
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    spawn_command(cmd, Some(TIMEOUT_MS)).expect("spawn in a pseudo-terminal")
+}
+
+/// `seaworthy ARGS...` on a pseudo-terminal.
+fn seaworthy(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> PtySession {
+    spawn(&assert_cmd::cargo::cargo_bin("seaworthy"), args, dir, env)
+}
+
+/// Reads the rest of the output, then returns it and the exit code (None
+/// when a signal ended the process).
+fn finish(mut session: PtySession) -> (String, Option<i32>) {
+    let rest = session.exp_eof().expect("the process ends");
+    let code = match session.process().wait().expect("wait") {
+        WaitStatus::Exited(_, code) => Some(code),
+        _ => None,
+    };
+    (rest, code)
+}
+
+fn dockerfile(dir: &Path) -> Vec<u8> {
+    fs::read(dir.join("Dockerfile")).unwrap()
+}
+
+/// Asks, answers with `keys`, and returns what followed and the exit code.
+fn answer(keys: &str, dir: &Path) -> (String, Option<i32>) {
+    let mut session = seaworthy(&["fix"], dir, &[]);
+    session.exp_string(QUESTION).expect("the question");
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+    finish(session)
+}
+
+#[test]
+fn y_writes() {
+    let dir = project();
+    let (rest, code) = answer("y\r", dir.path());
+    assert_eq!(code, Some(0), "{rest}");
+    assert!(rest.contains("wrote 1 file(s)"), "{rest}");
+    let after = String::from_utf8(dockerfile(dir.path())).unwrap();
+    assert!(after.contains("HEALTHCHECK"), "{after}");
+}
+
+#[test]
+fn n_writes_nothing() {
+    let dir = project();
+    let (rest, code) = answer("n\r", dir.path());
+    assert_eq!(code, Some(1), "{rest}");
+    assert!(rest.contains("nothing written"), "{rest}");
+    assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
+}
+
+#[test]
+fn enter_alone_takes_the_default_no() {
+    let dir = project();
+    let (rest, code) = answer("\r", dir.path());
+    assert_eq!(code, Some(1), "{rest}");
+    assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
+}
+
+#[test]
+fn esc_writes_nothing_and_exits_1() {
+    let dir = project();
+    let (rest, code) = answer("\x1b", dir.path());
+    assert_eq!(code, Some(1), "{rest}");
+    assert!(rest.contains("nothing written"), "{rest}");
+    assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
+}
