@@ -1,5 +1,6 @@
 //! The question `fix` asks before writing, answered in a pseudo-terminal
 //! the way a person would: y writes, n, Enter and Esc write nothing (exit 1).
+//! It is asked only when stdin and stdout are both terminals.
 //!
 //! Every test runs the real binary on a temporary copy of a fixture.
 
@@ -103,5 +104,30 @@ fn esc_writes_nothing_and_exits_1() {
     let (rest, code) = answer("\x1b", dir.path());
     assert_eq!(code, Some(1), "{rest}");
     assert!(rest.contains("nothing written"), "{rest}");
+    assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
+}
+
+#[test]
+fn no_question_when_stdout_is_a_pipe() {
+    // stdin is the terminal, stdout goes through `cat` (as to a pager): the
+    // diff may never be seen, so fix does what it does without a terminal.
+    let dir = project();
+    let script = r#"{ "$0" fix; echo "seaworthy exited $?" >&2; } | cat"#;
+    let binary = assert_cmd::cargo::cargo_bin("seaworthy");
+    let mut session = spawn(
+        Path::new("sh"),
+        &["-c", script, binary.to_str().unwrap()],
+        dir.path(),
+        &[("NO_COLOR", "1")],
+    );
+    let before = session
+        .exp_string("seaworthy exited ")
+        .expect("fix ends without waiting for an answer");
+    let (rest, code) = finish(session);
+    assert_eq!(code, Some(0), "{rest}");
+    assert!(rest.starts_with('2'), "exit code {rest}");
+    assert!(!before.contains("Write these changes"), "{before}");
+    assert!(before.contains("--yes"), "{before}");
+    assert!(before.contains("--- a/Dockerfile"), "the diff: {before}");
     assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
 }

@@ -1,10 +1,9 @@
 //! `seaworthy fix`: applies every enabled rule's fix, and the flow every
 //! writing command shares: show the diff, confirm, write.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use super::{show, Global, Selection, WriteFlags};
+use super::{prompt, show, Global, Selection, WriteFlags};
 use crate::engine::planner;
 use crate::output::text as report;
 use crate::plan::Plan;
@@ -72,20 +71,16 @@ fn confirm_and_write(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
         return 0;
     }
     if !flags.yes {
-        if !std::io::stdin().is_terminal() {
-            stderr!("error: standard input is not a terminal: pass --yes to write these changes (or --dry-run to only show them)");
+        if let Some(why) = prompt::cannot_ask() {
+            stderr!(
+                "error: {why}: pass --yes to write these changes (or --dry-run to only show them)"
+            );
             return 2;
         }
         let question = format!("Write these changes to {} file(s)?", changed.len());
-        match inquire::Confirm::new(&question)
-            .with_default(false)
-            .prompt()
-        {
-            Ok(true) => {}
-            _ => {
-                say("nothing written");
-                return 1;
-            }
+        if !prompt::confirm(&question) {
+            say("nothing written");
+            return 1;
         }
     }
     let blocked: Vec<_> = changed

@@ -21,6 +21,7 @@ macro_rules! stderr {
 mod check;
 mod fix;
 mod fix_dockerfile_healthcheck;
+mod prompt;
 mod rules;
 mod show;
 
