@@ -1,6 +1,7 @@
 //! The question `fix` asks before writing, answered in a pseudo-terminal
 //! the way a person would: y writes, n, Enter and Esc write nothing (exit 1).
-//! It is asked only when stdin and stdout are both terminals.
+//! It is asked only when stdin and stdout are both terminals, and it has no
+//! colour when colour is off.
 //!
 //! Every test runs the real binary on a temporary copy of a fixture.
 
@@ -130,4 +131,52 @@ fn no_question_when_stdout_is_a_pipe() {
     assert!(before.contains("--yes"), "{before}");
     assert!(before.contains("--- a/Dockerfile"), "the diff: {before}");
     assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
+}
+
+/// Whether `text` holds an SGR sequence (ESC `[` … `m`), which is how
+/// terminals are told colours and attributes; cursor movements end in
+/// other letters.
+fn has_sgr(text: &str) -> bool {
+    text.split('\x1b').skip(1).any(|rest| {
+        rest.strip_prefix('[').is_some_and(|params| {
+            let end = params.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+            end.is_some_and(|i| params[i..].starts_with('m'))
+        })
+    })
+}
+
+/// Everything written up to and including the question's line, then a no.
+fn transcript_to_question(args: &[&str], env: &[(&str, &str)]) -> String {
+    let dir = project();
+    let mut session = seaworthy(args, dir.path(), env);
+    let mut seen = session.exp_string(QUESTION).expect("the question");
+    // the rest of the question's line (the hint, drawn after the text)
+    seen.push_str(QUESTION);
+    seen.push_str(&session.exp_string("y/N").expect("the hint"));
+    session.send("n\r").unwrap();
+    session.flush().unwrap();
+    let (rest, code) = finish(session);
+    assert_eq!(code, Some(1), "{rest}");
+    assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
+    seen
+}
+
+#[test]
+fn the_question_is_coloured_on_a_colour_terminal() {
+    // the control for the two tests below: colour is visible here
+    let seen = transcript_to_question(&["fix"], &[]);
+    let question_line = &seen[seen.rfind("\n").map_or(0, |i| i + 1)..];
+    assert!(has_sgr(question_line), "{question_line:?}");
+}
+
+#[test]
+fn no_color_reaches_the_question() {
+    let seen = transcript_to_question(&["fix", "--no-color"], &[]);
+    assert!(!has_sgr(&seen), "{seen:?}");
+}
+
+#[test]
+fn no_color_variable_reaches_the_question() {
+    let seen = transcript_to_question(&["fix"], &[("NO_COLOR", "1")]);
+    assert!(!has_sgr(&seen), "{seen:?}");
 }

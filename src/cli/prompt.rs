@@ -1,7 +1,11 @@
 //! Asking before writing: only where the one who answers can have seen the
-//! diff.
+//! diff, and in the colours the rest of the output uses.
 
 use std::io::IsTerminal;
+
+use inquire::ui::RenderConfig;
+
+use super::show;
 
 /// Why there can be no question, if there cannot: it needs a terminal to
 /// answer on (stdin) and one the diff went to (stdout), else a pager or a
@@ -16,10 +20,20 @@ pub(super) fn cannot_ask() -> Option<&'static str> {
     }
 }
 
-/// Asks `question` (default no) on the terminal; true for a yes.
+/// Asks `question` (default no) on the terminal; true for a yes. The
+/// prompt is drawn on stderr, coloured only when the rest of stderr is
+/// (`--no-color`, `NO_COLOR`).
 pub(super) fn confirm(question: &str) -> bool {
+    let render = if show::colour(&std::io::stderr()) {
+        RenderConfig::default_colored()
+    } else {
+        RenderConfig::empty()
+    };
     matches!(
-        inquire::Confirm::new(question).with_default(false).prompt(),
+        inquire::Confirm::new(question)
+            .with_default(false)
+            .with_render_config(render)
+            .prompt(),
         Ok(true)
     )
 }
