@@ -1,7 +1,7 @@
 //! The question `fix` asks before writing, answered in a pseudo-terminal
-//! the way a person would: y writes, n, Enter and Esc write nothing (exit 1).
-//! It is asked only when stdin and stdout are both terminals, and it has no
-//! colour when colour is off.
+//! the way a person would: y writes; n, Enter and Esc write nothing (exit
+//! 1); Ctrl-C writes nothing (exit 130). It is asked only when stdin and
+//! stdout are both terminals, and it has no colour when colour is off.
 //!
 //! Every test runs the real binary on a temporary copy of a fixture.
 
@@ -105,6 +105,31 @@ fn esc_writes_nothing_and_exits_1() {
     let (rest, code) = answer("\x1b", dir.path());
     assert_eq!(code, Some(1), "{rest}");
     assert!(rest.contains("nothing written"), "{rest}");
+    assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
+}
+
+#[test]
+fn ctrl_c_writes_nothing_and_exits_130() {
+    let dir = project();
+    let (rest, code) = answer("\x03", dir.path());
+    assert_eq!(code, Some(130), "{rest}");
+    assert!(rest.contains("nothing written"), "{rest}");
+    assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
+}
+
+#[test]
+fn the_single_file_command_asks_the_same_way() {
+    let dir = project();
+    let mut session = seaworthy(
+        &["fix-dockerfile-healthcheck", "Dockerfile"],
+        dir.path(),
+        &[],
+    );
+    session.exp_string(QUESTION).expect("the question");
+    session.send("\x03").unwrap();
+    session.flush().unwrap();
+    let (rest, code) = finish(session);
+    assert_eq!(code, Some(130), "{rest}");
     assert_eq!(dockerfile(dir.path()), PYTHON_SLIM);
 }
 

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::{prompt, show, Global, Selection, WriteFlags};
+use super::prompt::{self, Answer};
+use super::{show, Global, Selection, WriteFlags};
 use crate::engine::planner;
 use crate::output::text as report;
 use crate::plan::Plan;
@@ -78,9 +79,16 @@ fn confirm_and_write(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
             return 2;
         }
         let question = format!("Write these changes to {} file(s)?", changed.len());
-        if !prompt::confirm(&question) {
-            say("nothing written");
-            return 1;
+        match prompt::confirm(&question) {
+            Answer::Yes => {}
+            Answer::No => {
+                say("nothing written");
+                return 1;
+            }
+            Answer::Interrupted => {
+                say("nothing written");
+                return 130;
+            }
         }
     }
     let blocked: Vec<_> = changed

@@ -1,6 +1,6 @@
 //! The command line: parses arguments, builds the plan, and hands it to the
 //! diff renderer, the report and the writer. Exit codes: 0 nothing to do or
-//! done, 1 drift found or declined, 2 error.
+//! done, 1 drift found or declined, 2 error, 130 interrupted at the prompt.
 //!
 //! This file holds the clap parser, the flags every command takes, and the
 //! dispatch; each command has its own file, and [`show`] shows a plan.
