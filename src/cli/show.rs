@@ -1,5 +1,5 @@
-//! Showing a plan: the diff on stdout, the files read, findings and errors
-//! on stderr.
+//! Showing a plan: the diff on stdout; where its paths start (when not
+//! here), the files read, findings and errors on stderr.
 
 use std::io::Write;
 
@@ -20,13 +20,17 @@ pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
     let diff_colour = colour(&std::io::stdout());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let changed: Vec<_> = plan.changed().collect();
-    for diff in crate::parallel::map(&changed, |change| diff::unified(change)) {
+    let base = diff::Base::of(changed.iter().map(|change| change.path.as_path()));
+    for diff in crate::parallel::map(&changed, |change| diff::unified_from(change, &base)) {
         diff::write(&mut out, &diff, diff_colour)?;
     }
     out.flush()?;
     drop(out);
     let report_colour = colour(&std::io::stderr());
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    if let Some(note) = base.note().filter(|_| !global.quiet) {
+        let _ = writeln!(err, "{note}");
+    }
     if global.verbose {
         for file in &plan.files {
             let _ = writeln!(err, "read {}", crate::paths::display(&file.path));
