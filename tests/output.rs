@@ -4,8 +4,9 @@
 //! closed stderr never makes it panic.
 //!
 //! A pipe whose reader is gone is made deterministically: a child that
-//! exits at once gets a piped stdin, and once it has exited, the write end
-//! of that pipe (its `ChildStdin`) has no reader left.
+//! exits at once without reading (`seaworthy --version`) gets a piped
+//! stdin, and once it has exited, the write end of that pipe (its
+//! `ChildStdin`) has no reader left.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,12 +18,14 @@ const PYTHON_SLIM: &[u8] = include_bytes!("../fixtures/dockerfile/python-slim/Do
 
 /// The write end of a pipe whose read end is closed.
 fn closed_pipe() -> Stdio {
-    let mut reader = Command::new("true")
+    let mut reader = Command::new(binary())
+        .arg("--version")
         .stdin(Stdio::piped())
+        .stdout(Stdio::null())
         .spawn()
-        .expect("run `true`");
+        .expect("run `seaworthy --version`");
     let write_end = reader.stdin.take().expect("piped stdin");
-    reader.wait().expect("wait for `true`");
+    reader.wait().expect("wait for `seaworthy --version`");
     Stdio::from(write_end)
 }
 

@@ -61,6 +61,7 @@ struct Global {
     no_color: bool,
 }
 
+/// The commands, each with its arguments (in the file of the same name).
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Give one Dockerfile a HEALTHCHECK (or a health stage): diff, confirm, write.
