@@ -3,12 +3,12 @@
 //! done, 1 drift found or declined, 2 error, 130 interrupted at the prompt.
 //!
 //! This file holds the clap parser, the flags every command takes, and the
-//! dispatch; each command has its own file, and [`show`] shows a plan.
+//! dispatch; each command has its own file, and `show` shows a plan.
 //!
 //! Output never panics: a command returns an error only when stdout cannot
 //! be written, and a reader that went away (`seaworthy rules | head -1`)
 //! ends the run quietly with exit 0, as ripgrep does. Messages on stderr
-//! go through [`stderr!`], which drops what a closed stderr cannot take.
+//! go through `stderr!`, which drops what a closed stderr cannot take.
 
 /// `eprintln!` that never panics: a closed stderr only loses the message.
 macro_rules! stderr {
