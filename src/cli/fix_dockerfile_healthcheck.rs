@@ -1,0 +1,56 @@
+//! `seaworthy fix-dockerfile-healthcheck FILE`: gives exactly one
+//! Dockerfile a HEALTHCHECK (or a health stage), then shows, confirms and
+//! writes like `fix`.
+
+use std::path::PathBuf;
+
+use super::{fix, Global, WriteFlags};
+use crate::engine::planner;
+use crate::plan::Plan;
+use crate::settings::policy::Overrides;
+use crate::settings::resolver::Resolver;
+use crate::settings::Style;
+
+/// The arguments of `fix-dockerfile-healthcheck`.
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// The Dockerfile.
+    file: PathBuf,
+    /// auto: a client the image has, else a copied probe; instruction; stage.
+    #[arg(long, value_enum)]
+    style: Option<Style>,
+    /// The port to probe (otherwise from evidence, else 8080).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    port: Option<u16>,
+    /// A health route the app serves (makes the probe strict).
+    #[arg(long)]
+    path: Option<String>,
+    #[command(flatten)]
+    write: WriteFlags,
+}
+
+/// Runs `fix-dockerfile-healthcheck` and returns the exit code (an error
+/// only from stdout).
+pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::Result<i32> {
+    let Args {
+        file,
+        style,
+        port,
+        path,
+        write,
+    } = args;
+    let overrides = Overrides {
+        port,
+        path,
+        style,
+        select: Some(vec!["SW1".into()]),
+        requested: true,
+        ..Overrides::default()
+    };
+    let mut plan = Plan::default();
+    match planner::plan_dockerfile(&file, resolver, &overrides, None) {
+        Ok(change) => plan.files.push(change),
+        Err(e) => plan.errors.push(e),
+    }
+    fix::apply(&plan, &write, global)
+}

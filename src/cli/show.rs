@@ -1,0 +1,45 @@
+//! Showing a plan: the diff on stdout; where its paths start (when not
+//! here), the files read, findings and errors on stderr.
+
+use std::io::Write;
+
+use super::Global;
+use crate::output::{diff, text as report};
+use crate::plan::Plan;
+
+/// Whether to colour what goes to `stream`: `--no-color`, `NO_COLOR`,
+/// `CLICOLOR_FORCE` and whether it is a terminal decide.
+pub(super) fn colour<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
+}
+
+/// Writes the diff (stdout) and the findings (stderr), buffered: a large
+/// plan is thousands of lines. The error is stdout's (stderr's are
+/// dropped); the findings are not shown after it.
+pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
+    let diff_colour = colour(&std::io::stdout());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let changed: Vec<_> = plan.changed().collect();
+    let base = diff::Base::of(changed.iter().map(|change| change.path.as_path()));
+    for diff in crate::parallel::map(&changed, |change| diff::unified_from(change, &base)) {
+        diff::write(&mut out, &diff, diff_colour)?;
+    }
+    out.flush()?;
+    drop(out);
+    let report_colour = colour(&std::io::stderr());
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    if let Some(note) = base.note().filter(|_| !global.quiet) {
+        let _ = writeln!(err, "{note}");
+    }
+    if global.verbose {
+        for file in &plan.files {
+            let _ = writeln!(err, "read {}", crate::paths::display(&file.path));
+        }
+    }
+    if !global.quiet {
+        let _ = report::findings(&mut err, plan, report_colour);
+    }
+    let _ = report::errors(&mut err, plan, report_colour);
+    let _ = err.flush();
+    Ok(())
+}
