@@ -27,6 +27,8 @@ pub(super) fn cannot_ask() -> Option<&'static str> {
         Some("standard input is not a terminal")
     } else if !std::io::stdout().is_terminal() {
         Some("standard output is not a terminal, so the diff may not have been seen")
+    } else if !std::io::stderr().is_terminal() {
+        Some("standard error is not a terminal, so the question would not be seen")
     } else {
         None
     }
