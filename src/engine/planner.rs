@@ -122,11 +122,7 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
             if let Some((dockerfile, _)) =
                 project::dockerfile_of(&file.source.path, service.meaning)
             {
-                let hint = ServiceHint {
-                    name: service.name.to_string(),
-                    compose: file.source.path.clone(),
-                    ports: compose::container_ports(service.meaning),
-                };
+                let hint = compose::service_hint(&file.source.path, service.name, service.meaning);
                 hints
                     .entry(project::key(&dockerfile))
                     .or_default()

@@ -8,8 +8,10 @@ use crate::health::probe::{self, Probe, Target};
 use crate::model::compose::{self, ComposeFile, Service};
 use crate::model::images::Reference;
 use crate::model::project::{Built, Project};
-use crate::settings::policy::{Policy, ServiceHint};
+use crate::settings::policy::Policy;
 use crate::settings::Style;
+use crate::source::Source;
+use crate::syntax::dockerfile::Dockerfile;
 
 /// The healthcheck SW201 would insert.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +31,12 @@ pub fn plan(
     project: &Project,
     service: &Service,
 ) -> Result<Option<HealthPlan>, String> {
+    let platform = service.meaning.get("platform").and_then(|p| p.as_str());
+    if service.meaning.get("healthcheck").is_none() {
+        if let Some(why) = probe::not_linux(platform) {
+            return Err(why);
+        }
+    }
     if service.meaning.get("healthcheck").is_some() {
         return Ok(None);
     }
@@ -37,11 +45,11 @@ pub fn plan(
             if doc.last_inherited(stage, "HEALTHCHECK").is_some() {
                 return Ok(None);
             }
-            let policy = policy.clone().for_service(Some(ServiceHint {
-                name: service.name.to_string(),
-                compose: file.source.path.clone(),
-                ports: compose::container_ports(service.meaning),
-            }));
+            let policy = policy.clone().for_service(Some(compose::service_hint(
+                &file.source.path,
+                service.name,
+                service.meaning,
+            )));
             let choice = port::resolve(doc, stage, &policy)?;
             let route = policy.declared_route().map(|(p, _)| p);
             if route.as_deref().is_some_and(|r| !probe::valid_route(r)) {
@@ -91,10 +99,90 @@ pub fn plan(
                         format!("the documented check of `{}` (data/images.toml cites its source)", known.name)
                     },
                 })),
+                None if RUNTIMES.contains(&reference.name()) => {
+                    runtime_plan(file, policy, service, image)
+                }
                 None => Err(format!(
                     "no health command is known for image `{image}`: add a healthcheck, or add the image to data/images.toml"
                 )),
             }
         }
     }
+}
+
+/// Language runtime images: a service that runs one with a server command
+/// gets the probe a Dockerfile on the same base would get.
+const RUNTIMES: &[&str] = &["python", "pypy", "node"];
+
+/// The health plan of a service that runs a language runtime image
+/// directly: the service is read as the Dockerfile it amounts to (`FROM
+/// image`, its port variables as `ENV`, its `command:` as `CMD`), so the
+/// probe and the port come from the same evidence SW101 reads.
+fn runtime_plan(
+    file: &ComposeFile,
+    policy: &Policy,
+    service: &Service,
+    image: &str,
+) -> Result<Option<HealthPlan>, String> {
+    let mut text = format!("FROM {image}\n");
+    if let Some(env) = service.meaning.get("environment") {
+        for name in port::PORT_VARS {
+            if let Some(value) =
+                compose::setting(env, name).filter(|v| v.chars().all(|c| c.is_ascii_digit()))
+            {
+                text.push_str(&format!("ENV {name}={value}\n"));
+            }
+        }
+    }
+    match service.meaning.get("command") {
+        Some(serde_json::Value::Array(items)) => {
+            let argv: Vec<String> = items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            text.push_str(&format!("CMD {}\n", probe::json_array(&argv)));
+        }
+        Some(serde_json::Value::String(line)) if !line.contains(['\n', '\r', '\\']) => {
+            text.push_str(&format!("CMD {line}\n"));
+        }
+        _ => {}
+    }
+    let unknown = || {
+        format!("no health command is known for image `{image}` and its service gives no port to probe: add a healthcheck")
+    };
+    let doc = Dockerfile::parse(Source::new(&file.source.path, text.into_bytes()))
+        .map_err(|_| unknown())?;
+    let stage = doc.final_stage();
+    let policy = policy.clone().for_service(Some(compose::service_hint(
+        &file.source.path,
+        service.name,
+        service.meaning,
+    )));
+    let choice = port::resolve(&doc, stage, &policy).map_err(|_| unknown())?;
+    let route = policy.declared_route().map(|(p, _)| p);
+    if route.as_deref().is_some_and(|r| !probe::valid_route(r)) {
+        return Err("its health route is not a plain URL path".into());
+    }
+    let target = Target::new(choice.port, route);
+    let (client, why) = probe::choose(&doc, stage, Style::Instruction, &target)?;
+    let test = match probe::command(client, &target, &policy.config.health)? {
+        Probe::Exec(argv) => std::iter::once("CMD".to_string()).chain(argv).collect(),
+        Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line.replace('$', "$$")],
+    };
+    // The evidence names the service's own keys, not the lines of the
+    // Dockerfile it was read as.
+    let source = match choice.source.split_once(" in CMD at line ") {
+        Some((flag, _)) => format!("{flag} in its `command:`"),
+        None => choice.source.replace("ENV ", "`environment:` "),
+    };
+    Ok(Some(HealthPlan {
+        test,
+        start_period: None,
+        evidence: format!(
+            "the {} of its runtime image ({why}) on port {} ({source}); {}",
+            client.describe(),
+            choice.port,
+            target.accepts(client, &policy.config.health)
+        ),
+    }))
 }

@@ -17,7 +17,7 @@ pub struct PortChoice {
 }
 
 /// Environment variables servers read their port from.
-const PORT_VARS: &[&str] = &[
+pub const PORT_VARS: &[&str] = &[
     "PORT",
     "FLASK_RUN_PORT",
     "UVICORN_PORT",
@@ -27,13 +27,20 @@ const PORT_VARS: &[&str] = &[
 
 /// Resolves the probe port of a Dockerfile's `stage`; `Err` says why there is none.
 pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortChoice, String> {
+    // A Compose service's evidence is about the stage it runs only.
+    let hint = policy.service.as_ref().filter(|h| {
+        h.runs(
+            stage.name.as_deref(),
+            stage.index == doc.final_stage().index,
+        )
+    });
     if let Some(port) = policy.overrides.port {
         return Ok(PortChoice {
             port,
             source: format!("--port {port}"),
         });
     }
-    if let Some(hint) = &policy.service {
+    if let Some(hint) = hint {
         if let Some(port) = policy
             .service_config(&hint.name)
             .and_then(|s| s.health_port)
@@ -75,7 +82,7 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
             source: format!("EXPOSE {port} at line {line}"),
         });
     }
-    if let Some(hint) = policy.service.as_ref().filter(|_| exposed.is_empty()) {
+    if let Some(hint) = hint.filter(|_| exposed.is_empty()) {
         if let [port] = hint.ports.as_slice() {
             return Ok(PortChoice {
                 port: *port,

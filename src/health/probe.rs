@@ -271,6 +271,33 @@ pub fn choose(
     }
 }
 
+/// Why no probe can run in `stage` when its platform is not Linux (a
+/// `FROM --platform=wasi/wasm` in its chain, or the `platform:` of the
+/// Compose service that builds it): seaworthy's probes are Linux programs.
+pub fn platform_refusal(doc: &Dockerfile, stage: &Stage, service: Option<&str>) -> Option<String> {
+    let from_flags = doc.chain(stage).into_iter().find_map(|s| {
+        let words = doc.words(s.from);
+        let (flags, _) = crate::syntax::dockerfile::words::leading_flags(&words);
+        flags
+            .into_iter()
+            .find(|(name, _)| name == "platform")
+            .map(|(_, value)| value)
+    });
+    not_linux(service.map(str::to_string).or(from_flags).as_deref())
+}
+
+/// Why no probe for a `platform` that is not Linux (`None` for Linux, an
+/// unset platform, or one given by a build variable).
+pub fn not_linux(platform: Option<&str>) -> Option<String> {
+    let platform = platform?.trim().to_ascii_lowercase();
+    if platform.is_empty() || platform.starts_with("linux") || platform.contains('$') {
+        return None;
+    }
+    Some(format!(
+        "its platform `{platform}` is not Linux, and seaworthy's probes are Linux programs: write its health check by hand if the runtime supports one"
+    ))
+}
+
 /// Whether the stage image is the default one with its own layout
 /// (`/bin/httpcheck`, `/bin/portcheck`).
 fn uses_default_layout(health: &Health) -> bool {
@@ -568,6 +595,20 @@ mod tests {
             ..Health::default()
         };
         assert!(command(Client::Stage, &smtp, &custom).is_err());
+    }
+
+    #[test]
+    fn no_probe_where_the_platform_is_not_linux() {
+        let doc = |text: &str| {
+            Dockerfile::parse(Source::new("Dockerfile", text.as_bytes().to_vec())).unwrap()
+        };
+        let wasm = doc("FROM --platform=wasi/wasm scratch\nCOPY app.wasm /app.wasm\n");
+        assert!(platform_refusal(&wasm, wasm.final_stage(), None).is_some());
+        let linux = doc(
+            "FROM --platform=$BUILDPLATFORM golang AS b\nFROM --platform=linux/amd64 scratch\n",
+        );
+        assert!(platform_refusal(&linux, linux.final_stage(), None).is_none());
+        assert!(platform_refusal(&linux, linux.final_stage(), Some("wasi/wasm")).is_some());
     }
 
     #[test]

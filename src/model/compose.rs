@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::error::InputError;
+use crate::settings::policy::ServiceHint;
 use crate::source::Source;
 use crate::syntax::yaml::tree::{Kind, Node};
 use crate::syntax::yaml::Stream;
@@ -137,6 +138,21 @@ fn count_anchors(node: &Node, name: &str) -> usize {
     }
 }
 
+/// What a service tells the rules of the Dockerfile it builds (and the
+/// health plan of its own stage): its name, ports, target stage and platform.
+pub fn service_hint(compose: &std::path::Path, name: &str, service: &Value) -> ServiceHint {
+    ServiceHint {
+        name: name.to_string(),
+        compose: compose.to_path_buf(),
+        ports: container_ports(service),
+        target: build(service).and_then(|(_, _, target)| target),
+        platform: service
+            .get("platform")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    }
+}
+
 /// Container ports a service publishes (`ports:` and `expose:`), TCP only.
 pub fn container_ports(service: &Value) -> Vec<u16> {
     let mut ports = Vec::new();
@@ -263,6 +279,25 @@ pub fn sets(value: Option<&Value>, key: &str) -> bool {
             .filter_map(Value::as_str)
             .any(|item| item.split('=').next() == Some(key)),
         _ => false,
+    }
+}
+
+/// The value a `KEY=value` list or a mapping (`environment`, `labels`)
+/// gives `key`, as text; `None` when unset or set without a value.
+pub fn setting(value: &Value, key: &str) -> Option<String> {
+    match value {
+        Value::Object(map) => match map.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        },
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .find_map(|item| item.split_once('=').filter(|(k, _)| *k == key))
+            .map(|(_, v)| v.to_string()),
+        _ => None,
     }
 }
 

@@ -36,6 +36,22 @@ pub struct ServiceHint {
     pub compose: std::path::PathBuf,
     /// Container ports from `ports:` and `expose:`.
     pub ports: Vec<u16>,
+    /// The stage it builds (`build.target`); `None`: the final stage.
+    pub target: Option<String>,
+    /// Its `platform:` (`linux/amd64`, `wasi/wasm`), if set.
+    pub platform: Option<String>,
+}
+
+impl ServiceHint {
+    /// Whether the service runs the stage named `name` (`final_stage`:
+    /// whether that stage is the Dockerfile's last): its evidence is about
+    /// that stage only, never another's.
+    pub fn runs(&self, name: Option<&str>, final_stage: bool) -> bool {
+        match &self.target {
+            None => final_stage,
+            Some(target) => name.is_some_and(|n| n.eq_ignore_ascii_case(target)),
+        }
+    }
 }
 
 /// The health port the app's own config declares (`[app_config]`), and

@@ -81,6 +81,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             fix: None,
         }]
     };
+    let service_platform = policy.service.as_ref().and_then(|h| h.platform.as_deref());
+    if let Some(why) = probe::platform_refusal(doc, stage, service_platform) {
+        return warn(format!("final stage has no HEALTHCHECK; {why}"));
+    }
     let choice = match port::resolve(doc, stage, policy) {
         Ok(choice) => choice,
         Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
