@@ -50,6 +50,7 @@ pub const RULES: &[Rule<Check>] = &[
 /// Shared placement logic: where new instructions go in a stage, and how
 /// they are written so that they follow the file's own conventions.
 pub mod place {
+    use crate::edit::Edit;
     use crate::syntax::dockerfile::{Dockerfile, Stage};
 
     /// Offset before which instructions belonging just before the start
@@ -96,6 +97,41 @@ pub mod place {
     /// The line-continuation sequence of this file (escape char).
     pub fn continuation(doc: &Dockerfile) -> char {
         doc.lexed.escape as char
+    }
+
+    /// Where lines meant for `offset` go so that they start instructions of
+    /// their own. When the file ends inside the continuation of its last
+    /// instruction (see [`Dockerfile::open_continuation`]), nothing can go
+    /// after that instruction's first line: Docker would read it as more of
+    /// that instruction, and comment or blank lines do not end it. Such
+    /// lines go right before that instruction (and the comment above it)
+    /// instead, which is the same stage; `Err` says why not when that
+    /// instruction is its stage's `FROM` (nothing before it is in its stage).
+    pub fn clear_of_open_continuation(doc: &Dockerfile, offset: usize) -> Result<usize, String> {
+        let Some(open) = doc.open_continuation() else {
+            return Ok(offset);
+        };
+        let instr = &doc.instructions()[open];
+        if offset <= doc.line_start(instr.first_line) {
+            return Ok(offset);
+        }
+        if instr.keyword == "FROM" {
+            return Err(format!(
+                "the file ends inside the line continuation of its last instruction ({} at line {}), so nothing can be added to its stage: end that line without `{}`",
+                instr.keyword,
+                instr.first_line + 1,
+                continuation(doc)
+            ));
+        }
+        Ok(doc.line_start(doc.attached_comment_start(open)))
+    }
+
+    /// An insertion of whole `lines` meant for `offset`, moved clear of an
+    /// open continuation ([`clear_of_open_continuation`]) and written by
+    /// [`lines_at`].
+    pub fn insert_lines(doc: &Dockerfile, offset: usize, lines: &[String]) -> Result<Edit, String> {
+        let at = clear_of_open_continuation(doc, offset)?;
+        Ok(Edit::insert(at, lines_at(doc, at, lines)))
     }
 }
 

@@ -41,6 +41,14 @@ the single EXPOSEd port, a port the start command or environment names
 route (`[health] path`, `--path`, `[app_config]`) the probe requires a 2xx/3xx
 answer; otherwise it only checks that the server answers.
 
+## Where it goes
+The HEALTHCHECK goes right before the final stage's CMD or ENTRYPOINT, or at
+the end of the stage. When the file ends inside a line continuation (its last
+line ends in `\` or the `# escape=` character; comment and blank lines after
+it do not end it), everything goes before that last instruction instead:
+after it, Docker would read it as more of that instruction. When that
+instruction is the stage's FROM, it is a warning.
+
 ## Example
 ```dockerfile
 FROM python:3.12-slim
@@ -130,14 +138,15 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         match existing_copy_destination(doc, stage, &argv[0]) {
             Some(destination) => argv[0] = destination,
             None => {
-                let at = doc.after_instruction(stage.from);
                 let copy = format!("COPY --from={HEALTH_STAGE} {0} {0}", argv[0]);
-                edits.push(Edit::insert(at, place::lines_at(doc, at, &[copy])));
+                match place::insert_lines(doc, doc.after_instruction(stage.from), &[copy]) {
+                    Ok(edit) => edits.push(edit),
+                    Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+                }
             }
         }
     }
 
-    let at = place::before_start_command(doc, stage);
     let lines = [
         format!(
             "HEALTHCHECK {} {}",
@@ -146,10 +155,17 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         ),
         format!("    CMD {}", command.render()),
     ];
-    let text = place::lines_at(doc, at, &lines);
-    match edits.iter_mut().find(|e| e.range.start == at) {
-        Some(edit) => edit.text.push_str(&text),
-        None => edits.push(Edit::insert(at, text)),
+    let healthcheck =
+        match place::insert_lines(doc, place::before_start_command(doc, stage), &lines) {
+            Ok(edit) => edit,
+            Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+        };
+    match edits
+        .iter_mut()
+        .find(|e| e.range.start == healthcheck.range.start)
+    {
+        Some(edit) => edit.text.push_str(&healthcheck.text),
+        None => edits.push(healthcheck),
     }
 
     let strictness = match &route {

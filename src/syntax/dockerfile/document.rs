@@ -227,6 +227,23 @@ impl Dockerfile {
         })
     }
 
+    /// The last instruction, when the file ends inside its continuation:
+    /// its last line ends in the escape character and no line follows to
+    /// continue it (comment and blank lines do not end a continuation).
+    /// Docker ends it at the end of the file; any line appended after it
+    /// would be read as more of it.
+    pub fn open_continuation(&self) -> Option<usize> {
+        let index = self.instructions().len().checked_sub(1)?;
+        let instr = &self.instructions()[index];
+        if !instr.heredocs.is_empty() {
+            return None;
+        }
+        let line = self.lexed.lines[instr.last_line];
+        let content = &self.source.bytes[line.start..line.end];
+        let last = content.iter().rev().find(|&&b| b != b' ' && b != b'\t');
+        (last == Some(&self.lexed.escape)).then_some(index)
+    }
+
     /// The environment `stage` sets or inherits (`ENV k=v` and `ENV k v`).
     pub fn env(&self, stage: &Stage) -> BTreeMap<String, String> {
         let mut env = BTreeMap::new();
@@ -465,6 +482,29 @@ mod tests {
         assert!(Dockerfile::parse(Source::new("D", b"RUN x\n".to_vec())).is_err());
         assert!(Dockerfile::parse(Source::new("D", b"\0\x01".to_vec())).is_err());
         assert!(Dockerfile::parse(Source::new("D", b"".to_vec())).is_err());
+    }
+
+    #[test]
+    fn open_continuation_only_at_the_end() {
+        assert_eq!(parse("FROM a\nRUN x \\").open_continuation(), Some(1));
+        assert_eq!(
+            parse("FROM a\nRUN x \\\n# c\n\n").open_continuation(),
+            Some(1)
+        );
+        assert_eq!(
+            parse("# escape=`\nFROM a\nRUN x `  \r\n").open_continuation(),
+            Some(1)
+        );
+        assert_eq!(parse("FROM a \\\n").open_continuation(), Some(0));
+        assert_eq!(
+            parse("# escape=`\nFROM a\nRUN x \\\n").open_continuation(),
+            None
+        );
+        assert_eq!(parse("FROM a\nRUN x \\\n  y\n").open_continuation(), None);
+        assert_eq!(
+            parse("FROM a\nRUN <<EOF\nx \\\nEOF\n").open_continuation(),
+            None
+        );
     }
 
     #[test]

@@ -1,0 +1,183 @@
+//! Minimal reproducers of Dockerfile defects, each a regression test
+//! through the public engine:
+//! 1. an instruction appended after a last line that ends in a line
+//!    continuation was glued into that instruction.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use seaworthy::engine;
+use seaworthy::plan::Status;
+use seaworthy::settings::policy::{Overrides, Policy};
+use seaworthy::settings::Config;
+use seaworthy::source::Source;
+use seaworthy::syntax::dockerfile::Dockerfile;
+
+const STAGE_CONFIG: &str = r#"
+[health]
+style = "stage"
+stage_image = "alfred/healthcheck:0.4.0"
+stage_binary = "/usr/local/bin/healthcheck"
+stage_probe_args = ["--http", "{url}"]
+stage_wraps = true
+metrics_port = 9091
+"#;
+
+fn policy(config: &str) -> Policy {
+    let config = Config::parse(Path::new("seaworthy.toml"), config).unwrap();
+    Policy::new(Arc::new(config), Overrides::default())
+}
+
+/// Fixes `text` with `config`, checks that the output parses and that a
+/// second fix changes nothing, and returns the output and the findings.
+fn fix_with(config: &str, text: &str) -> (String, Vec<(String, Status, String)>) {
+    let policy = policy(config);
+    let outcome = engine::dockerfile::fix(
+        &Source::new("Dockerfile", text.as_bytes().to_vec()),
+        &policy,
+    )
+    .unwrap();
+    let after = String::from_utf8(outcome.after).unwrap();
+    let again = engine::dockerfile::fix(
+        &Source::new("Dockerfile", after.clone().into_bytes()),
+        &policy,
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(again.after).unwrap(),
+        after,
+        "not idempotent"
+    );
+    let findings = outcome
+        .findings
+        .into_iter()
+        .map(|f| (f.code().to_string(), f.status, f.message))
+        .collect();
+    (after, findings)
+}
+
+fn fix(text: &str) -> (String, Vec<(String, Status, String)>) {
+    fix_with("", text)
+}
+
+fn parse(text: &str) -> Dockerfile {
+    Dockerfile::parse(Source::new("Dockerfile", text.as_bytes().to_vec())).unwrap()
+}
+
+fn status(findings: &[(String, Status, String)], rule: &str) -> Option<Status> {
+    findings
+        .iter()
+        .find(|(r, _, _)| r == rule)
+        .map(|(_, s, _)| *s)
+}
+
+/// (keyword, arguments) of every instruction.
+fn instructions(doc: &Dockerfile) -> Vec<(String, String)> {
+    doc.instructions()
+        .iter()
+        .map(|i| (i.keyword.clone(), i.args.text()))
+        .collect()
+}
+
+// 1. An open line continuation at the end of the file.
+
+/// The reproducer in every line style: no final newline, LF, CRLF, a
+/// backtick escape, and comment and blank lines after the continuation
+/// (they do not end it).
+const OPEN_ENDS: &[&str] = &[
+    "FROM python:3.12-slim\nEXPOSE 8000\nRUN pip install flask && \\",
+    "FROM python:3.12-slim\nEXPOSE 8000\nRUN pip install flask && \\\n",
+    "FROM python:3.12-slim\r\nEXPOSE 8000\r\nRUN pip install flask && \\\r\n",
+    "FROM python:3.12-slim\r\nEXPOSE 8000\r\nRUN pip install flask && \\",
+    "# escape=`\nFROM python:3.12-slim\nEXPOSE 8000\nRUN pip install flask && `\n",
+    "FROM python:3.12-slim\nEXPOSE 8000\nRUN pip install flask && \\\n# more\n\n",
+    "FROM python:3.12-slim\nEXPOSE 8000\nRUN pip install flask && \\   \n  \n",
+];
+
+#[test]
+fn healthcheck_is_not_glued_into_an_open_continuation() {
+    for &text in OPEN_ENDS {
+        let (after, findings) = fix(text);
+        assert_eq!(status(&findings, "SW101"), Some(Status::Fixed), "{text:?}");
+        let (before_doc, after_doc) = (parse(text), parse(&after));
+        let run = instructions(&before_doc).pop().unwrap();
+        assert_eq!(run.0, "RUN");
+        // The RUN reads exactly as before, and the HEALTHCHECK is an
+        // instruction of its own, before it.
+        let got = instructions(&after_doc);
+        assert_eq!(got.last(), Some(&run), "{after:?}");
+        assert_eq!(got.iter().filter(|(k, _)| k == "HEALTHCHECK").count(), 1);
+        assert_eq!(got[got.len() - 2].0, "HEALTHCHECK", "{after:?}");
+        // Only lines were inserted, before the open instruction.
+        let tail = &text[text.find("RUN").unwrap()..];
+        assert!(after.ends_with(tail), "{after:?}");
+        assert!(after.starts_with(&text[..text.find("RUN").unwrap()]));
+    }
+}
+
+#[test]
+fn open_continuation_keeps_its_comment_above_it() {
+    let text = "FROM python:3.12-slim\nEXPOSE 8000\n# the app\nRUN pip install flask && \\\n";
+    let (after, _) = fix(text);
+    assert!(
+        after.contains("pass\"]\n# the app\nRUN pip install flask && \\\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn copied_probe_is_not_glued_into_an_open_continuation() {
+    let text = "FROM python:3.12-slim\nEXPOSE 8000\nRUN pip install flask && \\\n";
+    let (after, findings) = fix_with(STAGE_CONFIG, text);
+    assert_eq!(status(&findings, "SW101"), Some(Status::Fixed));
+    let doc = parse(&after);
+    let got = instructions(&doc);
+    assert_eq!(got.last().unwrap().1, "pip install flask && ", "{after}");
+    assert!(got
+        .iter()
+        .any(|(k, a)| k == "COPY" && a.starts_with("--from=healthcheck")));
+    assert!(got.iter().any(|(k, _)| k == "HEALTHCHECK"));
+}
+
+#[test]
+fn expose_is_not_glued_into_an_open_expose() {
+    // SW104 adds its EXPOSE after the last EXPOSE, which here is open.
+    let text = "FROM python:3.12-slim\nHEALTHCHECK CMD [\"true\"]\nCMD [\"healthcheck\", \"--export-prom\", \":9091\", \"--\", \"app\"]\nEXPOSE 8000 \\\n";
+    let (after, findings) = fix(text);
+    assert_eq!(status(&findings, "SW104"), Some(Status::Fixed));
+    assert!(after.ends_with("EXPOSE 9091\nEXPOSE 8000 \\\n"), "{after}");
+    let doc = parse(&after);
+    let ports: Vec<u16> = doc
+        .exposed_ports(doc.final_stage())
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(ports, [9091, 8000]);
+}
+
+#[test]
+fn open_start_command_gets_its_healthcheck_before_it() {
+    let text = "FROM python:3.12-slim\nEXPOSE 8000\nCMD [\"python\", \"-m\", \"app\"] \\";
+    let (after, _) = fix(text);
+    assert!(after.starts_with("FROM python:3.12-slim\nEXPOSE 8000\nHEALTHCHECK "));
+    assert!(
+        after.ends_with("\nCMD [\"python\", \"-m\", \"app\"] \\"),
+        "{after}"
+    );
+}
+
+#[test]
+fn an_open_from_is_a_warning_not_a_glued_fix() {
+    // Nothing can be added to a stage whose FROM is open at the end of the
+    // file: before the FROM is another stage, after it is the FROM.
+    for text in [
+        "FROM python:3.12-slim \\",
+        "FROM python:3.12-slim \\\n# c\n",
+    ] {
+        let (after, findings) = fix_with("[health]\nport = 8000\n", text);
+        assert_eq!(after, text);
+        let (_, status, message) = findings.iter().find(|(r, _, _)| r == "SW101").unwrap();
+        assert_eq!(*status, Status::Warning);
+        assert!(message.contains("line continuation"), "{message}");
+    }
+}
