@@ -1,7 +1,9 @@
 //! Minimal reproducers of Dockerfile defects, each a regression test
 //! through the public engine:
 //! 1. an instruction appended after a last line that ends in a line
-//!    continuation was glued into that instruction.
+//!    continuation was glued into that instruction;
+//! 2. declaring the `healthcheck` stage at the top shifted stages referred
+//!    to by position (`COPY --from=0`, `FROM 0`).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -180,4 +182,149 @@ fn an_open_from_is_a_warning_not_a_glued_fix() {
         assert_eq!(*status, Status::Warning);
         assert!(message.contains("line continuation"), "{message}");
     }
+}
+
+// 2. Stages referred to by position.
+
+/// The image of the stage every positional reference names, in file order.
+fn referenced_images(doc: &Dockerfile) -> Vec<Option<String>> {
+    doc.positional_references()
+        .into_iter()
+        .map(|(_, position)| {
+            position
+                .and_then(|k| doc.stages.get(k))
+                .map(|s| s.image.clone())
+        })
+        .collect()
+}
+
+/// Fixes `text`, checks that every positional reference names the same
+/// stage as before and that no stage names itself; returns the output.
+fn fix_keeping_positions(config: &str, text: &str) -> (String, Vec<(String, Status, String)>) {
+    let (after, findings) = fix_with(config, text);
+    let (before_doc, after_doc) = (parse(text), parse(&after));
+    assert_eq!(
+        referenced_images(&after_doc),
+        referenced_images(&before_doc),
+        "{after}"
+    );
+    for (i, position) in after_doc.positional_references() {
+        let own = after_doc.stage_of(i).unwrap().index;
+        assert_ne!(position, Some(own), "a stage names itself: {after}");
+    }
+    (after, findings)
+}
+
+#[test]
+fn copied_probe_keeps_copy_from_index() {
+    let text = "FROM golang:1.22\nRUN go build -o /app\nFROM scratch\nCOPY --from=0 /app /app\nEXPOSE 8080\nCMD [\"/app\"]\n";
+    let (after, findings) = fix_keeping_positions("", text);
+    assert_eq!(status(&findings, "SW101"), Some(Status::Fixed));
+    assert_eq!(
+        after,
+        "FROM golang:1.22\nRUN go build -o /app\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM scratch\nCOPY --from=healthcheck /bin/portcheck /bin/portcheck\nCOPY --from=0 /app /app\nEXPOSE 8080\nHEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\\n    CMD [\"/bin/portcheck\", \"--port\", \"8080\"]\nCMD [\"/app\"]\n"
+    );
+}
+
+#[test]
+fn copied_probe_keeps_from_index_and_mount_from_index() {
+    for text in [
+        "FROM golang:1.22\nRUN go build -o /app\nFROM 0\nEXPOSE 8080\nCMD [\"/app\"]\n",
+        "FROM golang:1.22\nRUN go build -o /app\nFROM gcr.io/distroless/static\nRUN --mount=type=bind,from=0,source=/app,target=/m [\"/m\"]\nEXPOSE 8080\n",
+        "FROM golang:1.22 AS build\nFROM alpine:3 AS tools\nFROM scratch\nCOPY --from=build /app /app\nCOPY --from=1 /bin/sh /bin/sh\nEXPOSE 8080\n",
+    ] {
+        let (after, findings) = fix_keeping_positions("", text);
+        assert_eq!(status(&findings, "SW101"), Some(Status::Fixed), "{text}");
+        assert_eq!(after.matches("AS healthcheck").count(), 1);
+    }
+}
+
+#[test]
+fn stage_style_keeps_copy_from_index() {
+    let text = "FROM python:3.12 AS build\nRUN pip wheel -w /w .\nFROM python:3.12-slim\nCOPY --from=0 /w /w\nEXPOSE 8000\nCMD [\"app\"]\n";
+    let (after, findings) = fix_keeping_positions(STAGE_CONFIG, text);
+    assert_eq!(status(&findings, "SW101"), Some(Status::Fixed));
+    assert!(
+        after.starts_with("FROM python:3.12 AS build\nRUN pip wheel -w /w .\nFROM alfred/healthcheck:0.4.0 AS healthcheck\n\nFROM python:3.12-slim\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn without_positional_references_the_stage_still_goes_to_the_top() {
+    let text = "FROM golang:1.22 AS build\nRUN go build -o /app\nFROM scratch\nCOPY --from=build /app /app\nEXPOSE 8080\n";
+    let (after, _) = fix_keeping_positions("", text);
+    assert!(
+        after.starts_with(
+            "FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM golang:1.22 AS build\n"
+        ),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_variable_stage_reference_keeps_the_stage_below_it() {
+    let text = "ARG FROM_STAGE=0\nFROM golang:1.22\nFROM scratch\nCOPY --from=${FROM_STAGE} /app /app\nEXPOSE 8080\n";
+    let (after, _) = fix_keeping_positions("", text);
+    assert!(
+        after.starts_with("ARG FROM_STAGE=0\nFROM golang:1.22\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM scratch\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn declaring_a_missing_stage_keeps_positions() {
+    // SW102: a COPY from a stage that does not exist yet.
+    let text = "FROM golang:1.22\nRUN go build -o /app\nFROM debian:12\nCOPY --from=0 /app /app\nCOPY --from=healthcheck /bin/httpcheck /bin/httpcheck\nHEALTHCHECK CMD [\"/bin/httpcheck\", \"http://127.0.0.1:80/\"]\n";
+    let (after, findings) = fix_keeping_positions("", text);
+    assert_eq!(status(&findings, "SW102"), Some(Status::Fixed));
+    assert!(
+        after.starts_with("FROM golang:1.22\nRUN go build -o /app\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM debian:12\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn moving_the_stage_up_keeps_positions() {
+    // SW102: the stage is declared after the stage that copies from it.
+    let text = "FROM golang:1.22\nRUN go build -o /app\nFROM debian:12 AS app\nCOPY --from=0 /app /app\nCOPY --from=healthcheck /bin/httpcheck /bin/httpcheck\n\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM app\nEXPOSE 80\nHEALTHCHECK CMD [\"/bin/httpcheck\", \"http://127.0.0.1:80/\"]\n";
+    let (after, findings) = fix_keeping_positions("", text);
+    assert_eq!(status(&findings, "SW102"), Some(Status::Fixed));
+    assert_eq!(
+        after,
+        "FROM golang:1.22\nRUN go build -o /app\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM debian:12 AS app\nCOPY --from=0 /app /app\nCOPY --from=healthcheck /bin/httpcheck /bin/httpcheck\n\nFROM app\nEXPOSE 80\nHEALTHCHECK CMD [\"/bin/httpcheck\", \"http://127.0.0.1:80/\"]\n"
+    );
+}
+
+#[test]
+fn no_place_that_keeps_positions_is_a_warning() {
+    // The health stage must come before stage 1, and stage 1 is referred to
+    // by position: any declaration would shift it. (`HEALTHCHECK NONE`
+    // keeps SW101 out of it.)
+    for text in [
+        "FROM golang:1.22\nFROM debian:12\nCOPY --from=healthcheck /bin/httpcheck /bin/httpcheck\nFROM scratch\nCOPY --from=1 /a /a\nHEALTHCHECK NONE\n",
+        "FROM golang:1.22\nFROM debian:12 AS app\nCOPY --from=healthcheck /bin/httpcheck /bin/httpcheck\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\nFROM 1\nHEALTHCHECK NONE\n",
+    ] {
+        let (after, findings) = fix_keeping_positions("", text);
+        assert_eq!(after, text);
+        assert_eq!(status(&findings, "SW102"), Some(Status::Warning), "{findings:?}");
+    }
+}
+
+#[test]
+fn no_fix_makes_a_stage_copy_from_itself() {
+    // Stage 0 copies from stage 1 by position: declaring a stage anywhere
+    // before stage 1 would make stage 0 (then 1) copy from itself.
+    let text = "FROM debian:12\nCOPY --from=1 /a /a\nFROM scratch\nEXPOSE 8080\n";
+    let (after, findings) = fix_keeping_positions("", text);
+    assert_eq!(after, text);
+    assert_eq!(status(&findings, "SW101"), Some(Status::Warning));
+    // The final stage is itself named `healthcheck`: it cannot copy its probe
+    // from the `healthcheck` stage.
+    let text = "FROM golang:1.22\nFROM scratch AS healthcheck\nEXPOSE 8080\nCMD [\"/app\"]\n";
+    let (after, findings) = fix(text);
+    assert_eq!(after, text);
+    let (_, status, message) = findings.iter().find(|(r, _, _)| r == "SW101").unwrap();
+    assert_eq!(*status, Status::Warning);
+    assert!(message.contains("itself named `healthcheck`"), "{message}");
 }

@@ -133,6 +133,44 @@ pub mod place {
         let at = clear_of_open_continuation(doc, offset)?;
         Ok(Edit::insert(at, lines_at(doc, at, lines)))
     }
+
+    /// The position (stage index) at which the health stage can be declared,
+    /// or moved up to from position `moved`, for the stage at position
+    /// `user` that copies from it, without changing what any reference to a
+    /// stage by position (`COPY --from=0`, see
+    /// [`Dockerfile::positional_references`]) names: the top of the file
+    /// when that shifts no such stage, else right before `user`. `Err` says
+    /// why not when even that would shift one.
+    pub fn health_stage_position(
+        doc: &Dockerfile,
+        user: usize,
+        moved: Option<usize>,
+    ) -> Result<usize, String> {
+        // Declaring a stage at position p shifts the stages from p on by one
+        // (moving one up from h shifts p..h and h itself): a reference to
+        // any of them would name another stage afterwards.
+        let last_shifted = moved.unwrap_or(usize::MAX);
+        let references = doc.positional_references();
+        let shifts = |p: usize| {
+            references.iter().find(|(i, position)| match position {
+                Some(k) => (p..=last_shifted).contains(k),
+                // A variable may name any stage before its own.
+                None => doc.stage_of(*i).is_some_and(|s| p < s.index),
+            })
+        };
+        for p in [0, user] {
+            if shifts(p).is_none() {
+                return Ok(p);
+            }
+        }
+        let (i, _) = *shifts(user).expect("a reference shifts");
+        let instr = &doc.instructions()[i];
+        Err(format!(
+            "line {} names a stage by its position, and declaring the `{}` stage before the stage that copies from it would make it name another one: name that stage (`AS name`) and refer to it by name",
+            instr.first_line + 1,
+            super::HEALTH_STAGE
+        ))
+    }
 }
 
 /// Whether a stage has a `COPY --from=healthcheck` (the health stage is in use).
@@ -145,6 +183,20 @@ pub fn copies_from_health_stage(doc: &Dockerfile, index: usize) -> bool {
     flags
         .iter()
         .any(|(name, value)| name == "from" && value.eq_ignore_ascii_case(HEALTH_STAGE))
+}
+
+/// Position of the first stage that copies from the health stage, if any.
+pub fn first_health_stage_user(doc: &Dockerfile) -> Option<usize> {
+    (0..doc.instructions().len())
+        .find(|&i| copies_from_health_stage(doc, i))
+        .and_then(|i| doc.stage_of(i))
+        .map(|s| s.index)
+}
+
+/// Byte offset where a stage declared at position `position` goes: before
+/// that stage's `FROM` and the comment above it.
+pub fn stage_start(doc: &Dockerfile, position: usize) -> usize {
+    doc.line_start(doc.attached_comment_start(doc.stages[position].from))
 }
 
 /// The name of the stage that holds the probe binary.

@@ -1,6 +1,8 @@
 //! SW101: the final stage has no HEALTHCHECK.
 
-use super::{copies_from_health_stage, place, Ctx, HEALTH_STAGE};
+use super::{
+    copies_from_health_stage, first_health_stage_user, place, stage_start, Ctx, HEALTH_STAGE,
+};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::health::port;
@@ -48,6 +50,13 @@ line ends in `\` or the `# escape=` character; comment and blank lines after
 it do not end it), everything goes before that last instruction instead:
 after it, Docker would read it as more of that instruction. When that
 instruction is the stage's FROM, it is a warning.
+
+A copied probe's `healthcheck` stage is declared at the top of the file, or
+right before the final stage when a stage above it is referred to by position
+(`COPY --from=0`, `RUN --mount=from=0`, `FROM 0`), so that every position
+still names the same stage. When no place keeps every position, or the final
+stage is itself named `healthcheck` (it would copy from itself), it is a
+warning.
 
 ## Example
 ```dockerfile
@@ -122,9 +131,18 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut edits = Vec::new();
 
     if let (Client::Stage, Probe::Exec(argv)) = (client, &mut command) {
+        if stage.name.as_deref() == Some(HEALTH_STAGE) {
+            return warn(format!(
+                "final stage has no HEALTHCHECK; it is itself named `{HEALTH_STAGE}`, so it cannot copy a probe from the `{HEALTH_STAGE}` stage: rename it, or write its HEALTHCHECK by hand"
+            ));
+        }
         if doc.stage_named(HEALTH_STAGE).is_none() {
-            let first = doc.attached_comment_start(doc.stages[0].from);
-            let at = doc.line_start(first);
+            let user = first_health_stage_user(doc).map_or(stage.index, |u| u.min(stage.index));
+            let position = match place::health_stage_position(doc, user, None) {
+                Ok(position) => position,
+                Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+            };
+            let at = stage_start(doc, position);
             let text = place::lines_at(
                 doc,
                 at,

@@ -244,6 +244,54 @@ impl Dockerfile {
         (last == Some(&self.lexed.escape)).then_some(index)
     }
 
+    /// Every reference to a stage that is, or may be, by position rather
+    /// than by name, as (instruction index, position): `COPY --from=N` and
+    /// `RUN --mount=…,from=N` (BuildKit reads a number there as a stage
+    /// index), and `FROM N` (counted too, to be safe). A `--from` made of a
+    /// variable (`--from=$STAGE`, settable with `--build-arg`) may name any
+    /// stage; its position is `None`.
+    pub fn positional_references(&self) -> Vec<(usize, Option<usize>)> {
+        let mut out = Vec::new();
+        for (i, instr) in self.instructions().iter().enumerate() {
+            let words = self.words(i);
+            let (flags, _) = words::leading_flags(&words);
+            let values: Vec<String> = match instr.keyword.as_str() {
+                "FROM" => self
+                    .stages
+                    .iter()
+                    .filter(|s| s.from == i && !s.image.contains('$'))
+                    .map(|s| s.image.clone())
+                    .collect(),
+                "COPY" => flags
+                    .into_iter()
+                    .filter(|(name, _)| name == "from")
+                    .map(|(_, value)| value)
+                    .collect(),
+                "RUN" => flags
+                    .into_iter()
+                    .filter(|(name, _)| name == "mount")
+                    .flat_map(|(_, value)| {
+                        value
+                            .split(',')
+                            .filter_map(|kv| kv.split_once('='))
+                            .filter(|(k, _)| k.trim().eq_ignore_ascii_case("from"))
+                            .map(|(_, v)| v.trim().to_string())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for value in values {
+                if value.contains('$') {
+                    out.push((i, None));
+                } else if let Ok(position) = value.parse::<usize>() {
+                    out.push((i, Some(position)));
+                }
+            }
+        }
+        out
+    }
+
     /// The environment `stage` sets or inherits (`ENV k=v` and `ENV k v`).
     pub fn env(&self, stage: &Stage) -> BTreeMap<String, String> {
         let mut env = BTreeMap::new();
@@ -504,6 +552,17 @@ mod tests {
         assert_eq!(
             parse("FROM a\nRUN <<EOF\nx \\\nEOF\n").open_continuation(),
             None
+        );
+    }
+
+    #[test]
+    fn references_by_position() {
+        let d = parse(
+            "ARG N=1\nFROM a\nFROM 0\nCOPY --from=0 /x /x\nCOPY --from=a /y /y\nRUN --mount=type=bind,from=1,target=/m true\nCOPY --from=$S /z /z\nONBUILD COPY --from=0 /w /w\n",
+        );
+        assert_eq!(
+            d.positional_references(),
+            [(2, Some(0)), (3, Some(0)), (5, Some(1)), (6, None)]
         );
     }
 
