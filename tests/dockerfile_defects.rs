@@ -1,9 +1,11 @@
-//! Minimal reproducers of Dockerfile defects, each a regression test
+//! Minimal reproducers of three Dockerfile defects, each a regression test
 //! through the public engine:
 //! 1. an instruction appended after a last line that ends in a line
 //!    continuation was glued into that instruction;
 //! 2. declaring the `healthcheck` stage at the top shifted stages referred
-//!    to by position (`COPY --from=0`, `FROM 0`).
+//!    to by position (`COPY --from=0`, `FROM 0`);
+//! 3. a comment line inside a shell-form start command vanished when SW103
+//!    wrapped it.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -327,4 +329,104 @@ fn no_fix_makes_a_stage_copy_from_itself() {
     let (_, status, message) = findings.iter().find(|(r, _, _)| r == "SW101").unwrap();
     assert_eq!(*status, Status::Warning);
     assert!(message.contains("itself named `healthcheck`"), "{message}");
+}
+
+// 3. Comment lines inside a shell-form start command.
+
+/// The wrapper SW103 puts in front of the start command under STAGE_CONFIG.
+fn wrapped(argv: &[String]) -> Vec<String> {
+    ["healthcheck", "--export-prom", ":9091", "--"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(argv.iter().cloned())
+        .collect()
+}
+
+/// Fixes `text` under STAGE_CONFIG and checks that SW103 wrapped the start
+/// command (`keyword`) and that the wrapped argv is the old one behind the
+/// wrapper; returns the output.
+fn wrap(text: &str, keyword: &str) -> String {
+    let (after, findings) = fix_with(STAGE_CONFIG, text);
+    assert_eq!(
+        status(&findings, "SW103"),
+        Some(Status::Fixed),
+        "{findings:?}"
+    );
+    let (before_doc, after_doc) = (parse(text), parse(&after));
+    let index = |doc: &Dockerfile| {
+        let start = doc.start_command(doc.final_stage());
+        let index = if keyword == "ENTRYPOINT" {
+            start.entrypoint
+        } else {
+            start.cmd
+        };
+        index.unwrap()
+    };
+    let before_argv = before_doc.argv(index(&before_doc));
+    assert_eq!(
+        after_doc.argv(index(&after_doc)),
+        wrapped(&before_argv),
+        "{after}"
+    );
+    assert!(
+        seaworthy::syntax::dockerfile::words::exec_form(
+            &after_doc.instructions()[index(&after_doc)].args.bytes
+        )
+        .is_some(),
+        "not exec form: {after}"
+    );
+    after
+}
+
+#[test]
+fn wrapping_keeps_a_comment_inside_the_command() {
+    let text = "FROM python:3.12-slim\nEXPOSE 8000\nCMD /app \\\n    # keep me\n    --flag\n";
+    let after = wrap(text, "CMD");
+    assert!(
+        after.ends_with("CMD [\"healthcheck\", \"--export-prom\", \":9091\", \"--\", \"/bin/sh\", \"-c\", \"/app \\\n    # keep me\n    --flag\"]\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn wrapping_keeps_quotes_backslashes_blank_lines_and_crlf() {
+    for text in [
+        "FROM python:3.12-slim\nEXPOSE 8000\nCMD echo \"a  b\" 'c\\d' \\\\ \\\n\n  # note\n\t--x=\"$HOME\"   \n",
+        "FROM python:3.12-slim\r\nEXPOSE 8000\r\nCMD /app \\\r\n  # keep me\r\n  --flag\r\n",
+        "# escape=`\nFROM python:3.12-slim\nEXPOSE 8000\nCMD C:\\app\\run.exe `\n  # keep me\n  --flag \"q\"\n",
+        "FROM python:3.12-slim\nEXPOSE 8000\nCMD \\\n  # only the next line is the command\n  /app --flag",
+    ] {
+        let after = wrap(text, "CMD");
+        for comment in text.lines().filter(|l| l.trim_start().starts_with("# ")) {
+            assert!(after.lines().any(|l| l == comment), "lost {comment:?}: {after}");
+        }
+    }
+}
+
+#[test]
+fn wrapping_an_entrypoint_keeps_its_comment() {
+    let text = "FROM python:3.12-slim\nEXPOSE 8000\nENTRYPOINT exec python \\\n  # the module\n  -m app\nCMD [\"--workers\", \"2\"]\n";
+    let after = wrap(text, "ENTRYPOINT");
+    assert!(
+        after.contains("\n  # the module\n  -m app\"]\nCMD [\"--workers\", \"2\"]\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn wrapping_uses_the_shell_the_dockerfile_sets() {
+    // With SHELL, a shell-form command runs in that shell, not /bin/sh.
+    let text = "FROM python:3.12-slim\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nEXPOSE 8000\nCMD /app | tee /tmp/log\n";
+    let after = wrap(text, "CMD");
+    assert!(
+        after.ends_with("CMD [\"healthcheck\", \"--export-prom\", \":9091\", \"--\", \"/bin/bash\", \"-o\", \"pipefail\", \"-c\", \"/app | tee /tmp/log\"]\n"),
+        "{after}"
+    );
+    // The SHELL of the stage it builds on counts too; a later SHELL does not.
+    let text = "FROM python:3.12-slim AS base\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nEXPOSE 8000\nCMD /app\nSHELL [\"/bin/zsh\", \"-c\"]\n";
+    let after = wrap(text, "CMD");
+    assert!(
+        after.contains("\"/bin/bash\", \"-c\", \"/app\"]"),
+        "{after}"
+    );
 }

@@ -214,17 +214,30 @@ impl Dockerfile {
         start
     }
 
-    /// The argv of a CMD/ENTRYPOINT: exec form as is, shell form as
-    /// `/bin/sh -c TEXT`.
+    /// The argv of a CMD/ENTRYPOINT: exec form as is, shell form as the
+    /// shell in effect followed by the text (`/bin/sh -c TEXT` unless a
+    /// `SHELL` instruction says otherwise).
     pub fn argv(&self, index: usize) -> Vec<String> {
         let args = &self.instructions()[index].args;
         words::exec_form(&args.bytes).unwrap_or_else(|| {
-            vec![
-                "/bin/sh".into(),
-                "-c".into(),
-                args.text().trim().to_string(),
-            ]
+            let mut argv = self.shell(index);
+            argv.push(args.text().trim().to_string());
+            argv
         })
+    }
+
+    /// The shell that runs the shell form of instruction `index`: the
+    /// last `SHELL` before it in its stage's chain (SHELL is part of the
+    /// image, so a stage inherits it), else `/bin/sh -c`.
+    pub fn shell(&self, index: usize) -> Vec<String> {
+        let own = self.stage_of(index).unwrap_or_else(|| self.final_stage());
+        self.inherited(own)
+            .into_iter()
+            .rev()
+            .filter(|&i| i < index && self.instructions()[i].keyword == "SHELL")
+            .filter_map(|i| words::exec_form(&self.instructions()[i].args.bytes))
+            .find(|shell| !shell.is_empty())
+            .unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()])
     }
 
     /// The last instruction, when the file ends inside its continuation:
@@ -553,6 +566,18 @@ mod tests {
             parse("FROM a\nRUN <<EOF\nx \\\nEOF\n").open_continuation(),
             None
         );
+    }
+
+    #[test]
+    fn shell_in_effect() {
+        let d = parse("FROM a AS b\nSHELL [\"bash\", \"-c\"]\nCMD x\nFROM b\nCMD y\nSHELL [\"zsh\", \"-c\"]\nFROM c\nCMD z\n");
+        assert_eq!(d.argv(2), ["bash", "-c", "x"]);
+        assert_eq!(
+            d.argv(4),
+            ["bash", "-c", "y"],
+            "inherited, not the later one"
+        );
+        assert_eq!(d.argv(7), ["/bin/sh", "-c", "z"]);
     }
 
     #[test]
