@@ -1,16 +1,45 @@
 //! Properties every output must have, over every fixture, every corpus
 //! Dockerfile and generated Dockerfiles: no panic, the output parses again,
-//! fixing is idempotent, and the user's lines survive.
+//! fixing is idempotent, the user's lines survive, and so does what they
+//! mean: every instruction reads as before (nothing is glued into one), a
+//! start command is the same or the same behind the wrapper, and a stage
+//! referred to by position is still the stage it was.
 
 mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
 
 use proptest::prelude::*;
 use seaworthy::engine;
 use seaworthy::plan::FileChange;
 use seaworthy::plan::Status;
-use seaworthy::settings::policy::Policy;
+use seaworthy::settings::policy::{Overrides, Policy};
+use seaworthy::settings::Config;
 use seaworthy::source::Source;
-use seaworthy::syntax::dockerfile::Dockerfile;
+use seaworthy::syntax::dockerfile::{words, Dockerfile};
+
+/// The full health-stage pattern: copied probe, wrapped start command.
+const STAGE_CONFIG: &str = r#"
+[health]
+style = "stage"
+stage_image = "alfred/healthcheck:0.4.0"
+stage_binary = "/usr/local/bin/healthcheck"
+stage_probe_args = ["--http", "{url}"]
+stage_wraps = true
+metrics_port = 9091
+"#;
+
+/// The default policy, or the health-stage pattern.
+fn policy(stage: bool) -> Policy {
+    if stage {
+        let config = Config::parse(Path::new("seaworthy.toml"), STAGE_CONFIG).unwrap();
+        Policy::new(Arc::new(config), Overrides::default())
+    } else {
+        Policy::defaults()
+    }
+}
 
 /// Rules whose fix only inserts lines (the others rewrite or move a line).
 const INSERT_ONLY: &[&str] = &["SW101", "SW104"];
@@ -71,18 +100,25 @@ fn assert_properties(change: &FileChange, policy: &Policy) {
         // Every original byte is still there, in order, and only whole lines were added.
         assert!(change.after.len() >= change.before_bytes().len());
     } else {
-        for line in &tb_refs {
+        // Only the lines of a rewritten instruction may change (a start
+        // command SW103 wraps, a COPY whose path SW106 corrects), and not
+        // the comment lines inside them.
+        let doc =
+            Dockerfile::parse(Source::new(&change.path, change.before_bytes().to_vec())).unwrap();
+        let rewritable: BTreeSet<usize> = (0..doc.instructions().len())
+            .filter(|&i| rewritten_by_a_rule(&doc, i))
+            .flat_map(|i| doc.instructions()[i].first_line..=doc.instructions()[i].last_line)
+            .collect();
+        for (n, line) in tb_refs.iter().enumerate() {
             let text = String::from_utf8_lossy(line);
-            let rewritten = text.trim_start().to_ascii_uppercase();
-            let may_change = rewritten.starts_with("CMD")
-                || rewritten.starts_with("ENTRYPOINT")
-                || text.contains("--from=healthcheck");
+            let may_change = rewritable.contains(&n) && !text.trim_start().starts_with('#');
             assert!(
                 may_change || ta_refs.contains(line),
                 "{path}: lost line {text:?}"
             );
         }
     }
+    assert_meaning_kept(change);
     // CRLF files stay CRLF.
     if change.before_bytes().windows(2).any(|w| w == b"\r\n")
         && !change
@@ -99,6 +135,153 @@ fn assert_properties(change: &FileChange, policy: &Policy) {
             "{path}: bare LF in a CRLF file"
         );
     }
+}
+
+/// Whether a rule may rewrite instruction `i` in place: a start command
+/// (SW103 wraps it) or a `COPY --from=healthcheck` (SW106 corrects its path).
+fn rewritten_by_a_rule(doc: &Dockerfile, i: usize) -> bool {
+    let keyword = doc.instructions()[i].keyword.as_str();
+    let from_health_stage = || {
+        let (flags, _) = words::leading_flags(&doc.words(i));
+        flags
+            .iter()
+            .any(|(k, v)| k == "from" && v.eq_ignore_ascii_case("healthcheck"))
+    };
+    keyword == "CMD" || keyword == "ENTRYPOINT" || (keyword == "COPY" && from_health_stage())
+}
+
+/// Whether every item of `small` is in `big` at least as often.
+fn multiset_contains<T: Ord + Clone + std::fmt::Debug>(small: &[T], big: &[T]) -> Result<(), T> {
+    let mut big: Vec<T> = big.to_vec();
+    for item in small {
+        match big.iter().position(|b| b == item) {
+            Some(at) => {
+                big.swap_remove(at);
+            }
+            None => return Err(item.clone()),
+        }
+    }
+    Ok(())
+}
+
+/// Every positional stage reference with the `FROM` line of the stage it
+/// names (or `None` when it names none), sorted.
+fn reference_targets(doc: &Dockerfile) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<_> = doc
+        .positional_references()
+        .into_iter()
+        .map(|(i, position)| {
+            let instr = &doc.instructions()[i];
+            let target = position
+                .and_then(|k| doc.stages.get(k))
+                .map(|s| doc.instructions()[s.from].args.text());
+            (format!("{} {}", instr.keyword, instr.args.text()), target)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// How many instructions name their own stage, by position or by name.
+fn self_references(doc: &Dockerfile) -> usize {
+    let by_position = doc
+        .positional_references()
+        .into_iter()
+        .filter(|&(i, position)| position == doc.stage_of(i).map(|s| s.index))
+        .count();
+    let by_name = (0..doc.instructions().len())
+        .filter(|&i| {
+            let own = doc.stage_of(i).and_then(|s| s.name.clone());
+            let (flags, _) = words::leading_flags(&doc.words(i));
+            own.is_some_and(|own| {
+                flags.iter().any(|(k, v)| {
+                    (k == "from" && v.eq_ignore_ascii_case(&own))
+                        || (k == "mount"
+                            && v.split(',')
+                                .any(|kv| kv.eq_ignore_ascii_case(&format!("from={own}"))))
+                })
+            })
+        })
+        .count();
+    by_position + by_name
+}
+
+/// What the file means survives the fix:
+/// - every instruction (but a rewritten one) reads exactly as before:
+///   nothing was glued into it through a line continuation;
+/// - every comment line is still there;
+/// - the final stage's ENTRYPOINT and CMD run what they ran, directly or
+///   behind the wrapper (`W --export-prom :PORT -- argv…`);
+/// - every stage referred to by position is the same stage, and no stage
+///   names itself that did not before.
+fn assert_meaning_kept(change: &FileChange) {
+    let path = change.path.display();
+    let before =
+        Dockerfile::parse(Source::new(&change.path, change.before_bytes().to_vec())).unwrap();
+    let after = Dockerfile::parse(Source::new(&change.path, change.after.clone())).unwrap();
+    let kept = |doc: &Dockerfile| -> Vec<(String, Vec<u8>)> {
+        (0..doc.instructions().len())
+            .filter(|&i| !rewritten_by_a_rule(doc, i))
+            .map(|i| {
+                let instr = &doc.instructions()[i];
+                (instr.keyword.clone(), instr.args.bytes.clone())
+            })
+            .collect()
+    };
+    if let Err((keyword, args)) = multiset_contains(&kept(&before), &kept(&after)) {
+        panic!(
+            "{path}: `{keyword} {}` does not read the same any more:\n{}",
+            String::from_utf8_lossy(&args),
+            String::from_utf8_lossy(&change.after)
+        );
+    }
+    let comments = |bytes: &[u8]| -> Vec<Vec<u8>> {
+        lines(bytes)
+            .into_iter()
+            .map(|l| {
+                let l = l.strip_suffix(b"\n").unwrap_or(l);
+                l.strip_suffix(b"\r").unwrap_or(l).to_vec()
+            })
+            .filter(|l| l.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'#'))
+            .collect()
+    };
+    if let Err(lost) = multiset_contains(&comments(change.before_bytes()), &comments(&change.after))
+    {
+        panic!(
+            "{path}: comment line {:?} lost",
+            String::from_utf8_lossy(&lost)
+        );
+    }
+    let starts = |doc: &Dockerfile| {
+        let start = doc.start_command(doc.final_stage());
+        [start.entrypoint, start.cmd].map(|i| i.map(|i| doc.argv(i)))
+    };
+    for (old, new) in starts(&before).into_iter().zip(starts(&after)) {
+        let same_behind_wrapper = match (&old, &new) {
+            (Some(old), Some(new)) => {
+                new.len() == old.len() + 4
+                    && new[1] == "--export-prom"
+                    && new[3] == "--"
+                    && new[4..] == old[..]
+            }
+            _ => false,
+        };
+        assert!(
+            old == new || same_behind_wrapper,
+            "{path}: start command {old:?} became {new:?}"
+        );
+    }
+    assert_eq!(
+        reference_targets(&after),
+        reference_targets(&before),
+        "{path}: a stage referred to by position is another stage now:\n{}",
+        String::from_utf8_lossy(&change.after)
+    );
+    assert!(
+        self_references(&after) <= self_references(&before),
+        "{path}: a stage names itself now:\n{}",
+        String::from_utf8_lossy(&change.after)
+    );
 }
 
 #[test]
@@ -179,7 +362,19 @@ fn generated_dockerfile() -> impl Strategy<Value = String> {
         "CMD app serve",
         "CMD [ \"x\" ]",
         "ENTRYPOINT [\"/app\"]",
+        "CMD /app \\\n    # keep me\n    --flag \"a\\\\b\"",
+        "ENTRYPOINT exec /app \\\n\n  # note\n  --port 8000",
         "",
+    ]);
+    // The file may end inside a line continuation, which comment and blank
+    // lines after it do not end.
+    let open_end = prop::sample::select(vec![
+        "",
+        "RUN pip install flask && \\",
+        "EXPOSE 9000 \\",
+        "CMD /app \\",
+        "RUN a \\\n# trailing",
+        "RUN a \\\n\n",
     ]);
     let heredoc = prop::bool::ANY.prop_map(|h| {
         if h {
@@ -194,15 +389,16 @@ fn generated_dockerfile() -> impl Strategy<Value = String> {
         expose,
         heredoc,
         cmd,
+        open_end,
         prop::bool::ANY,
         prop::bool::ANY,
     )
         .prop_map(
-            |(base, middle, expose, heredoc, cmd, crlf, final_newline)| {
+            |(base, middle, expose, heredoc, cmd, open_end, crlf, final_newline)| {
                 let mut lines = vec![format!("FROM {base}")];
                 lines.extend(middle);
                 lines.extend(
-                    [expose, heredoc, cmd.to_string()]
+                    [expose, heredoc, cmd.to_string(), open_end.to_string()]
                         .into_iter()
                         .filter(|l| !l.is_empty()),
                 );
@@ -216,21 +412,142 @@ fn generated_dockerfile() -> impl Strategy<Value = String> {
         )
 }
 
+/// Multi-stage Dockerfiles: stages referred to by position (`COPY --from=N`,
+/// `RUN --mount=…,from=N`, `FROM N`, `--from=$VAR`), a `healthcheck` stage
+/// declared anywhere or only copied from, SHELL, start commands with comment
+/// lines in their continuations, and a last line that may end in an open
+/// continuation, with either escape character.
+fn multistage_dockerfile() -> impl Strategy<Value = String> {
+    let stage = (
+        0u8..8,
+        prop::bool::ANY,
+        prop::collection::vec((0u8..10, any::<u8>()), 0..4),
+    );
+    (
+        prop::collection::vec(stage, 1..4),
+        prop::option::of(0usize..4),
+        0u8..6,
+        0u8..9,
+        0u8..3,
+        prop::bool::ANY,
+        prop::bool::ANY,
+        prop::bool::ANY,
+    )
+        .prop_map(
+            |(stages, health_at, start, open, after_open, backtick, crlf, final_newline)| {
+                let esc = if backtick { '`' } else { '\\' };
+                let mut lines: Vec<String> = Vec::new();
+                if backtick {
+                    lines.push("# escape=`".into());
+                }
+                let mut declared = 0usize;
+                for (i, (base, named, body)) in stages.iter().enumerate() {
+                    if health_at == Some(i) {
+                        lines.push("FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck".into());
+                        lines.push(String::new());
+                        declared += 1;
+                    }
+                    // A stage refers by position to stages before it only.
+                    let index = declared;
+                    let earlier = move |p: &u8| (index > 0).then(|| usize::from(*p) % index);
+                    let image = match base {
+                        0 => "golang:1.22".to_string(),
+                        1 => "python:3.12-slim".into(),
+                        2 => "node:20-alpine".into(),
+                        3 => "debian:bookworm-slim".into(),
+                        4 => "scratch".into(),
+                        5 => "gcr.io/distroless/static".into(),
+                        6 => earlier(&(i as u8)).map_or("alpine:3".into(), |k| k.to_string()),
+                        _ => "nginx:1.27-alpine".into(),
+                    };
+                    let name = if *named {
+                        format!(" AS s{declared}")
+                    } else {
+                        String::new()
+                    };
+                    lines.push(format!("FROM {image}{name}"));
+                    declared += 1;
+                    for (kind, p) in body {
+                        let line = match (kind, earlier(p)) {
+                            (0, Some(k)) => format!("COPY --from={k} /a{p} /a{p}"),
+                            (1, Some(k)) => {
+                                format!("RUN --mount=type=bind,from={k},target=/m true")
+                            }
+                            (2, _) => {
+                                "COPY --from=healthcheck /bin/httpcheck /bin/httpcheck".into()
+                            }
+                            (3, _) => format!("RUN a{p} {esc}\n    b"),
+                            (4, _) => format!("# comment {p}"),
+                            (6, _) => format!("EXPOSE {}", 8000 + u16::from(*p)),
+                            (7, _) => "COPY --from=$STAGE /x /x".into(),
+                            (8, _) => "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]".into(),
+                            (9, _) => format!("RUN b {esc}\n    # inner comment\n    c"),
+                            _ => String::new(),
+                        };
+                        lines.push(line);
+                    }
+                }
+                match start {
+                    1 => lines.push("CMD [\"app\", \"--port\", \"8000\"]".into()),
+                    2 => lines.push("CMD app serve --port 8000".into()),
+                    3 => lines.push(format!(
+                        "CMD /app {esc}\n    # keep me\n    --flag \"x\\\\y\" 'z'"
+                    )),
+                    4 => lines.push(format!(
+                        "ENTRYPOINT exec /app {esc}\n\n  # note\n  --port 8000"
+                    )),
+                    5 => lines.push("CMD [ \"x\" ]".into()),
+                    _ => {}
+                }
+                match open {
+                    1 => lines.push(format!("RUN pip install flask && {esc}")),
+                    2 => lines.push(format!("EXPOSE 9000 {esc}")),
+                    3 => lines.push(format!("CMD /app {esc}")),
+                    4 => lines.push(format!("FROM scratch {esc}")),
+                    5 => lines.push(format!("COPY --from=0 /a /a {esc}")),
+                    _ => {}
+                }
+                match after_open {
+                    1 => lines.push("# trailing".into()),
+                    2 => lines.extend([String::new(), "# trailing".into()]),
+                    _ => {}
+                }
+                let eol = if crlf { "\r\n" } else { "\n" };
+                let mut text = lines.join("\n").replace('\n', eol);
+                if final_newline {
+                    text.push_str(eol);
+                }
+                text
+            },
+        )
+}
+
+/// Fixes `text` under the default or the health-stage policy and checks
+/// every property.
+fn check_generated(text: String, stage: bool) {
+    let source = Source::new("Dockerfile", text.clone().into_bytes());
+    let policy = policy(stage);
+    let outcome = engine::dockerfile::fix(&source, &policy).unwrap();
+    let change = FileChange {
+        path: "Dockerfile".into(),
+        before: Some(text.into_bytes()),
+        after: outcome.after,
+        findings: outcome.findings,
+    };
+    assert_properties(&change, &policy);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn generated_dockerfiles_hold_the_properties(text in generated_dockerfile()) {
-        let source = Source::new("Dockerfile", text.clone().into_bytes());
-        let policy = Policy::defaults();
-        let outcome = engine::dockerfile::fix(&source, &policy).unwrap();
-        let change = FileChange {
-            path: "Dockerfile".into(),
-            before: Some(text.into_bytes()),
-            after: outcome.after,
-            findings: outcome.findings,
-        };
-        assert_properties(&change, &policy);
+    fn generated_dockerfiles_hold_the_properties(text in generated_dockerfile(), stage in prop::bool::ANY) {
+        check_generated(text, stage);
+    }
+
+    #[test]
+    fn generated_multistage_dockerfiles_hold_the_properties(text in multistage_dockerfile(), stage in prop::bool::ANY) {
+        check_generated(text, stage);
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub const RULES: &[Rule<Check>] = &[
 /// Shared placement logic: where new instructions go in a stage, and how
 /// they are written so that they follow the file's own conventions.
 pub mod place {
+    use crate::edit::Edit;
     use crate::syntax::dockerfile::{Dockerfile, Stage};
 
     /// Offset before which instructions belonging just before the start
@@ -97,6 +98,79 @@ pub mod place {
     pub fn continuation(doc: &Dockerfile) -> char {
         doc.lexed.escape as char
     }
+
+    /// Where lines meant for `offset` go so that they start instructions of
+    /// their own. When the file ends inside the continuation of its last
+    /// instruction (see [`Dockerfile::open_continuation`]), nothing can go
+    /// after that instruction's first line: Docker would read it as more of
+    /// that instruction, and comment or blank lines do not end it. Such
+    /// lines go right before that instruction (and the comment above it)
+    /// instead, which is the same stage; `Err` says why not when that
+    /// instruction is its stage's `FROM` (nothing before it is in its stage).
+    pub fn clear_of_open_continuation(doc: &Dockerfile, offset: usize) -> Result<usize, String> {
+        let Some(open) = doc.open_continuation() else {
+            return Ok(offset);
+        };
+        let instr = &doc.instructions()[open];
+        if offset <= doc.line_start(instr.first_line) {
+            return Ok(offset);
+        }
+        if instr.keyword == "FROM" {
+            return Err(format!(
+                "the file ends inside the line continuation of its last instruction ({} at line {}), so nothing can be added to its stage: end that line without `{}`",
+                instr.keyword,
+                instr.first_line + 1,
+                continuation(doc)
+            ));
+        }
+        Ok(doc.line_start(doc.attached_comment_start(open)))
+    }
+
+    /// An insertion of whole `lines` meant for `offset`, moved clear of an
+    /// open continuation ([`clear_of_open_continuation`]) and written by
+    /// [`lines_at`].
+    pub fn insert_lines(doc: &Dockerfile, offset: usize, lines: &[String]) -> Result<Edit, String> {
+        let at = clear_of_open_continuation(doc, offset)?;
+        Ok(Edit::insert(at, lines_at(doc, at, lines)))
+    }
+
+    /// The position (stage index) at which the health stage can be declared,
+    /// or moved up to from position `moved`, for the stage at position
+    /// `user` that copies from it, without changing what any reference to a
+    /// stage by position (`COPY --from=0`, see
+    /// [`Dockerfile::positional_references`]) names: the top of the file
+    /// when that shifts no such stage, else right before `user`. `Err` says
+    /// why not when even that would shift one.
+    pub fn health_stage_position(
+        doc: &Dockerfile,
+        user: usize,
+        moved: Option<usize>,
+    ) -> Result<usize, String> {
+        // Declaring a stage at position p shifts the stages from p on by one
+        // (moving one up from h shifts p..h and h itself): a reference to
+        // any of them would name another stage afterwards.
+        let last_shifted = moved.unwrap_or(usize::MAX);
+        let references = doc.positional_references();
+        let shifts = |p: usize| {
+            references.iter().find(|(i, position)| match position {
+                Some(k) => (p..=last_shifted).contains(k),
+                // A variable may name any stage before its own.
+                None => doc.stage_of(*i).is_some_and(|s| p < s.index),
+            })
+        };
+        for p in [0, user] {
+            if shifts(p).is_none() {
+                return Ok(p);
+            }
+        }
+        let (i, _) = *shifts(user).expect("a reference shifts");
+        let instr = &doc.instructions()[i];
+        Err(format!(
+            "line {} names a stage by its position, and declaring the `{}` stage before the stage that copies from it would make it name another one: name that stage (`AS name`) and refer to it by name",
+            instr.first_line + 1,
+            super::HEALTH_STAGE
+        ))
+    }
 }
 
 /// Whether a stage has a `COPY --from=healthcheck` (the health stage is in use).
@@ -109,6 +183,20 @@ pub fn copies_from_health_stage(doc: &Dockerfile, index: usize) -> bool {
     flags
         .iter()
         .any(|(name, value)| name == "from" && value.eq_ignore_ascii_case(HEALTH_STAGE))
+}
+
+/// Position of the first stage that copies from the health stage, if any.
+pub fn first_health_stage_user(doc: &Dockerfile) -> Option<usize> {
+    (0..doc.instructions().len())
+        .find(|&i| copies_from_health_stage(doc, i))
+        .and_then(|i| doc.stage_of(i))
+        .map(|s| s.index)
+}
+
+/// Byte offset where a stage declared at position `position` goes: before
+/// that stage's `FROM` and the comment above it.
+pub fn stage_start(doc: &Dockerfile, position: usize) -> usize {
+    doc.line_start(doc.attached_comment_start(doc.stages[position].from))
 }
 
 /// The name of the stage that holds the probe binary.

@@ -1,6 +1,8 @@
 //! SW101: the final stage has no HEALTHCHECK.
 
-use super::{copies_from_health_stage, place, Ctx, HEALTH_STAGE};
+use super::{
+    copies_from_health_stage, first_health_stage_user, place, stage_start, Ctx, HEALTH_STAGE,
+};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::health::port;
@@ -40,6 +42,21 @@ the single EXPOSEd port, a port the start command or environment names
 `fix-dockerfile-healthcheck` uses 8080 and says so. With a declared health
 route (`[health] path`, `--path`, `[app_config]`) the probe requires a 2xx/3xx
 answer; otherwise it only checks that the server answers.
+
+## Where it goes
+The HEALTHCHECK goes right before the final stage's CMD or ENTRYPOINT, or at
+the end of the stage. When the file ends inside a line continuation (its last
+line ends in `\` or the `# escape=` character; comment and blank lines after
+it do not end it), everything goes before that last instruction instead:
+after it, Docker would read it as more of that instruction. When that
+instruction is the stage's FROM, it is a warning.
+
+A copied probe's `healthcheck` stage is declared at the top of the file, or
+right before the final stage when a stage above it is referred to by position
+(`COPY --from=0`, `RUN --mount=from=0`, `FROM 0`), so that every position
+still names the same stage. When no place keeps every position, or the final
+stage is itself named `healthcheck` (it would copy from itself), it is a
+warning.
 
 ## Example
 ```dockerfile
@@ -118,9 +135,18 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut edits = Vec::new();
 
     if let (Client::Stage, Probe::Exec(argv)) = (client, &mut command) {
+        if stage.name.as_deref() == Some(HEALTH_STAGE) {
+            return warn(format!(
+                "final stage has no HEALTHCHECK; it is itself named `{HEALTH_STAGE}`, so it cannot copy a probe from the `{HEALTH_STAGE}` stage: rename it, or write its HEALTHCHECK by hand"
+            ));
+        }
         if doc.stage_named(HEALTH_STAGE).is_none() {
-            let first = doc.attached_comment_start(doc.stages[0].from);
-            let at = doc.line_start(first);
+            let user = first_health_stage_user(doc).map_or(stage.index, |u| u.min(stage.index));
+            let position = match place::health_stage_position(doc, user, None) {
+                Ok(position) => position,
+                Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+            };
+            let at = stage_start(doc, position);
             let text = place::lines_at(
                 doc,
                 at,
@@ -134,14 +160,15 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         match existing_copy_destination(doc, stage, &argv[0]) {
             Some(destination) => argv[0] = destination,
             None => {
-                let at = doc.after_instruction(stage.from);
                 let copy = format!("COPY --from={HEALTH_STAGE} {0} {0}", argv[0]);
-                edits.push(Edit::insert(at, place::lines_at(doc, at, &[copy])));
+                match place::insert_lines(doc, doc.after_instruction(stage.from), &[copy]) {
+                    Ok(edit) => edits.push(edit),
+                    Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+                }
             }
         }
     }
 
-    let at = place::before_start_command(doc, stage);
     let lines = [
         format!(
             "HEALTHCHECK {} {}",
@@ -150,10 +177,17 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         ),
         format!("    CMD {}", command.render()),
     ];
-    let text = place::lines_at(doc, at, &lines);
-    match edits.iter_mut().find(|e| e.range.start == at) {
-        Some(edit) => edit.text.push_str(&text),
-        None => edits.push(Edit::insert(at, text)),
+    let healthcheck =
+        match place::insert_lines(doc, place::before_start_command(doc, stage), &lines) {
+            Ok(edit) => edit,
+            Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+        };
+    match edits
+        .iter_mut()
+        .find(|e| e.range.start == healthcheck.range.start)
+    {
+        Some(edit) => edit.text.push_str(&healthcheck.text),
+        None => edits.push(healthcheck),
     }
 
     let strictness = match &route {

@@ -1,6 +1,6 @@
 //! SW102: `COPY --from=healthcheck` before the `healthcheck` stage exists.
 
-use super::{copies_from_health_stage, place, Ctx, HEALTH_STAGE};
+use super::{copies_from_health_stage, place, stage_start, Ctx, HEALTH_STAGE};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::registry::{RuleMeta, Scope, Severity, Target};
@@ -19,6 +19,10 @@ pub const META: RuleMeta = RuleMeta {
 Finds a `COPY --from=healthcheck` that comes before the stage named
 `healthcheck` (or with no such stage at all), and moves the stage declaration
 to the top of the file (or declares it there with `[health] stage_image`).
+When a stage above the one that copies is referred to by its position
+(`COPY --from=0`, `RUN --mount=from=0`), the stage goes right before the stage
+that copies from it instead, so every position still names the same stage;
+when even that would shift a referenced stage, it is a warning.
 
 ## Why is this bad?
 BuildKit resolves `--from=NAME` to an earlier stage only; a later or missing
@@ -42,8 +46,9 @@ COPY --from=healthcheck /bin/httpcheck /bin/httpcheck
 
 ## Fix safety
 Safe: the stage keeps its image (the user's choice) and its instructions; only
-its place changes. A `healthcheck` stage that is the final stage is not moved
-(that would change what the build produces); it gets a warning."#,
+its place changes, and a stage referred to by position keeps its position. A
+`healthcheck` stage that is the final stage is not moved (that would change
+what the build produces); it gets a warning."#,
 };
 
 /// Finds a forward (or dangling) reference to the health stage.
@@ -56,12 +61,28 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     };
     let instr = &doc.instructions()[copy];
     let span = instr.keyword_start..instr.keyword_start + instr.keyword.len();
-    let first_from = doc.stages[0].from;
-    let top = doc.line_start(doc.attached_comment_start(first_from));
+    let warn = |message: String| {
+        vec![Diagnostic {
+            rule: &META,
+            span: span.clone(),
+            message,
+            fix: None,
+        }]
+    };
+    let user = doc.stage_of(copy).expect("instructions after a FROM").index;
     let Some(stage) = doc.stage_named(HEALTH_STAGE) else {
+        let position = match place::health_stage_position(doc, user, None) {
+            Ok(position) => position,
+            Err(why) => {
+                return warn(format!(
+                "`COPY --from={HEALTH_STAGE}` but no stage is named `{HEALTH_STAGE}` (Docker would pull an image of that name); {why}"
+            ))
+            }
+        };
+        let at = stage_start(doc, position);
         let text = place::lines_at(
             doc,
-            top,
+            at,
             &[
                 format!(
                     "FROM {} AS {HEALTH_STAGE}",
@@ -74,9 +95,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             rule: &META,
             span,
             message: format!(
-                "`COPY --from={HEALTH_STAGE}` but no stage is named `{HEALTH_STAGE}` (Docker would pull an image of that name): declare it at the top"
+                "`COPY --from={HEALTH_STAGE}` but no stage is named `{HEALTH_STAGE}` (Docker would pull an image of that name): declare it {}",
+                where_(position, "at")
             ),
-            fix: Some(Fix::safe(vec![Edit::insert(top, text)])),
+            fix: Some(Fix::safe(vec![Edit::insert(at, text)])),
         }];
     };
     if stage.from < copy {
@@ -84,15 +106,19 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     }
     let line = doc.instructions()[stage.from].first_line + 1;
     if stage.index + 1 == doc.stages.len() {
-        return vec![Diagnostic {
-            rule: &META,
-            span,
-            message: format!(
-                "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage (line {line}), which is the final stage: moving it would change what the build produces; move it yourself"
-            ),
-            fix: None,
-        }];
+        return warn(format!(
+            "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage (line {line}), which is the final stage: moving it would change what the build produces; move it yourself"
+        ));
     }
+    let position = match place::health_stage_position(doc, user, Some(stage.index)) {
+        Ok(position) => position,
+        Err(why) => {
+            return warn(format!(
+                "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage is declared (line {line}); {why}"
+            ))
+        }
+    };
+    let top = stage_start(doc, position);
     let start = doc.line_start(doc.attached_comment_start(stage.from));
     let end = doc.line_start(doc.attached_comment_start(stage.end));
     let bytes = &doc.source.bytes[start..end];
@@ -106,11 +132,22 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         rule: &META,
         span,
         message: format!(
-            "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage is declared (line {line}): move the stage to the top"
+            "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage is declared (line {line}): move the stage {}",
+            where_(position, "to")
         ),
         fix: Some(Fix::safe(vec![
             Edit::insert(top, moved),
             Edit::delete(start..end),
         ])),
     }]
+}
+
+/// Where a stage declared at `position` goes, in words (`at`/`to` the top).
+fn where_(position: usize, preposition: &str) -> String {
+    if position == 0 {
+        format!("{preposition} the top")
+    } else {
+        "right before the stage that copies from it (a stage above is referred to by position)"
+            .into()
+    }
 }

@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::health::probe;
 use crate::registry::{RuleMeta, Scope, Severity, Target};
-use crate::syntax::dockerfile::words;
+use crate::syntax::dockerfile::{words, Dockerfile};
 
 /// SW103's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -25,7 +25,9 @@ stage's binary can wrap a command (`[health] stage_wraps = true`), wraps the
 start command so the binary runs the app as a child and exports metrics:
 `CMD ["a", "b"]` becomes `CMD ["healthcheck", "--export-prom", ":9091", "--", "a", "b"]`.
 With an ENTRYPOINT, the ENTRYPOINT is wrapped and CMD stays its arguments.
-A shell-form command is wrapped as `"/bin/sh", "-c", "…"`.
+A shell-form command is wrapped as `"/bin/sh", "-c", "…"` (or the shell a
+`SHELL` instruction sets), its text unchanged: comment lines and line
+continuations inside it stay where they are.
 
 ## Why is this bad?
 Without the wrapper the app exports no process metrics, and the metrics port
@@ -121,17 +123,21 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             let at = args.file_span(first..first).start;
             Edit::insert(at, format!("{}{separator}", quoted.join(separator)))
         }
-        None => {
-            let text = args.text();
-            let trimmed = text.trim();
-            let lead = text.len() - text.trim_start().len();
-            let range = args.file_span(lead..lead + trimmed.len());
-            let wrapped: Vec<String> = prefix
-                .into_iter()
-                .chain(["/bin/sh".into(), "-c".into(), trimmed.to_string()])
-                .collect();
-            Edit::replace(range, probe::json_array(&wrapped))
-        }
+        None => match wrap_shell_form(doc, index, &prefix) {
+            Some(edit) => edit,
+            None if instr.args.text().trim().is_empty() => return Vec::new(),
+            None => {
+                return vec![Diagnostic {
+                    rule: &META,
+                    span,
+                    message: format!(
+                        "the health stage is in use but {keyword} is not wrapped, and its text is not valid UTF-8: wrap it by hand with `{wrapper} --export-prom :{} --`",
+                        health.metrics_port
+                    ),
+                    fix: None,
+                }]
+            }
+        },
     };
     vec![Diagnostic {
         rule: &META,
@@ -142,6 +148,51 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         ),
         fix: Some(Fix::safe(vec![edit])),
     }]
+}
+
+/// The edit that turns the shell-form command of instruction `index` into
+/// the exec form `[prefix…, shell…, "SCRIPT"]`, where the shell is the one in
+/// effect ([`Dockerfile::shell`]) and SCRIPT the text Docker would hand it.
+/// The layout stays: each piece of the text is JSON-escaped where it stands,
+/// and the line continuations, comment and blank lines between the pieces
+/// are kept byte for byte. Docker removes those before it reads the JSON, so
+/// the array holds exactly the text the shell ran before. `None` when there
+/// is no text, or it is not valid UTF-8 (JSON could not hold it unchanged).
+fn wrap_shell_form(doc: &Dockerfile, index: usize, prefix: &[String]) -> Option<Edit> {
+    let args = &doc.instructions()[index].args;
+    let text = std::str::from_utf8(&args.bytes).ok()?;
+    let lead = text.len() - text.trim_start().len();
+    let end = text.trim_end().len();
+    if lead >= end {
+        return None;
+    }
+    let range = args.offsets[lead]..args.offsets[end - 1] + 1;
+    std::str::from_utf8(&doc.source.bytes[range.clone()]).ok()?;
+    let escaped = |piece: &str| {
+        let quoted = serde_json::to_string(piece).expect("strings serialise");
+        quoted[1..quoted.len() - 1].to_string()
+    };
+    let head: Vec<String> = prefix
+        .iter()
+        .cloned()
+        .chain(doc.shell(index))
+        .map(|a| serde_json::to_string(&a).expect("strings serialise"))
+        .collect();
+    let mut out = format!("[{}, \"", head.join(", "));
+    let mut piece = lead;
+    for j in lead + 1..=end {
+        if j < end && args.offsets[j] == args.offsets[j - 1] + 1 {
+            continue;
+        }
+        out.push_str(&escaped(text.get(piece..j)?));
+        if j < end {
+            let between = &doc.source.bytes[args.offsets[j - 1] + 1..args.offsets[j]];
+            out.push_str(std::str::from_utf8(between).ok()?);
+        }
+        piece = j;
+    }
+    out.push_str("\"]");
+    Some(Edit::replace(range, out))
 }
 
 /// Whether a command already runs the wrapper: it starts with it, or any

@@ -2,7 +2,7 @@
 
 use super::{place, Ctx};
 use crate::diagnostic::Diagnostic;
-use crate::edit::{Edit, Fix};
+use crate::edit::Fix;
 use crate::health::port;
 use crate::registry::{RuleMeta, Scope, Severity, Target};
 
@@ -20,8 +20,9 @@ pub const META: RuleMeta = RuleMeta {
 Reads the port the final stage's HEALTHCHECK probes and the port its start
 command exports metrics on (`--export-prom :PORT`), and adds an `EXPOSE` line
 for each one the image does not expose yet, itself or through a well-known
-base image (after the last EXPOSE, or before the health check). Ports are compared as numbers: `EXPOSE 19091` does not
-expose 9091.
+base image (after the last EXPOSE, or before the health check; before the
+last instruction when the file ends inside its line continuation). Ports are
+compared as numbers: `EXPOSE 19091` does not expose 9091.
 
 ## Why is this bad?
 EXPOSE documents which ports the image serves; Compose, scanners and people
@@ -80,13 +81,19 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         (None, None) => place::before_start_command(doc, stage),
     };
     let instr = &doc.instructions()[anchor];
+    let span = instr.keyword_start..instr.keyword_start + instr.keyword.len();
+    let message = format!("port {missing} is not EXPOSEd but {why}: add `EXPOSE {missing}`");
+    let (message, fix) = match place::insert_lines(doc, at, &[format!("EXPOSE {missing}")]) {
+        Ok(edit) => (message, Some(Fix::safe(vec![edit]))),
+        Err(because) => (
+            format!("port {missing} is not EXPOSEd but {why}; {because}"),
+            None,
+        ),
+    };
     vec![Diagnostic {
         rule: &META,
-        span: instr.keyword_start..instr.keyword_start + instr.keyword.len(),
-        message: format!("port {missing} is not EXPOSEd but {why}: add `EXPOSE {missing}`"),
-        fix: Some(Fix::safe(vec![Edit::insert(
-            at,
-            place::lines_at(doc, at, &[format!("EXPOSE {missing}")]),
-        )])),
+        span,
+        message,
+        fix,
     }]
 }

@@ -214,17 +214,95 @@ impl Dockerfile {
         start
     }
 
-    /// The argv of a CMD/ENTRYPOINT: exec form as is, shell form as
-    /// `/bin/sh -c TEXT`.
+    /// The argv of a CMD/ENTRYPOINT: exec form as is, shell form as the
+    /// shell in effect followed by the text (`/bin/sh -c TEXT` unless a
+    /// `SHELL` instruction says otherwise).
     pub fn argv(&self, index: usize) -> Vec<String> {
         let args = &self.instructions()[index].args;
         words::exec_form(&args.bytes).unwrap_or_else(|| {
-            vec![
-                "/bin/sh".into(),
-                "-c".into(),
-                args.text().trim().to_string(),
-            ]
+            let mut argv = self.shell(index);
+            argv.push(args.text().trim().to_string());
+            argv
         })
+    }
+
+    /// The shell that runs the shell form of instruction `index`: the
+    /// last `SHELL` before it in its stage's chain (SHELL is part of the
+    /// image, so a stage inherits it), else `/bin/sh -c`.
+    pub fn shell(&self, index: usize) -> Vec<String> {
+        let own = self.stage_of(index).unwrap_or_else(|| self.final_stage());
+        self.inherited(own)
+            .into_iter()
+            .rev()
+            .filter(|&i| i < index && self.instructions()[i].keyword == "SHELL")
+            .filter_map(|i| words::exec_form(&self.instructions()[i].args.bytes))
+            .find(|shell| !shell.is_empty())
+            .unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()])
+    }
+
+    /// The last instruction, when the file ends inside its continuation:
+    /// its last line ends in the escape character and no line follows to
+    /// continue it (comment and blank lines do not end a continuation).
+    /// Docker ends it at the end of the file; any line appended after it
+    /// would be read as more of it.
+    pub fn open_continuation(&self) -> Option<usize> {
+        let index = self.instructions().len().checked_sub(1)?;
+        let instr = &self.instructions()[index];
+        if !instr.heredocs.is_empty() {
+            return None;
+        }
+        let line = self.lexed.lines[instr.last_line];
+        let content = &self.source.bytes[line.start..line.end];
+        let last = content.iter().rev().find(|&&b| b != b' ' && b != b'\t');
+        (last == Some(&self.lexed.escape)).then_some(index)
+    }
+
+    /// Every reference to a stage that is, or may be, by position rather
+    /// than by name, as (instruction index, position): `COPY --from=N` and
+    /// `RUN --mount=…,from=N` (BuildKit reads a number there as a stage
+    /// index), and `FROM N` (counted too, to be safe). A `--from` made of a
+    /// variable (`--from=$STAGE`, settable with `--build-arg`) may name any
+    /// stage; its position is `None`.
+    pub fn positional_references(&self) -> Vec<(usize, Option<usize>)> {
+        let mut out = Vec::new();
+        for (i, instr) in self.instructions().iter().enumerate() {
+            let words = self.words(i);
+            let (flags, _) = words::leading_flags(&words);
+            let values: Vec<String> = match instr.keyword.as_str() {
+                "FROM" => self
+                    .stages
+                    .iter()
+                    .filter(|s| s.from == i && !s.image.contains('$'))
+                    .map(|s| s.image.clone())
+                    .collect(),
+                "COPY" => flags
+                    .into_iter()
+                    .filter(|(name, _)| name == "from")
+                    .map(|(_, value)| value)
+                    .collect(),
+                "RUN" => flags
+                    .into_iter()
+                    .filter(|(name, _)| name == "mount")
+                    .flat_map(|(_, value)| {
+                        value
+                            .split(',')
+                            .filter_map(|kv| kv.split_once('='))
+                            .filter(|(k, _)| k.trim().eq_ignore_ascii_case("from"))
+                            .map(|(_, v)| v.trim().to_string())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for value in values {
+                if value.contains('$') {
+                    out.push((i, None));
+                } else if let Ok(position) = value.parse::<usize>() {
+                    out.push((i, Some(position)));
+                }
+            }
+        }
+        out
     }
 
     /// The environment `stage` sets or inherits (`ENV k=v` and `ENV k v`).
@@ -465,6 +543,52 @@ mod tests {
         assert!(Dockerfile::parse(Source::new("D", b"RUN x\n".to_vec())).is_err());
         assert!(Dockerfile::parse(Source::new("D", b"\0\x01".to_vec())).is_err());
         assert!(Dockerfile::parse(Source::new("D", b"".to_vec())).is_err());
+    }
+
+    #[test]
+    fn open_continuation_only_at_the_end() {
+        assert_eq!(parse("FROM a\nRUN x \\").open_continuation(), Some(1));
+        assert_eq!(
+            parse("FROM a\nRUN x \\\n# c\n\n").open_continuation(),
+            Some(1)
+        );
+        assert_eq!(
+            parse("# escape=`\nFROM a\nRUN x `  \r\n").open_continuation(),
+            Some(1)
+        );
+        assert_eq!(parse("FROM a \\\n").open_continuation(), Some(0));
+        assert_eq!(
+            parse("# escape=`\nFROM a\nRUN x \\\n").open_continuation(),
+            None
+        );
+        assert_eq!(parse("FROM a\nRUN x \\\n  y\n").open_continuation(), None);
+        assert_eq!(
+            parse("FROM a\nRUN <<EOF\nx \\\nEOF\n").open_continuation(),
+            None
+        );
+    }
+
+    #[test]
+    fn shell_in_effect() {
+        let d = parse("FROM a AS b\nSHELL [\"bash\", \"-c\"]\nCMD x\nFROM b\nCMD y\nSHELL [\"zsh\", \"-c\"]\nFROM c\nCMD z\n");
+        assert_eq!(d.argv(2), ["bash", "-c", "x"]);
+        assert_eq!(
+            d.argv(4),
+            ["bash", "-c", "y"],
+            "inherited, not the later one"
+        );
+        assert_eq!(d.argv(7), ["/bin/sh", "-c", "z"]);
+    }
+
+    #[test]
+    fn references_by_position() {
+        let d = parse(
+            "ARG N=1\nFROM a\nFROM 0\nCOPY --from=0 /x /x\nCOPY --from=a /y /y\nRUN --mount=type=bind,from=1,target=/m true\nCOPY --from=$S /z /z\nONBUILD COPY --from=0 /w /w\n",
+        );
+        assert_eq!(
+            d.positional_references(),
+            [(2, Some(0)), (3, Some(0)), (5, Some(1)), (6, None)]
+        );
     }
 
     #[test]
