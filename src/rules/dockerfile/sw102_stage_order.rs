@@ -1,6 +1,7 @@
 //! SW102: `COPY --from=healthcheck` before the `healthcheck` stage exists.
 
 use super::{copies_from_health_stage, place, stage_start, Ctx, HEALTH_STAGE};
+use crate::syntax::dockerfile::{Dockerfile, Stage};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::registry::{RuleMeta, Scope, Severity, Target};
@@ -106,9 +107,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     }
     let line = doc.instructions()[stage.from].first_line + 1;
     if stage.index + 1 == doc.stages.len() {
-        return warn(format!(
-            "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage (line {line}), which is the final stage: moving it would change what the build produces; move it yourself"
-        ));
+        return final_health_stage(doc, policy, stage, user, line, span);
     }
     let position = match place::health_stage_position(doc, user, Some(stage.index)) {
         Ok(position) => position,
@@ -138,6 +137,82 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         fix: Some(Fix::safe(vec![
             Edit::insert(top, moved),
             Edit::delete(start..end),
+        ])),
+    }]
+}
+
+/// The health stage is the final stage by mistake: the app's steps follow
+/// its `FROM` (the "circular dependency" users of the stage pattern hit).
+/// When that stage is the configured stage image and copies nothing from
+/// elsewhere, its `FROM` line alone moves up, as the pattern's own docs
+/// say: the steps after it then belong to the app stage again. Otherwise a
+/// warning: moving more would change what the build produces.
+fn final_health_stage(
+    doc: &Dockerfile,
+    policy: &crate::settings::policy::Policy,
+    stage: &Stage,
+    user: usize,
+    line: usize,
+    span: std::ops::Range<usize>,
+) -> Vec<Diagnostic> {
+    let warn = |why: String| {
+        vec![Diagnostic {
+            rule: &META,
+            span: span.clone(),
+            message: format!(
+                "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage (line {line}), which is the final stage: {why}; move it yourself"
+            ),
+            fix: None,
+        }]
+    };
+    let image = &policy.config.health.stage_image;
+    if !stage.image.eq_ignore_ascii_case(image) {
+        return warn(format!(
+            "its image is not the configured stage image `{image}`, so moving it would change what the build produces"
+        ));
+    }
+    if (stage.from + 1..stage.end).any(|i| {
+        let (flags, _) = crate::syntax::dockerfile::words::leading_flags(&doc.words(i));
+        flags.iter().any(|(name, _)| name == "from")
+    }) {
+        return warn("it copies from another stage, so it is not only the probe stage".into());
+    }
+    let position = match place::health_stage_position(doc, user, Some(stage.index)) {
+        Ok(position) => position,
+        Err(why) => return warn(why),
+    };
+    let from_line = doc.line_start(stage.from);
+    let from_end = doc.after_instruction(stage.from);
+    // A FROM on the last line of a file without a final newline takes the
+    // line break before it along, so the file still ends without one.
+    let eol = doc.source.line_ending.as_str().len();
+    let unterminated = from_end == doc.source.bytes.len() && !doc.source.ends_with_newline();
+    let delete_from = if unterminated && from_line >= eol {
+        from_line - eol
+    } else {
+        from_line
+    };
+    let top = stage_start(doc, position);
+    let text = place::lines_at(
+        doc,
+        top,
+        &[
+            String::from_utf8_lossy(&doc.source.bytes[from_line..from_end])
+                .trim_end_matches(['\r', '\n'])
+                .to_string(),
+            String::new(),
+        ],
+    );
+    vec![Diagnostic {
+        rule: &META,
+        span,
+        message: format!(
+            "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage (line {line}), and the app's steps follow its FROM, so it became the final stage: move its FROM line {} (the steps after it belong to the app stage again)",
+            where_(position, "to")
+        ),
+        fix: Some(Fix::safe(vec![
+            Edit::insert(top, text),
+            Edit::delete(delete_from..from_end),
         ])),
     }]
 }
