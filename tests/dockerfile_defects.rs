@@ -321,9 +321,21 @@ fn no_fix_makes_a_stage_copy_from_itself() {
     let (after, findings) = fix_keeping_positions("", text);
     assert_eq!(after, text);
     assert_eq!(status(&findings, "SW101"), Some(Status::Warning));
-    // The final stage is itself named `healthcheck`: it cannot copy its probe
-    // from the `healthcheck` stage.
+    // The final stage is itself named `healthcheck` (and is not the stage
+    // image): it is the user's stage, so the probe comes from a stage of
+    // another name, never from itself.
     let text = "FROM golang:1.22\nFROM scratch AS healthcheck\nEXPOSE 8080\nCMD [\"/app\"]\n";
+    let (after, findings) = fix(text);
+    assert!(
+        after.starts_with("FROM ghcr.io/tarampampam/microcheck:1 AS seaworthy-probe\n"),
+        "{after}"
+    );
+    assert!(after.contains("COPY --from=seaworthy-probe /bin/portcheck /bin/portcheck\n"));
+    assert!(!after.contains("--from=healthcheck"));
+    let (_, status, _) = findings.iter().find(|(r, _, _)| r == "SW101").unwrap();
+    assert_eq!(*status, Status::Fixed);
+    // A final stage named like the probe stage it would copy from warns.
+    let text = "FROM golang:1.22\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\nEXPOSE 8080\nCMD [\"/app\"]\n";
     let (after, findings) = fix(text);
     assert_eq!(after, text);
     let (_, status, message) = findings.iter().find(|(r, _, _)| r == "SW101").unwrap();

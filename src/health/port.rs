@@ -124,11 +124,23 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
         all.dedup();
         let list: Vec<String> = all.iter().map(u16::to_string).collect();
         return Err(format!(
-            "several ports ({}) and nothing says which serves health: set [health] port",
-            list.join(", ")
+            "several ports ({}) and nothing says which serves health: {}",
+            list.join(", "),
+            match hint {
+                Some(h) => format!("set `[services.{}] health_port`", h.name),
+                None => "set `[services.NAME] health_port` for the Compose service that runs it, or `--port`".to_string(),
+            }
         ));
     }
-    Err("no port to probe: EXPOSE one or set [health] port".into())
+    // One port for every file ([health] port) would send a worker's probe to
+    // the web app's port: the advice is per file, or per service.
+    Err(match hint {
+        Some(h) => format!(
+            "no port to probe: if service `{}` serves, EXPOSE its port in its Dockerfile or set `[services.{}] health_port`; if it is a worker, it needs no probe (`# seaworthy: ignore[SW101]` above its FROM says so)",
+            h.name, h.name
+        ),
+        None => "no port to probe: if it serves, EXPOSE its port in this Dockerfile (or set `[services.NAME] health_port` for the Compose service that runs it); if it is a worker, it needs no probe (`# seaworthy: ignore[SW101]` above its FROM says so)".to_string(),
+    })
 }
 
 /// Ports a health-stage wrapper in the start command exports metrics on

@@ -299,8 +299,8 @@ pub fn not_linux(platform: Option<&str>) -> Option<String> {
 }
 
 /// Whether the stage image is the default one with its own layout
-/// (`/bin/httpcheck`, `/bin/portcheck`).
-fn uses_default_layout(health: &Health) -> bool {
+/// (`/bin/httpcheck`, `/bin/portcheck`), whose probes cannot wrap a command.
+pub fn uses_default_layout(health: &Health) -> bool {
     health.stage_image == DEFAULT_STAGE_IMAGE
         && health.stage_binary.is_none()
         && health.stage_probe_args.is_none()
@@ -336,6 +336,13 @@ pub fn stage_binary(health: &Health) -> String {
         .stage_binary
         .clone()
         .unwrap_or_else(|| "/bin/httpcheck".to_string())
+}
+
+/// Whether `path` is in a folder on every image's PATH (so it can be
+/// called by name).
+pub fn on_path(path: &str) -> bool {
+    path.rsplit_once('/')
+        .is_some_and(|(dir, _)| PATH_DIRS.contains(&dir))
 }
 
 /// How the start command calls the wrapper: by name when it sits on PATH.

@@ -175,6 +175,11 @@ pub mod place {
 
 /// Whether a stage has a `COPY --from=healthcheck` (the health stage is in use).
 pub fn copies_from_health_stage(doc: &Dockerfile, index: usize) -> bool {
+    copies_from(doc, index, HEALTH_STAGE)
+}
+
+/// Whether instruction `index` is a `COPY --from=<stage>`.
+pub fn copies_from(doc: &Dockerfile, index: usize, stage: &str) -> bool {
     let instr = &doc.instructions()[index];
     if instr.keyword != "COPY" {
         return false;
@@ -182,7 +187,53 @@ pub fn copies_from_health_stage(doc: &Dockerfile, index: usize) -> bool {
     let (flags, _) = crate::syntax::dockerfile::words::leading_flags(&doc.words(index));
     flags
         .iter()
-        .any(|(name, value)| name == "from" && value.eq_ignore_ascii_case(HEALTH_STAGE))
+        .any(|(name, value)| name == "from" && value.eq_ignore_ascii_case(stage))
+}
+
+/// The name seaworthy declares its probe stage under when a stage of the
+/// user's is already called `healthcheck` with another image.
+pub const PROBE_STAGE_ALT: &str = "seaworthy-probe";
+
+/// The stage seaworthy copies probes from: `healthcheck` when no stage has
+/// that name or the one that has it is the configured stage image; else
+/// [`PROBE_STAGE_ALT`]. A user's own `healthcheck` stage (`FROM golang AS
+/// healthcheck`) is never assumed to hold a probe.
+pub fn probe_stage(doc: &Dockerfile, health: &crate::settings::Health) -> &'static str {
+    match doc.stage_named(HEALTH_STAGE) {
+        Some(s) if !s.image.eq_ignore_ascii_case(&health.stage_image) => PROBE_STAGE_ALT,
+        _ => HEALTH_STAGE,
+    }
+}
+
+/// Where `stage`'s chain copies `binary` from the probe stage `from` to (the
+/// path the image has it at), if it does.
+pub fn copied_to(
+    doc: &Dockerfile,
+    stage: &crate::syntax::dockerfile::Stage,
+    from: &str,
+    binary: &str,
+) -> Option<String> {
+    use crate::syntax::dockerfile::words::leading_flags;
+    doc.inherited(stage).into_iter().find_map(|i| {
+        if !copies_from(doc, i, from) {
+            return None;
+        }
+        let words = doc.words(i);
+        let (_, first) = leading_flags(&words);
+        let paths = &words[first..];
+        let (destination, sources) = paths.split_last()?;
+        if !sources.iter().any(|s| s.value == binary) {
+            return None;
+        }
+        let name = binary.rsplit('/').next().unwrap_or(binary);
+        Some(if destination.value.ends_with('/') {
+            format!("{}{name}", destination.value)
+        } else if sources.len() > 1 {
+            format!("{}/{name}", destination.value)
+        } else {
+            destination.value.clone()
+        })
+    })
 }
 
 /// Position of the first stage that copies from the health stage, if any.

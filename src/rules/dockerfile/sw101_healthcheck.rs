@@ -1,15 +1,13 @@
 //! SW101: the final stage has no HEALTHCHECK.
 
 use super::{
-    copies_from_health_stage, first_health_stage_user, place, stage_start, Ctx, HEALTH_STAGE,
+    copied_to, first_health_stage_user, place, probe_stage, stage_start, Ctx, HEALTH_STAGE,
 };
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::health::port;
 use crate::health::probe::{self, Client, Probe, Target};
 use crate::registry::{self, RuleMeta, Scope, Severity};
-use crate::syntax::dockerfile::words::{self, leading_flags};
-use crate::syntax::dockerfile::Dockerfile;
 
 /// SW101's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -135,13 +133,19 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut edits = Vec::new();
 
     if let (Client::Stage, Probe::Exec(argv)) = (client, &mut command) {
-        if stage.name.as_deref() == Some(HEALTH_STAGE) {
+        let probes = probe_stage(doc, health);
+        if stage.name.as_deref() == Some(probes) {
             return warn(format!(
-                "final stage has no HEALTHCHECK; it is itself named `{HEALTH_STAGE}`, so it cannot copy a probe from the `{HEALTH_STAGE}` stage: rename it, or write its HEALTHCHECK by hand"
+                "final stage has no HEALTHCHECK; it is itself named `{probes}`, so it cannot copy a probe from the `{probes}` stage: rename it, or write its HEALTHCHECK by hand"
             ));
         }
-        if doc.stage_named(HEALTH_STAGE).is_none() {
-            let user = first_health_stage_user(doc).map_or(stage.index, |u| u.min(stage.index));
+        if doc.stage_named(probes).is_none() {
+            let user = match probes {
+                HEALTH_STAGE => {
+                    first_health_stage_user(doc).map_or(stage.index, |u| u.min(stage.index))
+                }
+                _ => stage.index,
+            };
             let position = match place::health_stage_position(doc, user, None) {
                 Ok(position) => position,
                 Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
@@ -151,16 +155,16 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 doc,
                 at,
                 &[
-                    format!("FROM {} AS {HEALTH_STAGE}", health.stage_image),
+                    format!("FROM {} AS {probes}", health.stage_image),
                     String::new(),
                 ],
             );
             edits.push(Edit::insert(at, text));
         }
-        match existing_copy_destination(doc, stage, &argv[0]) {
+        match copied_to(doc, stage, probes, &argv[0]) {
             Some(destination) => argv[0] = destination,
             None => {
-                let copy = format!("COPY --from={HEALTH_STAGE} {0} {0}", argv[0]);
+                let copy = format!("COPY --from={probes} {0} {0}", argv[0]);
                 match place::insert_lines(doc, doc.after_instruction(stage.from), &[copy]) {
                     Ok(edit) => edits.push(edit),
                     Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
@@ -205,32 +209,4 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         ),
         fix: Some(Fix::safe(edits)),
     }]
-}
-
-/// Where the stage already copies `binary` from the health stage to, if it does.
-fn existing_copy_destination(
-    doc: &Dockerfile,
-    stage: &crate::syntax::dockerfile::Stage,
-    binary: &str,
-) -> Option<String> {
-    doc.inherited(stage).into_iter().find_map(|i| {
-        if !copies_from_health_stage(doc, i) {
-            return None;
-        }
-        let words = doc.words(i);
-        let (_, first) = leading_flags(&words);
-        let paths: Vec<&words::Word> = words[first..].iter().collect();
-        let (destination, sources) = paths.split_last()?;
-        if !sources.iter().any(|s| s.value == binary) {
-            return None;
-        }
-        let name = binary.rsplit('/').next().unwrap_or(binary);
-        Some(if destination.value.ends_with('/') {
-            format!("{}{name}", destination.value)
-        } else if sources.len() > 1 {
-            format!("{}/{name}", destination.value)
-        } else {
-            destination.value.clone()
-        })
-    })
 }

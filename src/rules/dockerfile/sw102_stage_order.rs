@@ -1,10 +1,10 @@
 //! SW102: `COPY --from=healthcheck` before the `healthcheck` stage exists.
 
 use super::{copies_from_health_stage, place, stage_start, Ctx, HEALTH_STAGE};
-use crate::syntax::dockerfile::{Dockerfile, Stage};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::registry::{RuleMeta, Scope, Severity, Target};
+use crate::syntax::dockerfile::{Dockerfile, Stage};
 
 /// SW102's identity and documentation.
 pub const META: RuleMeta = RuleMeta {

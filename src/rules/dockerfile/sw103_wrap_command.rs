@@ -1,11 +1,16 @@
 //! SW103: the health stage is in use but the start command is not wrapped
 //! by its metrics exporter.
 
-use super::{copies_from_health_stage, Ctx};
+use super::{
+    copied_to, copies_from, first_health_stage_user, place, probe_stage, stage_start, Ctx,
+    HEALTH_STAGE,
+};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
+use crate::health::port;
 use crate::health::probe;
 use crate::registry::{RuleMeta, Scope, Severity, Target};
+use crate::settings::Style;
 use crate::syntax::dockerfile::{words, Dockerfile};
 
 /// SW103's identity and documentation.
@@ -58,12 +63,15 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let policy = ctx.policy;
     let health = &policy.config.health;
     let stage = doc.final_stage();
-    if !health.stage_wraps
-        || !doc
-            .inherited(stage)
-            .into_iter()
-            .any(|i| copies_from_health_stage(doc, i))
-    {
+    let probes = probe_stage(doc, health);
+    let in_use = doc
+        .inherited(stage)
+        .into_iter()
+        .any(|i| copies_from(doc, i, probes));
+    // `style = "stage"` is a platform standard: every server follows the
+    // whole pattern, also one with a HEALTHCHECK of its own.
+    let standard = policy.style() == Style::Stage && port::resolve(doc, stage, policy).is_ok();
+    if !health.stage_wraps || !(in_use || standard) {
         return Vec::new();
     }
     let start = doc.start_command(stage);
@@ -71,13 +79,70 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let argv = doc.argv(index);
-    let wrapper = probe::wrapper_name(health);
-    if already_wrapped(&argv, &wrapper) {
+    let binary = probe::stage_binary(health);
+    if already_wrapped(&argv, &probe::wrapper_name(health)) {
         return Vec::new();
     }
     let instr = &doc.instructions()[index];
     let span = instr.keyword_start..instr.keyword_start + instr.keyword.len();
     let keyword = instr.keyword.clone();
+    let refuse = |why: String| {
+        vec![Diagnostic {
+            rule: &META,
+            span: span.clone(),
+            message: format!(
+                "{keyword} is not wrapped by the health stage's exporter; not done: {why}"
+            ),
+            fix: None,
+        }]
+    };
+    if probe::uses_default_layout(health) {
+        return refuse(
+            "`stage_wraps = true`, but the default stage image's probes (`/bin/httpcheck`, `/bin/portcheck`) cannot run a command: set [health] stage_image and stage_binary to an image whose binary can, or stage_wraps = false"
+            .to_string());
+    }
+    if stage.name.as_deref() == Some(probes) {
+        return refuse(format!("the final stage is itself named `{probes}`"));
+    }
+    // The binary the start command calls is always in the image: copied
+    // before, or by this same fix.
+    let mut edits = Vec::new();
+    let wrapper = match copied_to(doc, stage, probes, &binary) {
+        Some(path) if probe::on_path(&path) => path.rsplit('/').next().unwrap_or(&path).to_string(),
+        Some(path) => path,
+        None => {
+            if doc.stage_named(probes).is_none() {
+                let user = match probes {
+                    HEALTH_STAGE => {
+                        first_health_stage_user(doc).map_or(stage.index, |u| u.min(stage.index))
+                    }
+                    _ => stage.index,
+                };
+                let position = match place::health_stage_position(doc, user, None) {
+                    Ok(position) => position,
+                    Err(why) => return refuse(why),
+                };
+                let at = stage_start(doc, position);
+                edits.push(Edit::insert(
+                    at,
+                    place::lines_at(
+                        doc,
+                        at,
+                        &[
+                            format!("FROM {} AS {probes}", health.stage_image),
+                            String::new(),
+                        ],
+                    ),
+                ));
+            }
+            let copy = format!("COPY --from={probes} {binary} {binary}");
+            match place::insert_lines(doc, doc.after_instruction(stage.from), &[copy]) {
+                Ok(edit) => edits.push(edit),
+                Err(why) => return refuse(why),
+            }
+            probe::wrapper_name(health)
+        }
+    };
     if doc.stage_of(index) != Some(stage) {
         return vec![Diagnostic {
             rule: &META,
@@ -139,14 +204,25 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             }
         },
     };
+    let copied = if edits.is_empty() {
+        String::new()
+    } else {
+        format!(" (copying `{binary}` in from the `{probes}` stage)")
+    };
+    edits.push(edit);
+    let why = if in_use {
+        "the health stage is in use"
+    } else {
+        "`style = \"stage\"` makes every server follow the health-stage pattern"
+    };
     vec![Diagnostic {
         rule: &META,
         span,
         message: format!(
-            "the health stage is in use but {keyword} is not wrapped: run it under `{wrapper} --export-prom :{} --` to export metrics",
+            "{why} but {keyword} is not wrapped: run it under `{wrapper} --export-prom :{} --` to export metrics{copied}",
             health.metrics_port
         ),
-        fix: Some(Fix::safe(vec![edit])),
+        fix: Some(Fix::safe(edits)),
     }]
 }
 

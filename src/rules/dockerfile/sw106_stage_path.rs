@@ -7,6 +7,7 @@ use crate::health::probe;
 use crate::registry::{RuleMeta, Scope, Severity, Target};
 use crate::settings::DEFAULT_STAGE_IMAGE;
 use crate::syntax::dockerfile::words::leading_flags;
+use crate::syntax::dockerfile::Dockerfile;
 
 /// SW106's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -54,6 +55,40 @@ const DEFAULT_IMAGE_BINARIES: &[&str] = &[
     "/bin/parallel",
 ];
 
+/// The path a single-source COPY puts `source` at.
+fn copied_path(source: &str, destination: &str) -> String {
+    match destination.strip_suffix('/') {
+        Some(dir) => format!("{dir}/{}", source.rsplit('/').next().unwrap_or(source)),
+        None => destination.to_string(),
+    }
+}
+
+/// Whether the final stage runs `path`: its HEALTHCHECK names it, or its
+/// start command starts with it (by path, or by name from a folder on PATH).
+/// Only such a copy is the probe; any other (a CA bundle) is the user's.
+fn runs(doc: &Dockerfile, path: &str) -> bool {
+    let stage = doc.final_stage();
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let on_path = probe::on_path(path);
+    let names = |word: &str| {
+        let word = word.trim_matches(|c| c == '"' || c == '\'' || c == '[' || c == ']' || c == ',');
+        word == path || (on_path && word == name)
+    };
+    let healthcheck = doc.last_inherited(stage, "HEALTHCHECK").is_some_and(|i| {
+        doc.instructions()[i]
+            .args
+            .text()
+            .split_whitespace()
+            .any(names)
+    });
+    let start = doc.start_command(stage);
+    let wraps = [start.entrypoint, start.cmd]
+        .into_iter()
+        .flatten()
+        .any(|i| doc.argv(i).first().is_some_and(|a| names(a)));
+    healthcheck || wraps
+}
+
 /// Finds copies from a path the stage image does not have.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let doc = ctx.doc;
@@ -76,10 +111,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         }
         let words = doc.words(i);
         let (_, first) = leading_flags(&words);
-        let [source, _destination] = &words[first..] else {
+        let [source, destination] = &words[first..] else {
             continue;
         };
-        if valid(&source.value) {
+        if valid(&source.value) || !runs(doc, &copied_path(&source.value, &destination.value)) {
             continue;
         }
         let instr = &doc.instructions()[i];
