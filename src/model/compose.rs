@@ -301,6 +301,47 @@ pub fn setting(value: &Value, key: &str) -> Option<String> {
     }
 }
 
+/// What a service's `env_file:` files say about one variable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvFiles {
+    /// Whether one of them that exists sets it.
+    pub sets: bool,
+    /// The files named that do not exist (as written).
+    pub missing: Vec<String>,
+}
+
+/// Reads the env files of `service` (paths relative to the Compose file's
+/// folder; string, list, or `{path, required}` entries) for `key`.
+pub fn env_files(compose: &std::path::Path, service: &Value, key: &str) -> EnvFiles {
+    let names: Vec<String> = match service.get("env_file") {
+        Some(Value::String(one)) => vec![one.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::String(path) => Some(path.clone()),
+                Value::Object(long) => long.get("path").and_then(Value::as_str).map(str::to_string),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let dir = compose.parent().unwrap_or(std::path::Path::new("."));
+    let mut out = EnvFiles::default();
+    for name in names {
+        match std::fs::read_to_string(dir.join(&name)) {
+            Ok(text) => {
+                out.sets |= text.lines().any(|line| {
+                    let line = line.trim_start();
+                    let line = line.strip_prefix("export ").unwrap_or(line);
+                    line.split_once('=').is_some_and(|(k, _)| k.trim() == key)
+                })
+            }
+            Err(_) => out.missing.push(name.trim_start_matches("./").to_string()),
+        }
+    }
+    out
+}
+
 /// The image a service runs, if named.
 pub fn image(service: &Value) -> Option<&str> {
     service.get("image").and_then(Value::as_str)

@@ -3,6 +3,7 @@
 use super::{add_setting, diagnostic, services, Ctx};
 use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
+use crate::model::compose;
 use crate::registry::{Owned, RuleMeta, Scope, Severity, Target};
 
 /// What the fix may touch: the service's `environment`.
@@ -40,9 +41,13 @@ Use instead:
 ```
 
 ## Fix safety
-Safe. Services with an `env_file` are left alone (it may set the level, and an
-`environment` entry would override it); images like postgres don't read it and
-get nothing."#,
+Safe. A service with `env_file:` is read with its env files: when one sets
+`LOG_LEVEL`, nothing is done (an `environment` entry would override it); when
+all of them exist and none sets it, it gets `LOG_LEVEL=INFO`; when the only
+absent one is the project's `.env` (usually git-ignored), it gets
+`LOG_LEVEL=${LOG_LEVEL:-INFO}`, which keeps a level set there working; when
+another is absent, a warning says what to do. Images like postgres don't read
+it and get nothing."#,
 };
 
 /// Finds locally built services without a log level.
@@ -52,15 +57,40 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     for service in services(ctx, META.code) {
         let meaning = service.meaning;
         if meaning.get("build").is_none()
-            || meaning.get("env_file").is_some()
             || crate::model::compose::sets(meaning.get("environment"), "LOG_LEVEL")
         {
             continue;
         }
-        let edit = add_setting(file, &service, "environment", "LOG_LEVEL", "INFO");
+        let env_files = compose::env_files(&file.source.path, meaning, "LOG_LEVEL");
+        if env_files.sets {
+            continue;
+        }
+        let value = match env_files.missing.as_slice() {
+            [] => "INFO",
+            [only] if only == ".env" => "${LOG_LEVEL:-INFO}",
+            missing => {
+                out.push(diagnostic(
+                    &META,
+                    &service,
+                    format!(
+                        "service `{}` sets no LOG_LEVEL, and its env_file {} is absent here, so seaworthy cannot tell whether it sets one: add LOG_LEVEL=INFO to that file, or to `environment:`",
+                        service.name,
+                        missing.join(", ")
+                    ),
+                    None,
+                ));
+                continue;
+            }
+        };
+        let edit = add_setting(file, &service, "environment", "LOG_LEVEL", value);
         let message = format!(
-            "service `{}` sets no LOG_LEVEL: add LOG_LEVEL=INFO",
-            service.name
+            "service `{}` sets no LOG_LEVEL: add LOG_LEVEL={value}{}",
+            service.name,
+            if value == "INFO" {
+                ""
+            } else {
+                " (its `.env` is absent here; a level set there still wins)"
+            }
         );
         let fix = edit.map(|edit| Fix::safe(vec![edit]));
         out.push(diagnostic(&META, &service, message, Some(fix)));
