@@ -45,6 +45,39 @@ pub fn kind_of(name: &str) -> Option<FileKind> {
     compose.then_some(FileKind::Compose)
 }
 
+/// The kind of a file named on the command line whose name says nothing
+/// (`Dockerfile-prod`, `crlf-compose.yaml`): a Dockerfile when its first
+/// instruction (after comments, parser directives and ARGs) is FROM, a
+/// Compose file when it is YAML with a top-level `services:` key. Only the
+/// first 64 KiB are read.
+fn kind_by_content(path: &Path) -> Option<FileKind> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    let text = String::from_utf8_lossy(&head);
+    let yaml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let mut lines = text
+        .lines()
+        .map(|l| l.trim_start_matches('\u{feff}'))
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    if yaml {
+        return text
+            .lines()
+            .any(|l| l.trim_end() == "services:" || l.starts_with("services:"))
+            .then_some(FileKind::Compose);
+    }
+    lines
+        .find(|l| !l.trim_start().to_ascii_uppercase().starts_with("ARG "))
+        .filter(|l| l.trim_start().to_ascii_uppercase().starts_with("FROM "))
+        .map(|_| FileKind::Dockerfile)
+}
+
 /// Expands `paths` into the files to check, sorted; a path that does not
 /// exist, or a file given by name that seaworthy cannot read, is an error.
 pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
@@ -56,11 +89,11 @@ pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match kind_of(&name) {
+            match kind_of(&name).or_else(|| kind_by_content(path)) {
                 Some(kind) => found.push((path.clone(), kind)),
                 None => errors.push(InputError::file(
                     path,
-                    "not a file seaworthy knows (Dockerfile, Dockerfile.*, *.Dockerfile, compose.yaml, docker-compose.yml, compose.*.yaml, …)",
+                    "not a file seaworthy knows: its name is not a Dockerfile's or a Compose file's (Dockerfile, Dockerfile.*, *.Dockerfile, compose.yaml, docker-compose.yml, compose.*.yaml, …), and it holds neither a FROM instruction nor a top-level `services:`",
                 )),
             }
             continue;

@@ -112,6 +112,9 @@ pub struct Plan {
     pub files: Vec<FileChange>,
     /// Bad inputs (exit code 2).
     pub errors: Vec<InputError>,
+    /// Files passed over, and why (a walked `Dockerfile.fix` that holds no
+    /// instruction): said, never an error.
+    pub notes: Vec<InputError>,
 }
 
 impl Plan {

@@ -37,6 +37,7 @@ pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
         }
     }
     if !global.quiet {
+        let _ = report::notes(&mut err, plan, report_colour);
         let _ = report::findings(&mut err, plan, report_colour);
     }
     let _ = report::errors(&mut err, plan, report_colour);

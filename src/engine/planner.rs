@@ -19,6 +19,7 @@ use crate::settings::policy::{AppPort, Overrides, Policy, ServiceHint};
 use crate::settings::resolver::Resolver;
 use crate::settings::Config;
 use crate::source::Source;
+use crate::syntax::dockerfile::document::NOT_A_DOCKERFILE;
 use crate::syntax::dockerfile::Dockerfile;
 
 /// Inputs larger than this are refused (bounded memory; no real Dockerfile or
@@ -99,6 +100,11 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     // thread walks the folders.
     rayon::spawn(crate::model::images::preload);
     let (files, mut errors) = discover::files(paths);
+    let named: HashSet<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| project::key(p))
+        .collect();
     let mut plan = Plan::default();
     for (path, _) in files.iter().filter(|(_, k)| *k == FileKind::Settings) {
         if let Err(e) = resolver.for_file(path) {
@@ -196,6 +202,18 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
             .and_then(|(_, slot)| slot.into_inner());
         match planned {
             Some(Ok((change, _))) if *selected => plan.files.push(change),
+            // A walked file named like a Dockerfile that holds no
+            // instruction is not one: passed over with a note.
+            Some(Err(e))
+                if *selected
+                    && e.message == NOT_A_DOCKERFILE
+                    && !named.contains(&project::key(path)) =>
+            {
+                plan.notes.push(InputError::file(
+                    path,
+                    "skipped: named like a Dockerfile, but it holds no instruction",
+                ))
+            }
             Some(Err(e)) if *selected => errors.push(e),
             _ => {}
         }

@@ -64,6 +64,15 @@ pub fn errors(out: &mut impl Write, plan: &Plan, colour: bool) -> std::io::Resul
     Ok(())
 }
 
+/// Writes the files passed over, one per line (`note: path:1:1: why`).
+pub fn notes(out: &mut impl Write, plan: &Plan, colour: bool) -> std::io::Result<()> {
+    let style = styled(AnsiColor::Yellow.on_default(), colour);
+    for note in &plan.notes {
+        writeln!(out, "{style}note{style:#}: {note}")?;
+    }
+    Ok(())
+}
+
 /// One line: what was found and what would change.
 pub fn summary(plan: &Plan, verb: &str) -> String {
     let total = plan.findings().count();

@@ -46,6 +46,10 @@ pub struct StartCommand {
     pub cmd: Option<usize>,
 }
 
+/// The error for a file that holds no instruction: a walked file named like
+/// a Dockerfile that says this is skipped with a note, not an error.
+pub const NOT_A_DOCKERFILE: &str = "no FROM instruction: this is not a Dockerfile";
+
 impl Dockerfile {
     /// Parses `source`; bad input is an error naming line and column.
     pub fn parse(source: Source) -> Result<Dockerfile, InputError> {
@@ -114,10 +118,7 @@ impl Dockerfile {
             }
         }
         if stages.is_empty() {
-            return Err(InputError::file(
-                &source.path,
-                "no FROM instruction: this is not a Dockerfile",
-            ));
+            return Err(InputError::file(&source.path, NOT_A_DOCKERFILE));
         }
         Ok(Dockerfile {
             source,

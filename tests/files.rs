@@ -1,0 +1,69 @@
+//! Which files are read, through the real binary: named files are
+//! recognised by content when their name says nothing, and a walked file
+//! named like a Dockerfile that holds no instruction is passed over with a
+//! note instead of stopping the run.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn seaworthy(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("seaworthy").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn named_files_are_recognised_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("Dockerfile-prod"),
+        "# syntax=docker/dockerfile:1\nARG V=3.12\nFROM python:${V}-slim\nEXPOSE 8000\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("crlf-compose.yaml"),
+        "services:\r\n  db:\r\n    image: postgres:16\r\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("notes.txt"), "hello\n").unwrap();
+    seaworthy(dir.path())
+        .args(["check", "Dockerfile-prod", "crlf-compose.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Dockerfile-prod:3:1: SW101"))
+        .stderr(predicate::str::contains("crlf-compose.yaml:2:3: SW201"));
+    seaworthy(dir.path())
+        .args(["check", "notes.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "notes.txt:1:1: not a file seaworthy knows",
+        ));
+}
+
+#[test]
+fn a_walked_file_without_instructions_is_a_note_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("Dockerfile.fix"), "").unwrap();
+    fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nEXPOSE 8000\n",
+    )
+    .unwrap();
+    seaworthy(dir.path())
+        .args(["fix", "--yes", "."])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "note: Dockerfile.fix:1:1: skipped",
+        ))
+        .stderr(predicate::str::contains("wrote 1 file"));
+    seaworthy(dir.path())
+        .args(["check", "Dockerfile.fix"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no FROM instruction"));
+}
