@@ -78,9 +78,58 @@ fn kind_by_content(path: &Path) -> Option<FileKind> {
         .map(|_| FileKind::Dockerfile)
 }
 
+/// More names the walk recognises (`[files]` of `seaworthy.toml`).
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    dockerfile: globset::GlobSet,
+    compose: globset::GlobSet,
+}
+
+impl Names {
+    /// The patterns of `files` (checked when the config was read).
+    pub fn new(files: &[&crate::settings::Files]) -> Names {
+        let set = |patterns: &mut dyn Iterator<Item = &String>| {
+            let mut builder = globset::GlobSetBuilder::new();
+            for pattern in patterns {
+                if let Ok(glob) = globset::Glob::new(pattern) {
+                    builder.add(glob);
+                }
+            }
+            builder.build().unwrap_or_default()
+        };
+        Names {
+            dockerfile: set(&mut files.iter().flat_map(|f| f.dockerfile.iter())),
+            compose: set(&mut files.iter().flat_map(|f| f.compose.iter())),
+        }
+    }
+
+    /// The kind of file `name` is: by the built-in names, then these.
+    pub fn kind_of(&self, name: &str) -> Option<FileKind> {
+        kind_of(name).or_else(|| {
+            if LEFTOVERS.iter().any(|s| name.ends_with(s)) {
+                None
+            } else if self.dockerfile.is_match(name) {
+                Some(FileKind::Dockerfile)
+            } else if self.compose.is_match(name) {
+                Some(FileKind::Compose)
+            } else {
+                None
+            }
+        })
+    }
+}
+
 /// Expands `paths` into the files to check, sorted; a path that does not
 /// exist, or a file given by name that seaworthy cannot read, is an error.
 pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
+    files_named(paths, &Names::default())
+}
+
+/// [`files`], also recognising `names`.
+pub fn files_named(
+    paths: &[PathBuf],
+    names: &Names,
+) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -89,7 +138,7 @@ pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match kind_of(&name).or_else(|| kind_by_content(path)) {
+            match names.kind_of(&name).or_else(|| kind_by_content(path)) {
                 Some(kind) => found.push((path.clone(), kind)),
                 None => errors.push(InputError::file(
                     path,
@@ -106,14 +155,19 @@ pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
             errors.push(InputError::file(path, "not a regular file or a folder"));
             continue;
         }
-        walk(path, &mut found, &mut errors);
+        walk(path, names, &mut found, &mut errors);
     }
     found.sort();
     found.dedup();
     (found, errors)
 }
 
-fn walk(root: &Path, found: &mut Vec<(PathBuf, FileKind)>, errors: &mut Vec<InputError>) {
+fn walk(
+    root: &Path,
+    names: &Names,
+    found: &mut Vec<(PathBuf, FileKind)>,
+    errors: &mut Vec<InputError>,
+) {
     // Only ignore files that are part of the project: a user's global git
     // excludes and .git/info/exclude would make `check` on a laptop differ
     // from CI (and reading git's config costs more than the whole walk).
@@ -130,7 +184,7 @@ fn walk(root: &Path, found: &mut Vec<(PathBuf, FileKind)>, errors: &mut Vec<Inpu
                     continue;
                 }
                 let name = entry.file_name().to_string_lossy();
-                if let Some(kind) = kind_of(&name) {
+                if let Some(kind) = names.kind_of(&name) {
                     found.push((entry.path().to_path_buf(), kind));
                 }
             }

@@ -67,3 +67,40 @@ fn a_walked_file_without_instructions_is_a_note_not_an_error() {
         .code(2)
         .stderr(predicate::str::contains("no FROM instruction"));
 }
+
+#[test]
+fn the_walk_recognises_names_the_config_adds() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("seaworthy.toml"),
+        "[files]\ndockerfile = [\"Containerfile\", \"*.containerfile\"]\ncompose = [\"stack-*.yml\"]\n",
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("app")).unwrap();
+    fs::write(
+        dir.path().join("app/Containerfile"),
+        "FROM python:3.12-slim\nEXPOSE 8000\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("stack-prod.yml"),
+        "services:\n  db:\n    image: postgres:16\n",
+    )
+    .unwrap();
+    seaworthy(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("app/Containerfile:1:1: SW101"))
+        .stderr(predicate::str::contains("stack-prod.yml:2:3: SW201"));
+    fs::write(
+        dir.path().join("seaworthy.toml"),
+        "[files]\ndockerfile = [\"[\"]\n",
+    )
+    .unwrap();
+    seaworthy(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a glob pattern"));
+}

@@ -99,7 +99,20 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     // The pool's threads start, and one reads the image table, while this
     // thread walks the folders.
     rayon::spawn(crate::model::images::preload);
-    let (files, mut errors) = discover::files(paths);
+    // `[files]` patterns come from the config of each folder named.
+    let roots: Vec<Arc<Config>> = paths
+        .iter()
+        .filter_map(|p| {
+            let probe = if p.is_dir() {
+                p.join(crate::settings::FILE_NAME)
+            } else {
+                p.clone()
+            };
+            resolver.for_file(&probe).ok()
+        })
+        .collect();
+    let names = discover::Names::new(&roots.iter().map(|c| &c.files).collect::<Vec<_>>());
+    let (files, mut errors) = discover::files_named(paths, &names);
     let named: HashSet<PathBuf> = paths
         .iter()
         .filter(|p| p.is_file())

@@ -162,6 +162,17 @@ pub struct Rules {
     pub ignore: Vec<String>,
 }
 
+/// `[files]`: more file names the walk recognises, as glob patterns of the
+/// name (`Containerfile`, `*.containerfile`, `stack-*.yml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Files {
+    /// Names of Dockerfiles.
+    pub dockerfile: Vec<String>,
+    /// Names of Compose files.
+    pub compose: Vec<String>,
+}
+
 /// A whole `seaworthy.toml`, or the defaults when there is none.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -174,6 +185,8 @@ pub struct Config {
     pub services: BTreeMap<String, Service>,
     /// `[rules]`.
     pub rules: Rules,
+    /// `[files]`.
+    pub files: Files,
     /// The file it was read from; `None` for defaults.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -232,6 +245,14 @@ impl Config {
         if let Some((key, _)) = ports.iter().find(|(_, port)| *port == Some(0)) {
             let name = key.rsplit(' ').next().unwrap_or(key);
             return Err(at(name)(format!("{key} must be a port from 1 to 65535")));
+        }
+        for pattern in config.files.dockerfile.iter().chain(&config.files.compose) {
+            globset::Glob::new(pattern).map_err(|e| {
+                at(&format!("\"{pattern}\""))(format!(
+                    "[files]: `{pattern}` is not a glob pattern: {}",
+                    e.kind()
+                ))
+            })?;
         }
         if let Some(app) = &config.app_config {
             let base = path.parent().unwrap_or(Path::new("."));
