@@ -28,6 +28,9 @@ fn render(folder: &Path, code: &str) -> String {
     for error in &plan.errors {
         text.push_str(&format!("error: {error}\n"));
     }
+    for note in &plan.notes {
+        text.push_str(&format!("note: {note}\n"));
+    }
     for (file, finding) in plan.findings() {
         text.push_str(&format!(
             "{}:{}:{}: {} {:?} {}\n",

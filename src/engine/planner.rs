@@ -233,7 +233,10 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     }
     for result in planned.into_iter().flatten() {
         match result {
-            Ok(change) => plan.files.push(change),
+            Ok((change, note)) => {
+                plan.files.push(change);
+                plan.notes.extend(note);
+            }
             Err(e) => errors.push(e),
         }
     }
@@ -307,16 +310,35 @@ fn plan_dockerfile_parsed(
     Ok((change(source, outcome), fixed))
 }
 
+/// Plans one Compose file; also hands back a note when it holds overlay
+/// fragments (said once per file, not once per service).
 fn plan_compose(
     file: ComposeFile,
     settings: &Settings,
     project: &Project,
-) -> Result<FileChange, InputError> {
+) -> Result<(FileChange, Option<InputError>), InputError> {
     let source = file.source.clone();
     let policy = settings.for_file(&source.path)?;
     let partial = overlaid_services(&source.path);
+    let fragments: Vec<String> = file
+        .services()
+        .iter()
+        .filter(|s| !partial.iter().any(|p| p == s.name) && compose::is_fragment(s.meaning))
+        .map(|s| format!("`{}`", s.name))
+        .collect();
+    let note = (!fragments.is_empty()).then(|| {
+        InputError::file(
+            &source.path,
+            format!(
+                "service{} {} {} neither image, build nor extends: overlay fragments whose base is elsewhere, so nothing is added to them (on merge it would override the base's own choices)",
+                if fragments.len() == 1 { "" } else { "s" },
+                fragments.join(", "),
+                if fragments.len() == 1 { "has" } else { "have" }
+            ),
+        )
+    });
     let outcome = engine::compose::fix_parsed(file, &policy, project, &partial)?;
-    Ok(change(source, outcome))
+    Ok((change(source, outcome), note))
 }
 
 /// Base Compose files, which overlays (`compose.override.yaml`,

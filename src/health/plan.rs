@@ -89,6 +89,9 @@ pub fn plan(
             let image = compose::image(service.meaning).unwrap_or("");
             let reference = Reference::parse(image);
             let known = crate::model::images::lookup(image);
+            if known.is_some_and(|k| k.has_healthcheck) {
+                return Ok(None);
+            }
             match known.and_then(|k| Some((k.health_at(&reference)?, k))) {
                 Some(((test, older), known)) => Ok(Some(HealthPlan {
                     test: test.to_vec(),

@@ -342,6 +342,15 @@ pub fn env_files(compose: &std::path::Path, service: &Value, key: &str) -> EnvFi
     out
 }
 
+/// Whether a service is a fragment of an overlay: it has neither `image`,
+/// `build` nor `extends`, so what it runs is defined in a base file
+/// elsewhere (DESIGN.md, truth 5).
+pub fn is_fragment(service: &Value) -> bool {
+    ["image", "build", "extends"]
+        .iter()
+        .all(|k| service.get(*k).is_none())
+}
+
 /// The image a service runs, if named.
 pub fn image(service: &Value) -> Option<&str> {
     service.get("image").and_then(Value::as_str)

@@ -33,6 +33,10 @@ pub struct KnownImage {
     /// The check for tags older than `health_since`.
     #[serde(default)]
     pub health_before: Option<Vec<String>>,
+    /// The image declares a HEALTHCHECK itself: a service running it needs
+    /// no healthcheck of its own.
+    #[serde(default)]
+    pub has_healthcheck: bool,
     /// A memory limit for images that need more than their category's.
     #[serde(default)]
     pub memory: Option<String>,

@@ -16,7 +16,7 @@ use super::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::health::plan::{self as health_plan, HealthPlan};
-use crate::model::compose::{ComposeFile, Service};
+use crate::model::compose::{is_fragment, ComposeFile, Service};
 use crate::model::project::{Built, Project};
 use crate::registry::{RuleMeta, Suppressions};
 use crate::settings::policy::Policy;
@@ -57,7 +57,7 @@ impl<'a> Ctx<'a> {
         let services = file
             .services()
             .into_iter()
-            .filter(|s| !partial.iter().any(|p| p == s.name))
+            .filter(|s| !partial.iter().any(|p| p == s.name) && !is_fragment(s.meaning))
             .collect();
         Ctx {
             file,

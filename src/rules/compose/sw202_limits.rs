@@ -57,13 +57,54 @@ Safe: it adds limits where there were none. Existing `deploy` and
 key count as present."#,
 };
 
+/// Keys that limit a service outside `deploy` (Compose refuses a
+/// `deploy.resources.limits` beside them: "can't set distinct values on
+/// 'pids_limit' and 'deploy.resources.limits.pids'").
+const LEGACY_LIMITS: &[&str] = &[
+    "mem_limit",
+    "memswap_limit",
+    "cpus",
+    "cpu_quota",
+    "cpu_count",
+    "cpu_percent",
+    "pids_limit",
+];
+
+/// A memory size as Compose writes it (`512M`, `1g`, `1.5G`, `268435456`),
+/// in bytes.
+fn bytes(size: &serde_json::Value) -> Option<f64> {
+    if let Some(n) = size.as_f64() {
+        return Some(n);
+    }
+    let text = size.as_str()?.trim().to_ascii_lowercase();
+    let text = text.trim_end_matches('b');
+    let (number, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((at, _)) => (&text[..at], &text[at..]),
+        None => (text, ""),
+    };
+    let factor = match unit {
+        "" => 1.0,
+        "k" => 1024.0,
+        "m" => 1024.0 * 1024.0,
+        "g" => 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    number.trim().parse::<f64>().ok().map(|n| n * factor)
+}
+
 /// Finds services without limits.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
         let limits = service.meaning.pointer("/deploy/resources/limits");
         let has = |key: &str| limits.and_then(|l| l.get(key)).is_some();
-        if has("memory") && has("cpus") {
+        // A service limited with the legacy keys limits itself, and Compose
+        // refuses `deploy.resources.limits` beside them.
+        if (has("memory") && has("cpus"))
+            || LEGACY_LIMITS
+                .iter()
+                .any(|k| service.meaning.get(*k).is_some())
+        {
             continue;
         }
         let category = category::of(service.name, service.meaning, ctx.policy);
@@ -73,6 +114,37 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let memory = known
             .and_then(|k| k.memory.as_deref())
             .unwrap_or(default_memory);
+        // Never below what the service reserves: Docker refuses to start it.
+        let reserved = |key: &str| {
+            service
+                .meaning
+                .pointer(&format!("/deploy/resources/reservations/{key}"))
+        };
+        let reserved_memory = reserved("memory").filter(|r| {
+            bytes(r)
+                .zip(bytes(&serde_json::Value::from(memory)))
+                .is_some_and(|(r, m)| r > m)
+        });
+        let reserved_cpus = reserved("cpus").filter(|r| {
+            let r = r
+                .as_f64()
+                .or_else(|| r.as_str().and_then(|s| s.parse().ok()));
+            r.zip(cpus.parse::<f64>().ok()).is_some_and(|(r, c)| r > c)
+        });
+        let memory = match reserved_memory {
+            Some(r) => r
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| r.to_string()),
+            None => memory.to_string(),
+        };
+        let cpus = match reserved_cpus {
+            Some(r) => r
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| r.to_string()),
+            None => cpus.to_string(),
+        };
         let mut lines = Vec::new();
         let mut what = Vec::new();
         if !has("memory") {
@@ -83,8 +155,13 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             lines.push(format!("cpus: \"{cpus}\""));
             what.push(format!("cpus {cpus}"));
         }
+        let raised = if reserved_memory.is_some() || reserved_cpus.is_some() {
+            ", raised to what it reserves"
+        } else {
+            ""
+        };
         let message = format!(
-            "service `{}` has no {} limit: add {} ({} service)",
+            "service `{}` has no {} limit: add {} ({} service default{raised}; write your own limit, or set `[services.{}] category`)",
             service.name,
             if lines.len() == 2 {
                 "resource"
@@ -94,7 +171,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 "memory"
             },
             what.join(" and "),
-            category.name()
+            category.name(),
+            service.name
         );
         let edit = insert_nested(
             ctx.file,

@@ -84,6 +84,25 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let Some(metrics) = exported_port(ctx, service.meaning) else {
             continue;
         };
+        // A service in another's network namespace cannot publish ports.
+        if let Some(mode) = service
+            .meaning
+            .get("network_mode")
+            .and_then(serde_json::Value::as_str)
+            .filter(|m| {
+                *m == "host"
+                    || *m == "none"
+                    || m.starts_with("service:")
+                    || m.starts_with("container:")
+            })
+        {
+            let message = format!(
+                "service `{}` exports metrics on {metrics}, but with `network_mode: {mode}` it cannot publish ports: publish the metrics port on the service that owns the network namespace (or none is needed with `host`)",
+                service.name
+            );
+            out.push(diagnostic(&META, &service, message, None));
+            continue;
+        }
         let published = compose::container_ports(service.meaning).contains(&metrics)
             && service.meaning.get("ports").is_some();
         if published && has_label(service.meaning) {
