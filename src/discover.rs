@@ -119,19 +119,31 @@ impl Names {
     }
 }
 
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// The files to check, sorted, with their kind.
+    pub found: Vec<(PathBuf, FileKind)>,
+    /// Paths that do not exist, files named that seaworthy cannot read.
+    pub errors: Vec<InputError>,
+    /// Hidden folders the walk passed over (`.devcontainer/`): name one to
+    /// check it (`--verbose` lists them).
+    pub hidden: Vec<PathBuf>,
+}
+
 /// Expands `paths` into the files to check, sorted; a path that does not
 /// exist, or a file given by name that seaworthy cannot read, is an error.
 pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
-    files_named(paths, &Names::default())
+    let walked = files_named(paths, &Names::default());
+    (walked.found, walked.errors)
 }
 
-/// [`files`], also recognising `names`.
-pub fn files_named(
-    paths: &[PathBuf],
-    names: &Names,
-) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
+/// [`files`], also recognising `names`, and saying which hidden folders
+/// were passed over.
+pub fn files_named(paths: &[PathBuf], names: &Names) -> Walked {
     let mut found = Vec::new();
     let mut errors = Vec::new();
+    let mut hidden = Vec::new();
     for path in paths {
         if path.is_file() {
             let name = path
@@ -155,11 +167,16 @@ pub fn files_named(
             errors.push(InputError::file(path, "not a regular file or a folder"));
             continue;
         }
-        walk(path, names, &mut found, &mut errors);
+        walk(path, names, &mut found, &mut errors, &mut hidden);
     }
     found.sort();
     found.dedup();
-    (found, errors)
+    hidden.sort();
+    Walked {
+        found,
+        errors,
+        hidden,
+    }
 }
 
 fn walk(
@@ -167,11 +184,31 @@ fn walk(
     names: &Names,
     found: &mut Vec<(PathBuf, FileKind)>,
     errors: &mut Vec<InputError>,
+    hidden: &mut Vec<PathBuf>,
 ) {
     // Only ignore files that are part of the project: a user's global git
     // excludes and .git/info/exclude would make `check` on a laptop differ
     // from CI (and reading git's config costs more than the whole walk).
+    // Hidden entries are passed over as the `ignore` crate does by default,
+    // but by this filter, which remembers the folders (not `.git`) so
+    // `--verbose` can name them.
+    let passed_over = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = passed_over.clone();
     let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .filter_entry(move |entry| {
+            let is_hidden =
+                entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+            if is_hidden
+                && entry.file_name() != ".git"
+                && entry.file_type().is_some_and(|t| t.is_dir())
+            {
+                seen.lock()
+                    .expect("hidden folders")
+                    .push(entry.path().to_path_buf());
+            }
+            !is_hidden
+        })
         .require_git(false)
         .follow_links(false)
         .git_global(false)
@@ -197,6 +234,7 @@ fn walk(
             }
         }
     }
+    hidden.append(&mut passed_over.lock().expect("hidden folders"));
 }
 
 #[cfg(test)]

@@ -112,6 +112,8 @@ pub struct Plan {
     pub files: Vec<FileChange>,
     /// Bad inputs (exit code 2).
     pub errors: Vec<InputError>,
+    /// Hidden folders the walk passed over (listed with `--verbose`).
+    pub hidden: Vec<PathBuf>,
     /// Files passed over, and why (a walked `Dockerfile.fix` that holds no
     /// instruction): said, never an error.
     pub notes: Vec<InputError>,

@@ -104,3 +104,28 @@ fn the_walk_recognises_names_the_config_adds() {
         .code(2)
         .stderr(predicate::str::contains("is not a glob pattern"));
 }
+
+#[test]
+fn hidden_folders_are_named_in_verbose_and_can_be_named() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".devcontainer")).unwrap();
+    fs::write(
+        dir.path().join(".devcontainer/Dockerfile"),
+        "FROM python:3.12\nEXPOSE 80\n",
+    )
+    .unwrap();
+    seaworthy(dir.path())
+        .args(["check", "--verbose", "."])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "skipped hidden folder .devcontainer/",
+        ));
+    seaworthy(dir.path())
+        .args(["check", ".devcontainer"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            ".devcontainer/Dockerfile:1:1: SW101",
+        ));
+}

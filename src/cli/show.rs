@@ -35,6 +35,13 @@ pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
         for file in &plan.files {
             let _ = writeln!(err, "read {}", crate::paths::display(&file.path));
         }
+        for folder in &plan.hidden {
+            let _ = writeln!(
+                err,
+                "skipped hidden folder {}/ (name it to check it)",
+                crate::paths::display(folder)
+            );
+        }
     }
     if !global.quiet {
         let _ = report::notes(&mut err, plan, report_colour);

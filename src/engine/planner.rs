@@ -112,13 +112,17 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         })
         .collect();
     let names = discover::Names::new(&roots.iter().map(|c| &c.files).collect::<Vec<_>>());
-    let (files, mut errors) = discover::files_named(paths, &names);
+    let walked = discover::files_named(paths, &names);
+    let (files, mut errors) = (walked.found, walked.errors);
     let named: HashSet<PathBuf> = paths
         .iter()
         .filter(|p| p.is_file())
         .map(|p| project::key(p))
         .collect();
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        hidden: walked.hidden,
+        ..Plan::default()
+    };
     for (path, _) in files.iter().filter(|(_, k)| *k == FileKind::Settings) {
         if let Err(e) = resolver.for_file(path) {
             errors.push(e);
