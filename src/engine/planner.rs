@@ -314,13 +314,13 @@ fn plan_dockerfile_parsed(
     Ok((change(source, outcome), fixed))
 }
 
-/// Plans one Compose file; also hands back a note when it holds overlay
-/// fragments (said once per file, not once per service).
+/// Plans one Compose file; also hands back notes for its overlay fragments
+/// and its one-shot jobs (each said once per file, not once per service).
 fn plan_compose(
     file: ComposeFile,
     settings: &Settings,
     project: &Project,
-) -> Result<(FileChange, Option<InputError>), InputError> {
+) -> Result<(FileChange, Vec<InputError>), InputError> {
     let source = file.source.clone();
     let policy = settings.for_file(&source.path)?;
     let partial = overlaid_services(&source.path);
@@ -330,6 +330,22 @@ fn plan_compose(
         .filter(|s| !partial.iter().any(|p| p == s.name) && compose::is_fragment(s.meaning))
         .map(|s| format!("`{}`", s.name))
         .collect();
+    let jobs = compose::one_shot_jobs(&file);
+    let mut jobs: Vec<String> = jobs
+        .iter()
+        .filter(|(name, _)| !partial.iter().any(|p| p == *name))
+        .map(|(name, why)| format!("`{name}` ({why})"))
+        .collect();
+    jobs.sort();
+    let jobs_note = (!jobs.is_empty()).then(|| {
+        InputError::file(
+            &source.path,
+            format!(
+                "one-shot jobs get no restart policy and no health check, and nothing waits for them to be healthy: {}",
+                jobs.join(", ")
+            ),
+        )
+    });
     let note = (!fragments.is_empty()).then(|| {
         InputError::file(
             &source.path,
@@ -342,7 +358,10 @@ fn plan_compose(
         )
     });
     let outcome = engine::compose::fix_parsed(file, &policy, project, &partial)?;
-    Ok((change(source, outcome), note))
+    Ok((
+        change(source, outcome),
+        note.into_iter().chain(jobs_note).collect(),
+    ))
 }
 
 /// Base Compose files, which overlays (`compose.override.yaml`,

@@ -342,6 +342,125 @@ pub fn env_files(compose: &std::path::Path, service: &Value, key: &str) -> EnvFi
     out
 }
 
+/// Words that make a command a one-shot job: migrations, seeds, tests,
+/// set-up (`manage.py migrate`, `alembic upgrade`, `npm test`, `cypress run`).
+const JOB_WORDS: &[&str] = &[
+    "migrate",
+    "migration",
+    "migrations",
+    "db:migrate",
+    "db:seed",
+    "seed",
+    "upgrade",
+    "test",
+    "tests",
+    "pytest",
+    "jest",
+    "cypress",
+    "setup",
+    "init",
+];
+
+/// The services of `file` that are one-shot jobs, each with its evidence
+/// (DESIGN.md, truth 3): something waits for it with
+/// `service_completed_successfully`; or it publishes no port and it sets
+/// `restart: "no"`, its command is a migration, seed, test or set-up
+/// command, or its file is a test file.
+pub fn one_shot_jobs(file: &ComposeFile) -> std::collections::HashMap<String, String> {
+    let mut jobs = std::collections::HashMap::new();
+    let services = file.meaning.get("services").and_then(Value::as_object);
+    let Some(services) = services else {
+        return jobs;
+    };
+    for (name, service) in services {
+        if let Some(Value::Object(deps)) = service.get("depends_on") {
+            for (dep, how) in deps {
+                if how.get("condition").and_then(Value::as_str)
+                    == Some("service_completed_successfully")
+                {
+                    jobs.entry(dep.clone()).or_insert_with(|| {
+                        format!("service `{name}` waits for it with `condition: service_completed_successfully`")
+                    });
+                }
+            }
+        }
+    }
+    let test_file = file
+        .source
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|n| {
+            n.split(['.', '-', '_'])
+                .any(|part| part == "test" || part == "tests" || part == "ci")
+        });
+    for (name, service) in services {
+        if jobs.contains_key(name) {
+            continue;
+        }
+        // A service that publishes a port serves: only a dependant that
+        // waits for its completion makes it a job.
+        if !container_ports(service).is_empty() {
+            continue;
+        }
+        let evidence = if service.get("restart").and_then(Value::as_str) == Some("no") {
+            Some("it sets `restart: \"no\"` and publishes no port".to_string())
+        } else if let Some(word) = command_words(service)
+            .into_iter()
+            .find(|w| JOB_WORDS.contains(&w.as_str()))
+        {
+            Some(format!("its command runs `{word}`"))
+        } else if test_file
+            && container_ports(service).is_empty()
+            && service
+                .get("image")
+                .is_none_or(|_| service.get("command").is_some())
+        {
+            Some("it is in a test file and publishes no port".to_string())
+        } else {
+            None
+        };
+        if let Some(evidence) = evidence {
+            jobs.insert(name.clone(), evidence);
+        }
+    }
+    jobs
+}
+
+/// The words of a service's `command:` and `entrypoint:` (list or string),
+/// lower case, split at spaces and shell operators; a path counts by its
+/// last part only when it is the program (`./bin/migrate`), never as an
+/// argument (`/etc/app/init`).
+fn command_words(service: &Value) -> Vec<String> {
+    let mut words = Vec::new();
+    for key in ["entrypoint", "command"] {
+        let parts: Vec<String> = match service.get(key) {
+            Some(Value::String(line)) => vec![line.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => continue,
+        };
+        for (i, part) in parts.iter().enumerate() {
+            for (j, word) in part
+                .split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+                .filter(|w| !w.is_empty())
+                .enumerate()
+            {
+                let word = word.trim_matches(['"', '\'']).to_ascii_lowercase();
+                let program = i == 0 && j == 0;
+                match word.rsplit_once('/') {
+                    Some((_, last)) if program => words.push(last.to_string()),
+                    Some(_) => {}
+                    None => words.push(word),
+                }
+            }
+        }
+    }
+    words
+}
+
 /// Whether a service is a fragment of an overlay: it has neither `image`,
 /// `build` nor `extends`, so what it runs is defined in a base file
 /// elsewhere (DESIGN.md, truth 5).

@@ -38,6 +38,8 @@ pub struct Ctx<'a> {
     /// The health plan of each of `services`, made when first asked
     /// (SW201 and SW205 both ask).
     health: std::cell::OnceCell<Vec<HealthPlanResult>>,
+    /// The one-shot jobs of the file, with their evidence.
+    jobs: std::collections::HashMap<String, String>,
 }
 
 /// What [`health_plan::plan`] returns for one service.
@@ -66,7 +68,14 @@ impl<'a> Ctx<'a> {
             services,
             suppressions,
             health: std::cell::OnceCell::new(),
+            jobs: crate::model::compose::one_shot_jobs(file),
         }
+    }
+
+    /// Why `service` is a one-shot job (no probe, no restart policy, never
+    /// gated on health), if it is one.
+    pub fn one_shot(&self, service: &Service) -> Option<&str> {
+        self.jobs.get(service.name).map(String::as_str)
     }
 
     /// What SW201 would insert for `service`, planned once per pass.
@@ -74,7 +83,10 @@ impl<'a> Ctx<'a> {
         let plans = self.health.get_or_init(|| {
             self.services
                 .iter()
-                .map(|s| health_plan::plan(self.file, self.policy, self.project, s))
+                .map(|s| match self.one_shot(s) {
+                    Some(_) => Ok(None),
+                    None => health_plan::plan(self.file, self.policy, self.project, s),
+                })
                 .collect()
         });
         match self.services.iter().position(|s| s.name == service.name) {

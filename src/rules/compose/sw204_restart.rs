@@ -51,6 +51,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     for service in services(ctx, META.code) {
         if service.meaning.get("restart").is_some()
             || service.meaning.pointer("/deploy/restart_policy").is_some()
+            || ctx.one_shot(&service).is_some()
         {
             continue;
         }
