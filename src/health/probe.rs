@@ -130,7 +130,7 @@ impl Target {
             }
             (None, Speaks::Http) => {
                 return match client {
-                    Client::Busybox | Client::Bash => format!(
+                    Client::Bash => format!(
                         "it only checks that port {} accepts TCP connections; declare a health route ([health] path) to make it strict",
                         self.port
                     ),
@@ -449,7 +449,16 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
         Client::Curl => shell(format!("curl -sS --max-time {t} -o /dev/null '{url}'")),
         Client::Bash => bash_tcp(),
         Client::Busybox if strict => shell(format!("wget -q -T {t} --spider '{url}'")),
-        Client::Busybox => shell(format!("nc -z -w {t} 127.0.0.1 {port}")),
+        Client::Busybox if tcp => shell(format!("nc -z -w {t} 127.0.0.1 {port}")),
+        // busybox wget cannot tell a 404 from a dead server, and a bare TCP
+        // connect cannot tell a hung or non-HTTP one: ask over nc and accept
+        // any HTTP answer. busybox nc's -w bounds the connect and the final
+        // read apart, so each gets half the budget.
+        Client::Busybox => shell(format!(
+            "printf 'GET {} HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' | nc -w {} 127.0.0.1 {port} | grep -q '^HTTP/'",
+            target.route.as_deref().unwrap_or("/"),
+            t / 2
+        )),
         Client::PgIsready => shell(format!(
             "pg_isready -h 127.0.0.1 -p {port} -t {t} -U postgres"
         )),
@@ -648,7 +657,7 @@ mod tests {
         );
         assert_eq!(
             command(Client::Busybox, &lenient, &health).unwrap(),
-            Probe::Shell("nc -z -w 4 127.0.0.1 8000 || exit 1".into())
+            Probe::Shell("printf 'GET / HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' | nc -w 2 127.0.0.1 8000 | grep -q '^HTTP/' || exit 1".into())
         );
         assert!(command(Client::Busybox, &strict, &health)
             .unwrap()
