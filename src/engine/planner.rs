@@ -145,7 +145,11 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
             if let Some((dockerfile, _)) =
                 project::dockerfile_of(&file.source.path, service.meaning)
             {
-                let hint = compose::service_hint(&file.source.path, service.name, service.meaning);
+                let hint = crate::health::port::service_hint(
+                    &file.source.path,
+                    service.name,
+                    service.meaning,
+                );
                 hints
                     .entry(project::key(&dockerfile))
                     .or_default()

@@ -10,8 +10,6 @@ use crate::model::images::Reference;
 use crate::model::project::{Built, Project};
 use crate::settings::policy::Policy;
 use crate::settings::Style;
-use crate::source::Source;
-use crate::syntax::dockerfile::Dockerfile;
 
 /// The healthcheck SW201 would insert.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +43,7 @@ pub fn plan(
             if doc.last_inherited(stage, "HEALTHCHECK").is_some() {
                 return Ok(None);
             }
-            let policy = policy.clone().for_service(Some(compose::service_hint(
+            let policy = policy.clone().for_service(Some(port::service_hint(
                 &file.source.path,
                 service.name,
                 service.meaning,
@@ -127,36 +125,12 @@ fn runtime_plan(
     service: &Service,
     image: &str,
 ) -> Result<Option<HealthPlan>, String> {
-    let mut text = format!("FROM {image}\n");
-    if let Some(env) = service.meaning.get("environment") {
-        for name in port::PORT_VARS {
-            if let Some(value) =
-                compose::setting(env, name).filter(|v| v.chars().all(|c| c.is_ascii_digit()))
-            {
-                text.push_str(&format!("ENV {name}={value}\n"));
-            }
-        }
-    }
-    match service.meaning.get("command") {
-        Some(serde_json::Value::Array(items)) => {
-            let argv: Vec<String> = items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect();
-            text.push_str(&format!("CMD {}\n", probe::json_array(&argv)));
-        }
-        Some(serde_json::Value::String(line)) if !line.contains(['\n', '\r', '\\']) => {
-            text.push_str(&format!("CMD {line}\n"));
-        }
-        _ => {}
-    }
     let unknown = || {
         format!("no health command is known for image `{image}` and its service gives no port to probe: add a healthcheck")
     };
-    let doc = Dockerfile::parse(Source::new(&file.source.path, text.into_bytes()))
-        .map_err(|_| unknown())?;
+    let doc = port::as_dockerfile(&file.source.path, image, service.meaning).ok_or_else(unknown)?;
     let stage = doc.final_stage();
-    let policy = policy.clone().for_service(Some(compose::service_hint(
+    let policy = policy.clone().for_service(Some(port::service_hint(
         &file.source.path,
         service.name,
         service.meaning,
@@ -172,12 +146,9 @@ fn runtime_plan(
         Probe::Exec(argv) => std::iter::once("CMD".to_string()).chain(argv).collect(),
         Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line.replace('$', "$$")],
     };
-    // The evidence names the service's own keys, not the lines of the
-    // Dockerfile it was read as.
-    let source = match choice.source.split_once(" in CMD at line ") {
-        Some((flag, _)) => format!("{flag} in its `command:`"),
-        None => choice.source.replace("ENV ", "`environment:` "),
-    };
+    // The service's own ports come first (its hint), so the evidence names
+    // its keys, not lines of the Dockerfile it was read as.
+    let source = &choice.source;
     Ok(Some(HealthPlan {
         test,
         start_period: None,

@@ -5,6 +5,7 @@ use crate::settings::policy::Policy;
 use crate::syntax::dockerfile::document::substitute;
 use crate::syntax::dockerfile::{Dockerfile, Stage};
 
+use crate::settings::policy::ServiceHint;
 use crate::settings::FALLBACK_PORT;
 
 /// A chosen port and the evidence for it.
@@ -54,6 +55,14 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
                 ),
             });
         }
+    }
+    // The port the service really listens on, by its own command or
+    // environment, beats the Dockerfile's EXPOSE and image defaults.
+    if let Some([(port, source)]) = hint.map(|h| h.runtime_ports.as_slice()) {
+        return Ok(PortChoice {
+            port: *port,
+            source: source.clone(),
+        });
     }
     if let Some(port) = policy.config.health.port {
         return Ok(PortChoice {
@@ -163,6 +172,74 @@ pub fn metrics_ports(doc: &Dockerfile, stage: &Stage) -> Vec<u16> {
         }
     }
     ports
+}
+
+/// A Compose service read as the Dockerfile it amounts to: `FROM image`, its
+/// port variables (`environment:` PORT=N) as ENV, its `command:` as CMD; so
+/// its port evidence is read exactly as a Dockerfile's. `None` when that
+/// text does not parse (an image reference with odd characters).
+pub fn as_dockerfile(
+    compose: &std::path::Path,
+    image: &str,
+    service: &serde_json::Value,
+) -> Option<Dockerfile> {
+    let mut text = format!("FROM {image}\n");
+    if let Some(env) = service.get("environment") {
+        for name in PORT_VARS {
+            if let Some(value) = crate::model::compose::setting(env, name)
+                .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+            {
+                text.push_str(&format!("ENV {name}={value}\n"));
+            }
+        }
+    }
+    match service.get("command") {
+        Some(serde_json::Value::Array(items)) => {
+            let argv: Vec<String> = items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            text.push_str(&format!(
+                "CMD {}\n",
+                crate::health::probe::json_array(&argv)
+            ));
+        }
+        Some(serde_json::Value::String(line)) if !line.contains(['\n', '\r', '\\']) => {
+            text.push_str(&format!("CMD {line}\n"));
+        }
+        _ => {}
+    }
+    Dockerfile::parse(crate::source::Source::new(compose, text.into_bytes())).ok()
+}
+
+/// What a Compose service tells the rules of the Dockerfile it builds,
+/// with the ports its own `command:` and `environment:` name (they beat
+/// the Dockerfile's EXPOSE: the service really listens there).
+pub fn service_hint(
+    compose: &std::path::Path,
+    name: &str,
+    service: &serde_json::Value,
+) -> ServiceHint {
+    let mut hint = crate::model::compose::service_hint(compose, name, service);
+    if let Some(doc) = as_dockerfile(compose, "scratch", service) {
+        let mut ports: Vec<(u16, String)> = command_ports(&doc, doc.final_stage())
+            .into_iter()
+            .map(|c| {
+                let source = match c.source.split_once(" in CMD at line ") {
+                    Some((flag, _)) => format!("{flag} in the `command:` of service `{name}`"),
+                    None => format!(
+                        "{} in the `environment:` of service `{name}`",
+                        c.source.replace("ENV ", "")
+                    ),
+                };
+                (c.port, source)
+            })
+            .collect();
+        ports.sort();
+        ports.dedup_by_key(|(p, _)| *p);
+        hint.runtime_ports = ports;
+    }
+    hint
 }
 
 /// Ports named by the start command (`--port N`, `--bind HOST:N`, …) or by

@@ -150,6 +150,7 @@ pub fn service_hint(compose: &std::path::Path, name: &str, service: &Value) -> S
             .get("platform")
             .and_then(Value::as_str)
             .map(str::to_string),
+        runtime_ports: Vec::new(),
     }
 }
 

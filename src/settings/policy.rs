@@ -40,6 +40,8 @@ pub struct ServiceHint {
     pub target: Option<String>,
     /// Its `platform:` (`linux/amd64`, `wasi/wasm`), if set.
     pub platform: Option<String>,
+    /// Ports its own `command:` or `environment:` names, with where.
+    pub runtime_ports: Vec<(u16, String)>,
 }
 
 impl ServiceHint {
