@@ -12,10 +12,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use seaworthy::settings::resolver::Resolver;
-use seaworthy::output::diff;
 use seaworthy::engine::planner;
+use seaworthy::output::diff;
 use seaworthy::settings::policy::Overrides;
+use seaworthy::settings::resolver::Resolver;
 
 /// The allocator the binary uses (see src/main.rs), so the numbers are the
 /// command's.

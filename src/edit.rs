@@ -140,29 +140,125 @@ pub fn apply(text: &[u8], edits: &[&Edit]) -> Vec<u8> {
     out
 }
 
-/// Maps an offset in the text after `edits` back to the text before them;
-/// an offset inside inserted text maps to where the insertion was made.
-pub fn map_back(offset: usize, edits: &[&Edit]) -> usize {
-    let mut sorted: Vec<&Edit> = edits.to_vec();
-    sorted.sort_by_key(|e| e.range.start);
-    let mut shift: isize = 0;
-    for edit in sorted {
-        let new_start = (edit.range.start as isize + shift) as usize;
-        let new_end = new_start + edit.text.len();
-        if offset < new_start {
-            break;
+/// [`map_back`] for many offsets through the same edits: the edits are
+/// sorted once, and each offset finds its edit by binary search instead of
+/// walking all of them.
+#[derive(Debug, Clone, Default)]
+pub struct BackMap {
+    /// The edits in [`map_back`]'s order (by start; ties keep their order):
+    /// start in the text before, start in the text after, the shift before
+    /// them, and the largest end (in the text after) of the edits up to them.
+    steps: Vec<BackStep>,
+    /// The shift after every edit.
+    total: isize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BackStep {
+    start: usize,
+    new_start: usize,
+    shift: isize,
+    reach: usize,
+}
+
+impl BackMap {
+    /// Prepares `edits` (applied together) for mapping offsets back.
+    pub fn new(edits: &[Edit]) -> BackMap {
+        let mut sorted: Vec<&Edit> = edits.iter().collect();
+        sorted.sort_by_key(|e| e.range.start);
+        let mut steps = Vec::with_capacity(sorted.len());
+        let mut shift: isize = 0;
+        let mut reach = 0;
+        for edit in sorted {
+            // The same arithmetic as `map_back`, so odd edit sets (which
+            // `apply` refuses) map the same too.
+            let new_start = (edit.range.start as isize + shift) as usize;
+            let new_end = new_start.wrapping_add(edit.text.len());
+            reach = reach.max(new_start).max(new_end);
+            steps.push(BackStep {
+                start: edit.range.start,
+                new_start,
+                shift,
+                reach,
+            });
+            shift += edit.text.len() as isize - edit.range.len() as isize;
         }
-        if offset < new_end {
-            return edit.range.start;
+        BackMap {
+            steps,
+            total: shift,
         }
-        shift += edit.text.len() as isize - edit.range.len() as isize;
     }
-    (offset as isize - shift).max(0) as usize
+
+    /// The offset in the text before the edits of `offset` in the text
+    /// after them: the same as [`map_back`].
+    pub fn map(&self, offset: usize) -> usize {
+        // `map_back` stops at the first edit whose start or end (in the text
+        // after) lies beyond `offset`.
+        let at = self.steps.partition_point(|s| s.reach <= offset);
+        let shift = match self.steps.get(at) {
+            Some(step) if offset >= step.new_start => return step.start,
+            Some(step) => step.shift,
+            None => self.total,
+        };
+        (offset as isize - shift).max(0) as usize
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The oracle [`BackMap`] is tested against: maps an offset in the text after `edits` back to the text before them;
+    /// an offset inside inserted text maps to where the insertion was made.
+    fn map_back(offset: usize, edits: &[&Edit]) -> usize {
+        let mut sorted: Vec<&Edit> = edits.to_vec();
+        sorted.sort_by_key(|e| e.range.start);
+        let mut shift: isize = 0;
+        for edit in sorted {
+            let new_start = (edit.range.start as isize + shift) as usize;
+            let new_end = new_start + edit.text.len();
+            if offset < new_start {
+                break;
+            }
+            if offset < new_end {
+                return edit.range.start;
+            }
+            shift += edit.text.len() as isize - edit.range.len() as isize;
+        }
+        (offset as isize - shift).max(0) as usize
+    }
+
+    #[test]
+    fn back_map_agrees_with_map_back() {
+        let sets = [
+            vec![Edit::insert(2, "abc")],
+            vec![
+                Edit::replace(3..7, "x"),
+                Edit::insert(3, "yy\n"),
+                Edit::insert(0, "head"),
+                Edit::delete(9..12),
+                Edit::insert(12, "zz"),
+                Edit::insert(3, "w"),
+            ],
+            vec![
+                Edit::delete(0..5),
+                Edit::insert(5, "ab"),
+                Edit::insert(7, "c"),
+            ],
+            vec![],
+        ];
+        for edits in &sets {
+            let map = BackMap::new(edits);
+            let refs: Vec<&Edit> = edits.iter().collect();
+            for offset in 0..30 {
+                assert_eq!(
+                    map.map(offset),
+                    map_back(offset, &refs),
+                    "{offset} {edits:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn applies_in_order() {

@@ -30,18 +30,6 @@ pub struct Position {
     pub byte: usize,
 }
 
-impl Position {
-    /// The position of byte `offset` of `bytes`.
-    pub fn of(bytes: &[u8], offset: usize) -> Position {
-        let (line, col) = crate::source::line_col(bytes, offset);
-        Position {
-            line,
-            col,
-            byte: offset,
-        }
-    }
-}
-
 /// A finding as reported to the user and to machine formats.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {

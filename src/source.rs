@@ -86,6 +86,41 @@ pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Where the lines of a text start, for many offset look-ups in one text:
+/// [`line_col`] counts from the start of the text, this finds the line by
+/// binary search.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Offsets of the line breaks (`\n`), in order.
+    breaks: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line breaks of `bytes`.
+    pub fn new(bytes: &[u8]) -> LineIndex {
+        LineIndex {
+            breaks: bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    /// [`line_col`] of `offset` in `bytes`, the text this index was made of.
+    pub fn line_col(&self, bytes: &[u8], offset: usize) -> (usize, usize) {
+        let offset = offset.min(bytes.len());
+        let before = self.breaks.partition_point(|&b| b < offset);
+        let line_start = before.checked_sub(1).map_or(0, |i| self.breaks[i] + 1);
+        let col = String::from_utf8_lossy(&bytes[line_start..offset])
+            .chars()
+            .count()
+            + 1;
+        (before + 1, col)
+    }
+}
+
 /// New lines for insertion: each line followed by `eol`, except at the end
 /// of a file without a final newline (`unterminated_end`), where the break
 /// goes first and none follows, so the file keeps its style and nothing is
@@ -110,3 +145,22 @@ pub fn whole_lines<'a>(
 
 /// A byte range in a source; all spans in this crate are byte ranges.
 pub type Span = Range<usize>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "a\nbé\n\nxyz\r\nend".as_bytes();
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_col(text, offset),
+                line_col(text, offset),
+                "{offset}"
+            );
+        }
+        assert_eq!(LineIndex::new(b"").line_col(b"", 3), (1, 1));
+    }
+}

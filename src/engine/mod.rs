@@ -84,9 +84,12 @@ pub fn fix_to_fixed_point<D: Driver>(
     unsafe_fixes: bool,
 ) -> Result<(Outcome, D::Parsed), InputError> {
     let original = &source.bytes;
+    let lines = crate::source::LineIndex::new(original);
     let mut current = source.clone();
     let mut parsed = driver.parse(&current)?;
-    let mut history: Vec<Vec<Edit>> = Vec::new();
+    // Each pass's edits, ready to map a finding's offset back to the text
+    // before that pass.
+    let mut history: Vec<edit::BackMap> = Vec::new();
     let mut findings = Vec::new();
     for pass in 0..MAX_PASSES {
         let diagnostics = driver.check(&parsed);
@@ -102,10 +105,14 @@ pub fn fix_to_fixed_point<D: Driver>(
                 accepted.push(d);
             }
         }
-        let map_back = |offset: usize| {
-            history.iter().rev().fold(offset, |at, edits| {
-                edit::map_back(at, &edits.iter().collect::<Vec<_>>())
-            })
+        let map_back = |offset: usize| history.iter().rev().fold(offset, |at, edits| edits.map(at));
+        let position = |offset: usize| {
+            let (line, col) = lines.line_col(original, offset);
+            Position {
+                line,
+                col,
+                byte: offset,
+            }
         };
         let report = |d: &Diagnostic, status: Status, findings: &mut Vec<Finding>| {
             let start = map_back(d.span.start);
@@ -116,8 +123,8 @@ pub fn fix_to_fixed_point<D: Driver>(
                     Status::Warning => Severity::Warning,
                     _ => d.rule.severity,
                 },
-                start: Position::of(original, start),
-                end: Position::of(original, end),
+                start: position(start),
+                end: position(end),
                 message: d.message.clone(),
                 status,
                 fix: d.fix.clone().map(|f| (pass, f)),
@@ -173,7 +180,7 @@ pub fn fix_to_fixed_point<D: Driver>(
         driver
             .guard(&parsed, &next_parsed, &accepted)
             .map_err(refuse)?;
-        history.push(edits);
+        history.push(edit::BackMap::new(&edits));
         current = next;
         parsed = next_parsed;
     }
