@@ -88,6 +88,74 @@ impl Fix {
     }
 }
 
+/// The fixes accepted so far in a pass, indexed by where their edits start,
+/// so that [`Accepted::conflicts`] looks only at the edits near a new fix
+/// instead of every accepted fix ([`Fix::conflicts_with`] on each).
+#[derive(Debug, Default)]
+pub struct Accepted<'a> {
+    /// The accepted fixes, in order.
+    fixes: Vec<&'a Fix>,
+    /// Their edits by (start, end, order accepted).
+    edits: std::collections::BTreeMap<(usize, usize, usize), &'a Edit>,
+    /// Whether the edits, sorted, do not overlap (each starts at or after
+    /// the end of the one before): what `apply` needs, and what lets a
+    /// look-up stop at the first edit that ends before the new one starts.
+    /// Once lost (a fix whose own edits overlap), every fix is compared.
+    disjoint: bool,
+}
+
+impl<'a> Accepted<'a> {
+    /// No fix accepted yet.
+    pub fn new() -> Accepted<'a> {
+        Accepted {
+            fixes: Vec::new(),
+            edits: std::collections::BTreeMap::new(),
+            disjoint: true,
+        }
+    }
+
+    /// Whether `fix` conflicts with an accepted fix: the same answer as
+    /// [`Fix::conflicts_with`] of any of them.
+    pub fn conflicts(&self, fix: &Fix) -> bool {
+        if !self.disjoint {
+            return self.fixes.iter().any(|a| a.conflicts_with(fix));
+        }
+        fix.edits.iter().any(|b| {
+            for a in self
+                .edits
+                .range(..=(b.range.end, usize::MAX, usize::MAX))
+                .rev()
+                .map(|(_, a)| *a)
+            {
+                // Every edit before `a` ends at or before its start.
+                if a.range.end < b.range.start {
+                    return false;
+                }
+                if !whole_lines_side_by_side(a, b) {
+                    return true;
+                }
+            }
+            false
+        })
+    }
+
+    /// Accepts `fix`.
+    pub fn push(&mut self, fix: &'a Fix) {
+        for edit in &fix.edits {
+            let key = (edit.range.start, edit.range.end, self.edits.len());
+            let before = self.edits.range(..key).next_back();
+            let after = self.edits.range(key..).next();
+            if before.is_some_and(|(_, b)| b.range.end > edit.range.start)
+                || after.is_some_and(|(_, a)| edit.range.end > a.range.start)
+            {
+                self.disjoint = false;
+            }
+            self.edits.insert(key, edit);
+        }
+        self.fixes.push(fix);
+    }
+}
+
 /// Whether `a` and `b`, which touch, are whole-line edits whose order in one
 /// pass is certain (see [`Fix::conflicts_with`]).
 fn whole_lines_side_by_side(a: &Edit, b: &Edit) -> bool {
@@ -273,6 +341,38 @@ mod tests {
         assert_eq!(map_back(1, &[&e]), 1);
         assert_eq!(map_back(3, &[&e]), 2);
         assert_eq!(map_back(6, &[&e]), 3);
+    }
+
+    #[test]
+    fn accepted_agrees_with_conflicts_with() {
+        let fixes = [
+            Fix::safe(vec![Edit::insert(4, "  a: 1\n")]),
+            Fix::safe(vec![Edit::insert(4, "  a: 1\n")]),
+            Fix::safe(vec![Edit::insert(4, "    - c\n")]),
+            Fix::safe(vec![Edit::replace(2..4, "z")]),
+            Fix::safe(vec![Edit::replace(0..4, "x\n"), Edit::insert(9, "y")]),
+            Fix::safe(vec![Edit::insert(9, "  b: 2\n"), Edit::insert(20, "w")]),
+            Fix::safe(vec![Edit::replace(12..18, "q"), Edit::insert(30, "e")]),
+            Fix::safe(vec![Edit::insert(15, "  in: 1\n")]),
+            Fix::safe(vec![
+                Edit::replace(18..25, "r\n"),
+                Edit::replace(19..21, "o"),
+            ]),
+            Fix::safe(vec![Edit::insert(25, "  after: 1\n")]),
+            Fix::safe(vec![Edit::insert(21, "x")]),
+        ];
+        for first in 0..fixes.len() {
+            let mut accepted = Accepted::new();
+            let mut naive: Vec<&Fix> = Vec::new();
+            for fix in fixes[first..].iter().chain(&fixes[..first]) {
+                let conflicts = naive.iter().any(|a| a.conflicts_with(fix));
+                assert_eq!(accepted.conflicts(fix), conflicts, "{fix:?}");
+                if !conflicts {
+                    accepted.push(fix);
+                    naive.push(fix);
+                }
+            }
+        }
     }
 
     #[test]

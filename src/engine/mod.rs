@@ -94,14 +94,12 @@ pub fn fix_to_fixed_point<D: Driver>(
     for pass in 0..MAX_PASSES {
         let diagnostics = driver.check(&parsed);
         let mut accepted: Vec<&Diagnostic> = Vec::new();
+        let mut accepted_fixes = edit::Accepted::new();
         for d in &diagnostics {
             let Some(fix) = &d.fix else { continue };
             let allowed = fix.applicability == Applicability::Safe || unsafe_fixes;
-            if allowed
-                && !accepted
-                    .iter()
-                    .any(|a| a.fix.as_ref().is_some_and(|f| f.conflicts_with(fix)))
-            {
+            if allowed && !accepted_fixes.conflicts(fix) {
+                accepted_fixes.push(fix);
                 accepted.push(d);
             }
         }
