@@ -176,20 +176,39 @@ pub fn ignore_directive(text: &str) -> Option<Vec<String>> {
 /// ask it too, so an ignored service never shapes another's fix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Suppressions {
-    scopes: Vec<(std::ops::Range<usize>, Vec<String>)>,
+    /// Codes silenced everywhere in the text.
+    everywhere: Vec<Vec<String>>,
+    /// Codes silenced in a range, by the range's start: the ranges of one
+    /// text (stages, services) never overlap, so only the last one starting
+    /// at or before a place can hold it.
+    ranged: std::collections::BTreeMap<usize, Vec<(usize, Vec<String>)>>,
 }
 
 impl Suppressions {
-    /// Silences `codes` (IDs or prefixes; none: every rule) in `scope`.
+    /// Silences `codes` (IDs or prefixes; none: every rule) in `scope`
+    /// (`0..usize::MAX`: the whole text).
     pub fn add(&mut self, scope: std::ops::Range<usize>, codes: Vec<String>) {
-        self.scopes.push((scope, codes));
+        if scope.start == 0 && scope.end == usize::MAX {
+            self.everywhere.push(codes);
+        } else {
+            self.ranged
+                .entry(scope.start)
+                .or_default()
+                .push((scope.end, codes));
+        }
     }
 
     /// Whether rule `code` is silenced at byte `at`.
     pub fn silences(&self, code: &str, at: usize) -> bool {
-        self.scopes.iter().any(|(scope, codes)| {
-            scope.contains(&at) && (codes.is_empty() || codes.iter().any(|c| matches(code, c)))
-        })
+        let hits = |codes: &Vec<String>| codes.is_empty() || codes.iter().any(|c| matches(code, c));
+        self.everywhere.iter().any(hits)
+            || self
+                .ranged
+                .range(..=at)
+                .next_back()
+                .is_some_and(|(_, scopes)| {
+                    scopes.iter().any(|(end, codes)| at < *end && hits(codes))
+                })
     }
 }
 

@@ -87,22 +87,47 @@ pub fn fix_parsed(
     fix_to_fixed_point(&source, &driver, policy.overrides.unsafe_fixes).map(|(outcome, _)| outcome)
 }
 
-/// The keys `applied` may change at `level` for the service whose name
-/// spans `key` (`None`: top level), by each rule's declared ownership.
-fn owned<'d>(
-    applied: &'d [&Diagnostic],
-    level: Level,
-    key: Option<&std::ops::Range<usize>>,
-) -> impl Iterator<Item = &'static Owned> + 'd {
-    let key = key.cloned();
-    applied
-        .iter()
-        .filter(move |d| match (&key, d.rule.scope) {
-            (None, _) | (_, Scope::File) => true,
-            (Some(key), Scope::Service) => d.span.start >= key.start && d.span.end <= key.end,
-        })
-        .flat_map(|d| d.rule.owns.iter())
-        .filter(move |o| o.level == level)
+/// What the applied fixes may change, by place: the owned keys of each
+/// service-scoped fix under the start of the name it points at, and those
+/// of file-scoped fixes for every service; read once per pass, so the guard
+/// is one look-up per service, not a scan of every fix.
+struct Ownership {
+    by_service: std::collections::HashMap<usize, Vec<&'static Owned>>,
+    everywhere: Vec<&'static Owned>,
+}
+
+impl Ownership {
+    fn new(applied: &[&Diagnostic]) -> Ownership {
+        let mut by_service: std::collections::HashMap<usize, Vec<&'static Owned>> =
+            std::collections::HashMap::new();
+        let mut everywhere = Vec::new();
+        for d in applied {
+            match d.rule.scope {
+                Scope::File => everywhere.extend(d.rule.owns.iter()),
+                Scope::Service => by_service
+                    .entry(d.span.start)
+                    .or_default()
+                    .extend(d.rule.owns.iter()),
+            }
+        }
+        Ownership {
+            by_service,
+            everywhere,
+        }
+    }
+
+    /// The keys at `level` fixes may change in the service whose name
+    /// starts at `key` (`None`: the top level, which any fix may own).
+    fn at(&self, level: Level, key: Option<usize>) -> Vec<&'static Owned> {
+        let own: Box<dyn Iterator<Item = &&'static Owned>> = match key {
+            Some(start) => Box::new(self.by_service.get(&start).into_iter().flatten()),
+            None => Box::new(self.by_service.values().flatten()),
+        };
+        own.chain(&self.everywhere)
+            .copied()
+            .filter(|o| o.level == level)
+            .collect()
+    }
 }
 
 /// Whether `was` may become `now` under `change`.
@@ -161,13 +186,15 @@ fn meaning_kept(
     new: &ComposeFile,
     applied: &[&Diagnostic],
 ) -> Result<(), String> {
+    let ownership = Ownership::new(applied);
+    let root_owned = ownership.at(Level::Root, None);
     let empty = Map::new();
     let old_root = old.meaning.as_object().unwrap_or(&empty);
     let new_root = new.meaning.as_object().unwrap_or(&empty);
     for (key, value) in old_root {
         let ok = match key.as_str() {
             "services" => true,
-            _ => match owned(applied, Level::Root, None).find(|o| o.key == key) {
+            _ => match root_owned.iter().find(|o| o.key == key) {
                 Some(o) => {
                     value.is_null()
                         || new_root
@@ -205,7 +232,7 @@ fn meaning_kept(
         keys_kept(
             was_service.as_object().unwrap_or(&empty),
             now_service.as_object().unwrap_or(&empty),
-            &owned(applied, Level::Service, Some(&key)).collect::<Vec<_>>(),
+            &ownership.at(Level::Service, Some(key.start)),
             &|k| format!("`{k}` of service `{name}`"),
         )?;
     }

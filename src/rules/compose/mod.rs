@@ -40,6 +40,8 @@ pub struct Ctx<'a> {
     health: std::cell::OnceCell<Vec<HealthPlanResult>>,
     /// The one-shot jobs of the file, with their evidence.
     jobs: std::collections::HashMap<String, String>,
+    /// Where each of `services` is in it, by name.
+    index: std::collections::HashMap<&'a str, usize>,
 }
 
 /// What [`health_plan::plan`] returns for one service.
@@ -56,10 +58,16 @@ impl<'a> Ctx<'a> {
         partial: &[String],
         suppressions: &'a Suppressions,
     ) -> Ctx<'a> {
-        let services = file
+        let partial: std::collections::HashSet<&str> = partial.iter().map(String::as_str).collect();
+        let services: Vec<Service<'a>> = file
             .services()
             .into_iter()
-            .filter(|s| !partial.iter().any(|p| p == s.name) && !is_fragment(s.meaning))
+            .filter(|s| !partial.contains(s.name) && !is_fragment(s.meaning))
+            .collect();
+        let index = services
+            .iter()
+            .enumerate()
+            .map(|(at, s)| (s.name, at))
             .collect();
         Ctx {
             file,
@@ -69,6 +77,7 @@ impl<'a> Ctx<'a> {
             suppressions,
             health: std::cell::OnceCell::new(),
             jobs: crate::model::compose::one_shot_jobs(file),
+            index,
         }
     }
 
@@ -89,8 +98,8 @@ impl<'a> Ctx<'a> {
                 })
                 .collect()
         });
-        match self.services.iter().position(|s| s.name == service.name) {
-            Some(at) => plans[at].clone(),
+        match self.index.get(service.name) {
+            Some(&at) => plans[at].clone(),
             None => health_plan::plan(self.file, self.policy, self.project, service),
         }
     }
