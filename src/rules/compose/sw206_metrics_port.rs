@@ -74,11 +74,15 @@ fn has_label(service: &Value) -> bool {
 /// Finds services that export metrics without a published port and label.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let file = ctx.file;
-    let mut used: Vec<u16> = file
+    // Host ports in use, one flag per port.
+    let mut used = vec![false; usize::from(u16::MAX) + 1];
+    for port in file
         .services()
         .iter()
         .flat_map(|s| compose::host_ports(s.meaning))
-        .collect();
+    {
+        used[usize::from(port)] = true;
+    }
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
         let Some(metrics) = exported_port(ctx, service.meaning) else {
@@ -113,7 +117,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let mut edits = Vec::new();
         let mut what = Vec::new();
         if !published {
-            let Some(host) = range.iter().copied().find(|p| !used.contains(p)) else {
+            let Some(host) = range.iter().copied().find(|&p| !used[usize::from(p)]) else {
                 out.push(diagnostic(
                     &META,
                     &service,
@@ -128,7 +132,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 ));
                 continue;
             };
-            used.push(host);
+            used[usize::from(host)] = true;
             let mapping = quoted(&format!("{host}:{metrics}"));
             let edit = match service.node.get("ports") {
                 Some(ports) if ports.is_shared() => {

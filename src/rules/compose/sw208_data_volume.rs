@@ -1,5 +1,7 @@
 //! SW208: a data folder is bind-mounted instead of a named volume.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{diagnostic, services, Ctx};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Applicability, Edit, Fix};
@@ -91,7 +93,11 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         .and_then(|v| v.as_object())
         .cloned()
         .unwrap_or_default();
+    // The named volume of each mounted folder, in the order found, and
+    // where each source and name is in it.
     let mut names: Vec<(String, String)> = Vec::new();
+    let mut by_source: HashMap<String, usize> = HashMap::new();
+    let mut taken: HashSet<String> = HashSet::new();
     let mut edits = Vec::new();
     let mut mounts = Vec::new();
     let mut anchor = None;
@@ -110,13 +116,15 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             let Some((source, folder)) = is_data_mount(spec) else {
                 continue;
             };
-            let name = match names.iter().find(|(s, _)| *s == source) {
-                Some((_, name)) => name.clone(),
+            let name = match by_source.get(&source) {
+                Some(&at) => names[at].1.clone(),
                 None => {
                     let name = format!("{}-{}", service.name, folder.trim_start_matches('.'));
-                    if declared.contains_key(&name) || names.iter().any(|(_, n)| *n == name) {
+                    if declared.contains_key(&name) || taken.contains(&name) {
                         continue;
                     }
+                    by_source.insert(source.clone(), names.len());
+                    taken.insert(name.clone());
                     names.push((source.clone(), name.clone()));
                     name
                 }
