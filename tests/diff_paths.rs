@@ -308,3 +308,48 @@ fn quiet_leaves_the_note_out() {
     assert!(diff.starts_with("--- a/Dockerfile\n"), "{diff}");
     assert!(!stderr.contains("note: "), "{stderr}");
 }
+
+/// A file the plan creates: its diff comes from `/dev/null`, `git apply`
+/// creates it (with its folders), and the writer creates the same bytes.
+#[test]
+fn a_new_file_diffs_from_dev_null_and_applies_as_the_writer_writes_it() {
+    if !git_available() {
+        eprintln!("note: git is absent; skipped");
+        return;
+    }
+    let by_git = tempfile::tempdir().unwrap();
+    let by_writer = tempfile::tempdir().unwrap();
+    let after = b".git\n.env\n__pycache__/\n".to_vec();
+    let change = |root: &Path| seaworthy::plan::FileChange {
+        path: root.join("app/.dockerignore"),
+        before: None,
+        after: after.clone(),
+        findings: Vec::new(),
+    };
+    let (ok, why) = git(by_git.path(), by_git.path(), &["init", "-q"]);
+    assert!(ok, "{why}");
+    let diff = seaworthy::output::diff::unified_from(
+        &change(Path::new("")),
+        &seaworthy::output::diff::Base::Current,
+    );
+    assert!(
+        diff.starts_with("--- /dev/null\n+++ b/app/.dockerignore\n"),
+        "{diff}"
+    );
+    let patch = by_git.path().join("new.patch");
+    fs::write(&patch, &diff).unwrap();
+    let (ok, why) = git(by_git.path(), by_git.path(), &["apply", "new.patch"]);
+    assert!(
+        ok,
+        "git apply refused the diff of a new file: {why}\n{diff}"
+    );
+    seaworthy::write::write(&change(by_writer.path())).unwrap();
+    assert_eq!(
+        fs::read(by_git.path().join("app/.dockerignore")).unwrap(),
+        after
+    );
+    assert_eq!(
+        fs::read(by_writer.path().join("app/.dockerignore")).unwrap(),
+        after
+    );
+}
