@@ -54,8 +54,93 @@ fn subsequence(small: &[&[u8]], big: &[&[u8]]) -> bool {
     small.iter().all(|line| it.any(|l| l == line))
 }
 
+/// The program a HEALTHCHECK runs first: argv[0] of the exec form, or the
+/// first real command of a `/bin/sh -c` line (past `timeout N` and a
+/// `printf … |` feeding it).
+fn probe_program(doc: &Dockerfile, index: usize) -> Option<String> {
+    let text = doc.instructions()[index].args.text();
+    let json = &text[text.find('[')?..];
+    let argv: Vec<String> = serde_json::from_str(json.trim()).ok()?;
+    let line = match argv.as_slice() {
+        [sh, c, line] if sh == "/bin/sh" && c == "-c" => line.clone(),
+        [program, ..] => return Some(program.clone()),
+        [] => return None,
+    };
+    let command = line
+        .rsplit(" | ")
+        .find(|part| !part.starts_with("grep"))
+        .unwrap_or(&line);
+    let mut words = command.split_whitespace();
+    let mut first = words.next()?;
+    if first == "timeout" {
+        words.next();
+        first = words.next()?;
+    }
+    Some(first.to_string())
+}
+
+/// Every probe a fix inserted calls a client the final image provably has
+/// (by the base image, the packages its chain installs and does not remove,
+/// or a COPY of that very path), never one it lacks.
+fn assert_probe_client_in_image(change: &FileChange) {
+    let before = Dockerfile::parse(Source::new("Dockerfile", change.before_bytes().to_vec())).ok();
+    let Ok(doc) = Dockerfile::parse(Source::new("Dockerfile", change.after.clone())) else {
+        return;
+    };
+    let stage = doc.final_stage();
+    let Some(index) = doc.last_inherited(stage, "HEALTHCHECK") else {
+        return;
+    };
+    let had = before
+        .as_ref()
+        .is_some_and(|b| b.last_inherited(b.final_stage(), "HEALTHCHECK").is_some());
+    if had {
+        return;
+    }
+    let Some(program) = probe_program(&doc, index) else {
+        panic!(
+            "an inserted HEALTHCHECK is not a JSON command: {}",
+            String::from_utf8_lossy(&change.after)
+        );
+    };
+    let reference = seaworthy::model::images::Reference::parse(&doc.base_image(stage));
+    let name = reference.name().to_string();
+    let tag = reference.tag.clone();
+    let installed = seaworthy::health::installed::Installed::of(&doc, stage);
+    let known_check = seaworthy::model::images::lookup(&doc.base_image(stage))
+        .and_then(|k| k.health.as_ref())
+        .is_some_and(|test| test.iter().skip(1).any(|w| w.contains(&program)));
+    let busybox =
+        name == "alpine" || name == "busybox" || tag.contains("alpine") || installed.uses_apk;
+    let has = match program.as_str() {
+        "python" => name == "python" || name == "pypy" || tag.contains("python"),
+        "node" => name == "node",
+        "curl" => installed.has(&["curl"]).is_some(),
+        "wget" | "nc" | "printf" => busybox,
+        "bash" => installed.uses_glibc_manager || ["debian", "ubuntu"].contains(&name.as_str()),
+        "pg_isready" => installed
+            .has_matching(|p| p.starts_with("postgresql"))
+            .is_some(),
+        "redis-cli" => installed.has_matching(|p| p.starts_with("redis")).is_some(),
+        path if path.starts_with('/') => doc.inherited(stage).into_iter().any(|i| {
+            let text = doc.instructions()[i].args.text();
+            doc.instructions()[i].keyword == "COPY"
+                && text.contains("--from=")
+                && text.split_whitespace().last() == Some(path)
+        }),
+        _ => false,
+    } || known_check;
+    assert!(
+        has,
+        "the inserted probe calls `{program}`, which the final image (base {}) does not provably have:\n{}",
+        doc.base_image(stage),
+        String::from_utf8_lossy(&change.after)
+    );
+}
+
 fn assert_properties(change: &FileChange, policy: &Policy) {
     let path = change.path.display();
+    assert_probe_client_in_image(change);
     // The output parses again.
     let again = Source::new(&change.path, change.after.clone());
     Dockerfile::parse(again.clone())
@@ -333,17 +418,39 @@ fn corpus_gets_probes_or_warnings_never_errors() {
 fn generated_dockerfile() -> impl Strategy<Value = String> {
     let base = prop::sample::select(vec![
         "python:3.12-slim",
+        "python:2.7-slim",
         "node:20-alpine",
         "nginx:1.27-alpine",
         "debian:bookworm-slim",
+        "alpine:3.20",
+        "prom/node-exporter:v1.8.2",
+        "postgres:16",
         "gcr.io/distroless/static",
         "scratch",
         "golang:1.22 AS build",
     ]);
+    // Package installs whose clients do or do not end up in the image.
+    let install = prop::sample::select(vec![
+        "RUN apt-get update && apt-get install -y --no-install-recommends curl",
+        "RUN apt-get install -y curl && apt-get purge -y curl",
+        "RUN apk add --no-cache --virtual .build-deps curl-dev gcc && make && apk del .build-deps",
+        "RUN apk add --no-cache curl",
+        "RUN apt-get install -y postgresql-15",
+        "RUN apk add redis",
+        "RUN apt-get install -y libcurl4-openssl-dev",
+    ])
+    .prop_map(str::to_string);
     let comment = "[ a-zA-Z0-9#:=.'\"`$-]{0,20}".prop_map(|c| format!("# {c}"));
     let run = prop::collection::vec("[a-z0-9 ._=-]{1,12}", 1..4)
         .prop_map(|parts| format!("RUN {}", parts.join(" \\\n    ")));
-    let expose = prop::collection::vec(1u16..65535, 0..3).prop_map(|ports| {
+    let expose = prop::collection::vec(
+        prop_oneof![
+            1u16..65535,
+            prop::sample::select(vec![25u16, 5432, 6379, 80, 8000])
+        ],
+        0..3,
+    )
+    .prop_map(|ports| {
         if ports.is_empty() {
             String::new()
         } else {
@@ -385,7 +492,10 @@ fn generated_dockerfile() -> impl Strategy<Value = String> {
     });
     (
         base,
-        prop::collection::vec(prop_oneof![comment, run, Just(String::new())], 0..6),
+        prop::collection::vec(
+            prop_oneof![comment, run, install, Just(String::new())],
+            0..6,
+        ),
         expose,
         heredoc,
         cmd,
