@@ -99,12 +99,7 @@ impl LineIndex {
     /// Indexes the line breaks of `bytes`.
     pub fn new(bytes: &[u8]) -> LineIndex {
         LineIndex {
-            breaks: bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, &b)| b == b'\n')
-                .map(|(i, _)| i)
-                .collect(),
+            breaks: memchr::memchr_iter(b'\n', bytes).collect(),
         }
     }
 

@@ -35,9 +35,12 @@ fn assert_same_meaning(name: &str, bytes: &[u8]) {
         name,
         bytes.to_vec(),
     ))
-    .unwrap()
-    .meaning;
-    assert_eq!(ours, oracle, "{name}: meaning differs from serde-saphyr's");
+    .unwrap();
+    assert_eq!(
+        ours.meaning(),
+        &oracle,
+        "{name}: meaning differs from serde-saphyr's"
+    );
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -43,10 +43,8 @@ impl Driver for AppConfigs<'_> {
 
 /// Runs the app config rules on `source`, whose health port lives at `key`.
 pub fn fix(source: &Source, policy: &Policy, key: &str) -> Result<Outcome, InputError> {
-    fix_to_fixed_point(
-        source,
-        &AppConfigs { policy, key },
-        policy.overrides.unsafe_fixes,
-    )
-    .map(|(outcome, _)| outcome)
+    let driver = AppConfigs { policy, key };
+    let parsed = driver.parse(source)?;
+    fix_to_fixed_point(source, parsed, &driver, policy.overrides.unsafe_fixes)
+        .map(|(outcome, _)| outcome)
 }

@@ -84,7 +84,8 @@ pub fn fix_parsed(
         project,
         partial,
     };
-    fix_to_fixed_point(&source, &driver, policy.overrides.unsafe_fixes).map(|(outcome, _)| outcome)
+    fix_to_fixed_point(&source, file, &driver, policy.overrides.unsafe_fixes)
+        .map(|(outcome, _)| outcome)
 }
 
 /// What the applied fixes may change, by place: the owned keys of each
@@ -189,8 +190,8 @@ fn meaning_kept(
     let ownership = Ownership::new(applied);
     let root_owned = ownership.at(Level::Root, None);
     let empty = Map::new();
-    let old_root = old.meaning.as_object().unwrap_or(&empty);
-    let new_root = new.meaning.as_object().unwrap_or(&empty);
+    let old_root = old.meaning().as_object().unwrap_or(&empty);
+    let new_root = new.meaning().as_object().unwrap_or(&empty);
     for (key, value) in old_root {
         let ok = match key.as_str() {
             "services" => true,
@@ -208,13 +209,11 @@ fn meaning_kept(
             return Err(format!("top-level `{key}` would change"));
         }
     }
-    let services = |root: &'_ Map<String, Value>| {
-        root.get("services")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let (old_services, new_services) = (services(old_root), services(new_root));
+    fn services(root: &Map<String, Value>) -> Option<&Map<String, Value>> {
+        root.get("services").and_then(Value::as_object)
+    }
+    let old_services = services(old_root).unwrap_or(&empty);
+    let new_services = services(new_root).unwrap_or(&empty);
     let mut old_keys: std::collections::HashMap<&str, std::ops::Range<usize>> =
         std::collections::HashMap::new();
     for entry in old.services_nodes().filter_map(|n| n.entries()).flatten() {
@@ -224,7 +223,7 @@ fn meaning_kept(
                 .or_insert(entry.key.start..entry.key.end);
         }
     }
-    for (name, was_service) in &old_services {
+    for (name, was_service) in old_services {
         let Some(now_service) = new_services.get(name) else {
             return Err(format!("service `{name}` would disappear"));
         };

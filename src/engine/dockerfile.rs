@@ -39,9 +39,7 @@ pub fn fix(source: &Source, policy: &Policy) -> Result<Outcome, InputError> {
 /// [`fix`], also handing back the parse of the fixed text (the loop's last
 /// pass made it; Compose rules read it).
 pub fn fix_parsed(source: &Source, policy: &Policy) -> Result<(Outcome, Dockerfile), InputError> {
-    fix_to_fixed_point(
-        source,
-        &Dockerfiles { policy },
-        policy.overrides.unsafe_fixes,
-    )
+    let driver = Dockerfiles { policy };
+    let parsed = driver.parse(source)?;
+    fix_to_fixed_point(source, parsed, &driver, policy.overrides.unsafe_fixes)
 }

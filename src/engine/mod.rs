@@ -76,17 +76,20 @@ pub fn run<F>(
         .collect()
 }
 
-/// Runs `driver`'s rules on `source` until a fixed point; also hands back
-/// the parse of the final text (other files' rules may read it).
+/// Runs `driver`'s rules on `source`, whose parse is `parsed` (a caller
+/// that already parsed the file for other files' sake passes that parse,
+/// so no file is parsed twice), until a fixed point; also hands back the
+/// parse of the final text (other files' rules may read it).
 pub fn fix_to_fixed_point<D: Driver>(
     source: &Source,
+    parsed: D::Parsed,
     driver: &D,
     unsafe_fixes: bool,
 ) -> Result<(Outcome, D::Parsed), InputError> {
     let original = &source.bytes;
     let lines = crate::source::LineIndex::new(original);
     let mut current = source.clone();
-    let mut parsed = driver.parse(&current)?;
+    let mut parsed = parsed;
     // Each pass's edits, ready to map a finding's offset back to the text
     // before that pass.
     let mut history: Vec<edit::BackMap> = Vec::new();

@@ -41,11 +41,10 @@ pub fn lookup(path: &Path, bytes: &[u8], key: &str) -> Option<Value> {
             let table: toml::Table = toml::from_str(std::str::from_utf8(bytes).ok()?).ok()?;
             serde_json::to_value(table).ok()?
         }
-        Format::Yaml => {
-            Stream::parse(Source::new(path, bytes.to_vec()))
-                .ok()?
-                .meaning
-        }
+        Format::Yaml => Stream::parse(Source::new(path, bytes.to_vec()))
+            .ok()?
+            .meaning()
+            .clone(),
     };
     key.split('.')
         .try_fold(&root, |v, part| v.get(part))

@@ -85,7 +85,7 @@ impl ComposeFile {
                 if !seen.insert(name) {
                     return None;
                 }
-                let meaning = self.meaning.get("services")?.get(name)?;
+                let meaning = self.meaning().get("services")?.get(name)?;
                 let own = meaning.is_object()
                     && !entry.value.is_shared()
                     && meaning.get("extends").is_none();
@@ -118,7 +118,7 @@ impl ComposeFile {
             if !key.starts_with("x-") || !key.contains("log") {
                 return None;
             }
-            self.meaning.get(key)?.get("driver")?;
+            self.meaning().get(key)?.get("driver")?;
             let name = entry.value.anchor.clone()?.name;
             (count_anchors(root, &name) == 1).then_some(name)
         })
@@ -369,7 +369,7 @@ const JOB_WORDS: &[&str] = &[
 /// command, or its file is a test file.
 pub fn one_shot_jobs(file: &ComposeFile) -> std::collections::HashMap<String, String> {
     let mut jobs = std::collections::HashMap::new();
-    let services = file.meaning.get("services").and_then(Value::as_object);
+    let services = file.meaning().get("services").and_then(Value::as_object);
     let Some(services) = services else {
         return jobs;
     };

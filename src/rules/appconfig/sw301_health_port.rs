@@ -64,7 +64,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         Parsed::Yaml(doc) => splice::insert_under(
             doc,
             doc.root(),
-            &doc.meaning,
+            doc.meaning(),
             &parents,
             &[format!("{last}: {port}")],
         )

@@ -1,5 +1,7 @@
 //! SW206: a service that exports metrics has no metrics port published.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use super::{add_setting, diagnostic, insert_nested, services, Ctx};
@@ -74,15 +76,13 @@ fn has_label(service: &Value) -> bool {
 /// Finds services that export metrics without a published port and label.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let file = ctx.file;
-    // Host ports in use, one flag per port.
-    let mut used = vec![false; usize::from(u16::MAX) + 1];
-    for port in file
+    // Host ports in use: a set, not a flag per port, because a check runs
+    // once per file and most files publish a handful of ports.
+    let mut used: BTreeSet<u16> = file
         .services()
         .iter()
         .flat_map(|s| compose::host_ports(s.meaning))
-    {
-        used[usize::from(port)] = true;
-    }
+        .collect();
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
         let Some(metrics) = exported_port(ctx, service.meaning) else {
@@ -117,7 +117,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let mut edits = Vec::new();
         let mut what = Vec::new();
         if !published {
-            let Some(host) = range.iter().copied().find(|&p| !used[usize::from(p)]) else {
+            let Some(host) = range.iter().copied().find(|p| !used.contains(p)) else {
                 out.push(diagnostic(
                     &META,
                     &service,
@@ -132,7 +132,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 ));
                 continue;
             };
-            used[usize::from(host)] = true;
+            used.insert(host);
             let mapping = quoted(&format!("{host}:{metrics}"));
             let edit = match service.node.get("ports") {
                 Some(ports) if ports.is_shared() => {

@@ -88,7 +88,7 @@ fn is_data_mount(spec: &str) -> Option<(String, String)> {
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let file = ctx.file;
     let declared = file
-        .meaning
+        .meaning()
         .get("volumes")
         .and_then(|v| v.as_object())
         .cloned()

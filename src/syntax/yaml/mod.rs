@@ -28,10 +28,9 @@ pub struct Stream {
     pub tree: Tree,
     /// Each document's meaning, in order (`Null` for an empty one).
     pub documents: Vec<Value>,
-    /// The documents' meanings merged in order, later keys over earlier
-    /// ones (as Compose merges a file of several documents); for a single
-    /// document, its meaning.
-    pub meaning: Value,
+    /// The documents' meanings merged, when more than one document has
+    /// one (see [`Stream::meaning`]); a single document is not copied.
+    merged: Option<Value>,
     /// The file's own layout, for inserted text: read when a rule first
     /// asks (most parses, such as the last pass's, insert nothing).
     layout: std::sync::OnceLock<Layout>,
@@ -70,15 +69,31 @@ impl Stream {
         if let Some(node) = tree.roots().find(|n| n.entries().is_none()) {
             return Err(at(node.start, "the top level is not a mapping".into()));
         }
-        let meaning = merged(&documents);
+        let merged =
+            (documents.iter().filter(|d| !d.is_null()).count() > 1).then(|| merged(&documents));
         Ok(Stream {
             source,
             text,
             tree,
             documents,
-            meaning,
+            merged,
             layout: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The documents' meanings merged in order, later keys over earlier
+    /// ones (as Compose merges a file of several documents); for a single
+    /// document, its meaning.
+    pub fn meaning(&self) -> &Value {
+        static NULL: Value = Value::Null;
+        match &self.merged {
+            Some(merged) => merged,
+            None => self
+                .documents
+                .iter()
+                .find(|d| !d.is_null())
+                .unwrap_or(&NULL),
+        }
     }
 
     /// The file's own layout (indent step, list dashes, line ending).
