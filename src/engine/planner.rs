@@ -134,29 +134,36 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         .filter(|(_, k)| *k == FileKind::Compose)
         .map(|(p, _)| p)
         .collect();
-    let composes: Vec<Result<ComposeFile, InputError>> =
-        crate::parallel::map(&compose_paths, |path| {
-            read(path).and_then(ComposeFile::parse)
-        });
-
-    let mut hints: HashMap<PathBuf, Vec<(ServiceHint, PathBuf)>> = HashMap::new();
-    for file in composes.iter().flatten() {
-        for service in file.services() {
-            if let Some((dockerfile, _)) =
-                project::dockerfile_of(&file.source.path, service.meaning)
-            {
+    // Each file is parsed, and what its services tell the Dockerfiles they
+    // build is read, in parallel.
+    let parsed: Vec<ParsedCompose> = crate::parallel::map(&compose_paths, |path| {
+        let file = read(path).and_then(ComposeFile::parse)?;
+        let built = file
+            .services()
+            .iter()
+            .filter_map(|service| {
+                let (dockerfile, _) = project::dockerfile_of(&file.source.path, service.meaning)?;
                 let hint = crate::health::port::service_hint(
                     &file.source.path,
                     service.name,
                     service.meaning,
                 );
-                hints
-                    .entry(project::key(&dockerfile))
-                    .or_default()
-                    .push((hint, dockerfile));
-            }
-        }
+                Some((project::key(&dockerfile), hint, dockerfile))
+            })
+            .collect();
+        Ok((file, built))
+    });
+    let mut hints: HashMap<PathBuf, Vec<(ServiceHint, PathBuf)>> = HashMap::new();
+    for (key, hint, dockerfile) in parsed.iter().flatten().flat_map(|(_, built)| built) {
+        hints
+            .entry(key.clone())
+            .or_default()
+            .push((hint.clone(), dockerfile.clone()));
     }
+    let composes: Vec<Result<ComposeFile, InputError>> = parsed
+        .into_iter()
+        .map(|parsed| parsed.map(|(file, _)| file))
+        .collect();
 
     let mut dockerfiles: Vec<(PathBuf, bool)> = files
         .iter()
@@ -376,6 +383,10 @@ const BASE_NAMES: &[&str] = &[
     "docker-compose.yaml",
     "docker-compose.yml",
 ];
+
+/// A parsed Compose file and, for each service that builds a Dockerfile,
+/// that Dockerfile's key, what the service tells it, and its path.
+type ParsedCompose = Result<(ComposeFile, Vec<(PathBuf, ServiceHint, PathBuf)>), InputError>;
 
 /// For an overlay file, the services a base file beside it defines: the
 /// overlay only adds to them.
