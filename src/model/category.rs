@@ -17,6 +17,9 @@ const DATABASE: &[&str] = &[
     "mongo",
     "elasticsearch",
 ];
+/// Service names (or a part of one between `-`, `_` and `.`) that say
+/// "database" by themselves: `db`, `app-db`, `database`.
+const DATABASE_NAMES: &[&str] = &["db", "database"];
 const MONITORING: &[&str] = &[
     "prometheus",
     "grafana",
@@ -44,7 +47,10 @@ pub fn of(name: &str, service: &Value, policy: &Policy) -> Category {
     let last = repository.rsplit('/').next().unwrap_or("");
     let name = name.to_ascii_lowercase();
     let hit = |words: &[&str]| words.iter().any(|w| last.contains(w) || name.contains(w));
-    if hit(DATABASE) {
+    let named_database = name
+        .split(['-', '_', '.'])
+        .any(|part| DATABASE_NAMES.contains(&part));
+    if hit(DATABASE) || named_database {
         Category::Database
     } else if hit(MONITORING) {
         Category::Monitoring

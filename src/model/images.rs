@@ -40,6 +40,10 @@ pub struct KnownImage {
     /// A memory limit for images that need more than their category's.
     #[serde(default)]
     pub memory: Option<String>,
+    /// Why no automatic memory limit suits the image (its vendor documents
+    /// that a small one breaks it): SW202 warns instead of writing one.
+    #[serde(default)]
+    pub limits_break: Option<String>,
     /// A start period longer than the default, when the image needs one.
     #[serde(default)]
     pub start_period: Option<String>,

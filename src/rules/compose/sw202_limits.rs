@@ -3,7 +3,9 @@
 use super::{diagnostic, insert_nested, services, Ctx};
 use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
-use crate::model::category;
+use crate::model::compose::Service;
+use crate::model::images::KnownImage;
+use crate::model::{category, compose, memory};
 use crate::registry::{Owned, RuleMeta, Scope, Severity, Target};
 
 /// What the fix may touch: the service's `deploy`.
@@ -24,9 +26,19 @@ Adds memory and CPU limits (whichever of the two is missing) chosen by the
 service's category: core 256M /
 0.5 CPU, infrastructure 128M / 0.5, database 512M / 1.0, monitoring 256M /
 0.5 (`[services.NAME] category` overrides the guess from image and name).
-Images that need more memory than their category allows (Elasticsearch,
-Cassandra: JVMs with large default heaps) get the limit `data/images.toml`
-records for them, so the limit never kills the service it protects.
+Services named `db` or `database` (or with such a part, `app-db`) are
+databases. A limit never kills the service it protects:
+- images that need more memory than their category allows (Elasticsearch,
+  Cassandra, Keycloak, Mattermost) get the minimum `data/images.toml`
+  records for them, with its source;
+- a service that declares how much memory it will use (a JVM's `-Xmx` in
+  its command or in `JAVA_OPTS`/`ES_JAVA_OPTS`, `--innodb-buffer-pool-size`,
+  Redis `--maxmemory`, PostgreSQL `shared_buffers`) gets room for it, as
+  `data/memory.toml` computes it (size x factor + extra, each row cited);
+- a service whose image's vendor says a small limit breaks it (ClickHouse),
+  or beside which a comment of the file warns about memory limits, gets no
+  memory limit: a warning says why.
+The message says which default it used and why it raised it.
 
 ## Why is this bad?
 One leaking service without limits takes the host's memory and every other
@@ -92,6 +104,30 @@ fn bytes(size: &serde_json::Value) -> Option<f64> {
     number.trim().parse::<f64>().ok().map(|n| n * factor)
 }
 
+/// Words that, in a comment beside a service, say that memory limits harm
+/// it: one of `LIMIT_WORDS` and one of `HARM_WORDS` in the same comment.
+const LIMIT_WORDS: &[&str] = &["limit", "mem_limit", "memory"];
+const HARM_WORDS: &[&str] = &[
+    "crash", "break", "oom", "kill", "do not", "don't", "never", "fail",
+];
+
+/// Why no automatic memory limit suits the service, if something says so:
+/// its image's vendor (`limits_break` in `data/images.toml`), or a comment
+/// of the file's own beside the service.
+fn limits_break(ctx: &Ctx, service: &Service, known: Option<&KnownImage>) -> Option<String> {
+    if let Some(why) = known.and_then(|k| k.limits_break.as_deref()) {
+        return Some(why.to_string());
+    }
+    compose::comments(ctx.file, service)
+        .into_iter()
+        .find(|(_, comment)| {
+            let comment = comment.to_ascii_lowercase();
+            LIMIT_WORDS.iter().any(|w| comment.contains(w))
+                && HARM_WORDS.iter().any(|w| comment.contains(w))
+        })
+        .map(|(_, comment)| format!("a comment beside it warns about memory limits (\"{comment}\")"))
+}
+
 /// Finds services without limits.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -107,13 +143,33 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         {
             continue;
         }
-        let category = category::of(service.name, service.meaning, ctx.policy);
-        let (default_memory, cpus) = category.limits();
         let known =
             crate::model::compose::image(service.meaning).and_then(crate::model::images::lookup);
-        let memory = known
-            .and_then(|k| k.memory.as_deref())
-            .unwrap_or(default_memory);
+        if !has("memory") {
+            if let Some(why) = limits_break(ctx, &service, known) {
+                let message = format!(
+                    "service `{}` has no memory limit, and none is added: {why}; write a limit you have measured",
+                    service.name
+                );
+                out.push(diagnostic(&META, &service, message, None));
+                continue;
+            }
+        }
+        let category = category::of(service.name, service.meaning, ctx.policy);
+        let (default_memory, cpus) = category.limits();
+        let table_memory = known.and_then(|k| k.memory.as_deref());
+        let mut memory = table_memory.unwrap_or(default_memory).to_string();
+        // Room for what the service declares it will use (`-Xmx`, the
+        // InnoDB buffer pool, `maxmemory`, `shared_buffers`).
+        let mut room = String::new();
+        if let Some(need) = memory::declared(service.meaning) {
+            let base = memory::parse_size(&memory).unwrap_or(0);
+            if need.bytes > base {
+                memory = memory::format_size(need.bytes);
+                room = format!(", raised to leave room for {}", need.evidence);
+            }
+        }
+        let memory = memory.as_str();
         // Never below what the service reserves: Docker refuses to start it.
         let reserved = |key: &str| {
             service
@@ -155,13 +211,17 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             lines.push(format!("cpus: \"{cpus}\""));
             what.push(format!("cpus {cpus}"));
         }
-        let raised = if reserved_memory.is_some() || reserved_cpus.is_some() {
+        let reserves = if reserved_memory.is_some() || reserved_cpus.is_some() {
             ", raised to what it reserves"
         } else {
             ""
         };
+        let default = match table_memory {
+            Some(_) => format!("the documented need of its image over the {} service default", category.name()),
+            None => format!("{} service default", category.name()),
+        };
         let message = format!(
-            "service `{}` has no {} limit: add {} ({} service default{raised}; write your own limit, or set `[services.{}] category`)",
+            "service `{}` has no {} limit: add {} ({default}{room}{reserves}; write your own limit, or set `[services.{}] category`)",
             service.name,
             if lines.len() == 2 {
                 "resource"
@@ -171,7 +231,6 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 "memory"
             },
             what.join(" and "),
-            category.name(),
             service.name
         );
         let edit = insert_nested(
