@@ -88,7 +88,13 @@ fn block_scalars_at_the_end_of_a_service() {
 fn flow_collections_are_extended_in_place() {
     let out = fixed(
         "services:\n  api:\n    build: ./api\n    environment: [DEBUG=0]\n",
-        &[("api/Dockerfile", "FROM python:3.12-slim\nEXPOSE 8000\n")],
+        &[
+            ("api/Dockerfile", "FROM python:3.12-slim\nEXPOSE 8000\n"),
+            (
+                "api/app.py",
+                "import os\nLEVEL = os.environ.get(\"LOG_LEVEL\", \"INFO\")\n",
+            ),
+        ],
     );
     assert!(
         out.contains("environment: [DEBUG=0, LOG_LEVEL=INFO]"),
@@ -96,7 +102,13 @@ fn flow_collections_are_extended_in_place() {
     );
     let out = fixed(
         "services:\n  api:\n    build: ./api\n    environment: {}\n",
-        &[("api/Dockerfile", "FROM python:3.12-slim\nEXPOSE 8000\n")],
+        &[
+            ("api/Dockerfile", "FROM python:3.12-slim\nEXPOSE 8000\n"),
+            (
+                "api/app.py",
+                "import os\nLEVEL = os.environ.get(\"LOG_LEVEL\", \"INFO\")\n",
+            ),
+        ],
     );
     assert!(out.contains("environment: {LOG_LEVEL: INFO}"), "{out}");
 }

@@ -325,8 +325,9 @@ fn plan_dockerfile_parsed(
     Ok((change(source, outcome), fixed))
 }
 
-/// Plans one Compose file; also hands back notes for its overlay fragments
-/// and its one-shot jobs (each said once per file, not once per service).
+/// Plans one Compose file; also hands back notes for its overlay fragments,
+/// its one-shot jobs and the built services that show no sign of reading
+/// `LOG_LEVEL` (each said once per file, not once per service).
 fn plan_compose(
     file: ComposeFile,
     settings: &Settings,
@@ -368,10 +369,39 @@ fn plan_compose(
             ),
         )
     });
+    let quiet: Vec<String> = if policy.enabled(crate::rules::compose::sw207_log_level::META.code) {
+        file.services()
+            .iter()
+            .filter(|s| {
+                s.meaning.get("build").is_some()
+                    && !partial.iter().any(|p| p == s.name)
+                    && !compose::sets(s.meaning.get("environment"), "LOG_LEVEL")
+                    && !compose::env_files(&source.path, s.meaning, "LOG_LEVEL").sets
+                    && project.log_level(&source.path, s.meaning)
+                        == crate::model::log_level::LogLevel::Unknown
+            })
+            .map(|s| format!("`{}`", s.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let log_level_note = (!quiet.is_empty()).then(|| {
+        InputError::file(
+            &source.path,
+            format!(
+                "no LOG_LEVEL is set for {}: nothing shows that {} (no mention in the base image, the Dockerfile or the build context)",
+                quiet.join(", "),
+                if quiet.len() == 1 { "its app reads it" } else { "their apps read it" }
+            ),
+        )
+    });
     let outcome = engine::compose::fix_parsed(file, &policy, project, &partial)?;
     Ok((
         change(source, outcome),
-        note.into_iter().chain(jobs_note).collect(),
+        note.into_iter()
+            .chain(jobs_note)
+            .chain(log_level_note)
+            .collect(),
     ))
 }
 

@@ -493,7 +493,10 @@ pub fn comments<'a>(file: &'a ComposeFile, service: &Service) -> Vec<(usize, &'a
             .map(|(i, line)| (first_line + i, line)),
     );
     out.into_iter()
-        .filter_map(|(line, text)| text.split_once('#').map(|(_, comment)| (line, comment.trim())))
+        .filter_map(|(line, text)| {
+            text.split_once('#')
+                .map(|(_, comment)| (line, comment.trim()))
+        })
         .collect()
 }
 

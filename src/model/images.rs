@@ -40,6 +40,10 @@ pub struct KnownImage {
     /// A memory limit for images that need more than their category's.
     #[serde(default)]
     pub memory: Option<String>,
+    /// The image's own start-up reads `LOG_LEVEL` (SW207 sets it for
+    /// services built on it).
+    #[serde(default)]
+    pub reads_log_level: bool,
     /// Why no automatic memory limit suits the image (its vendor documents
     /// that a small one breaks it): SW202 warns instead of writing one.
     #[serde(default)]

@@ -134,7 +134,9 @@ pub fn declared(service: &Value) -> Option<Need> {
                 }
             } else if let Some(option) = &setting.option {
                 match words.get(at + 1) {
-                    Some(next) if word_normal == normal(option) => (*next, format!("{word} {next}")),
+                    Some(next) if word_normal == normal(option) => {
+                        (*next, format!("{word} {next}"))
+                    }
                     _ => continue,
                 }
             } else {
@@ -167,7 +169,11 @@ mod tests {
     fn table_parses_and_cites() {
         assert!(table().len() >= 4);
         for setting in table() {
-            assert!(setting.prefix.is_some() != setting.option.is_some(), "{}", setting.name);
+            assert!(
+                setting.prefix.is_some() != setting.option.is_some(),
+                "{}",
+                setting.name
+            );
             assert!(parse_size(&setting.extra).is_some(), "{}", setting.name);
             assert!(setting.source.len() > 40, "{} cites a source", setting.name);
         }
@@ -196,24 +202,37 @@ mod tests {
 
     #[test]
     fn each_setting_is_read_where_services_write_it() {
-        let mariadb = json!({"command": "--innodb-buffer-pool-size=2G --character-set-server=utf8mb4"});
+        let mariadb =
+            json!({"command": "--innodb-buffer-pool-size=2G --character-set-server=utf8mb4"});
         let need = declared(&mariadb).unwrap();
         assert_eq!(need.bytes, (5 << 29) + (256 << 20));
-        assert!(need.evidence.contains("`--innodb-buffer-pool-size=2G`"), "{}", need.evidence);
+        assert!(
+            need.evidence.contains("`--innodb-buffer-pool-size=2G`"),
+            "{}",
+            need.evidence
+        );
         let underscores = json!({"command": ["mysqld", "--innodb_buffer_pool_size=1G"]});
         assert!(declared(&underscores).is_some());
         let elastic = json!({"environment": {"ES_JAVA_OPTS": "-Xms1g -Xmx1g"}});
         assert_eq!(declared(&elastic).unwrap().bytes, (3 << 29) + (256 << 20));
         let listed = json!({"environment": ["JAVA_OPTS=-Xms512m -Xmx2g"]});
         assert_eq!(declared(&listed).unwrap().bytes, (3 << 30) + (256 << 20));
-        let redis = json!({"command": "redis-server --maxmemory 1gb --maxmemory-policy allkeys-lru"});
+        let redis =
+            json!({"command": "redis-server --maxmemory 1gb --maxmemory-policy allkeys-lru"});
         let need = declared(&redis).unwrap();
-        assert!(need.evidence.contains("`--maxmemory 1gb`"), "{}", need.evidence);
+        assert!(
+            need.evidence.contains("`--maxmemory 1gb`"),
+            "{}",
+            need.evidence
+        );
         let postgres = json!({"command": ["postgres", "-c", "shared_buffers=1GB"]});
         assert_eq!(declared(&postgres).unwrap().bytes, (2 << 30) + (256 << 20));
         let largest = json!({"command": "-Xmx512m", "environment": {"JAVA_OPTS": "-Xmx4g"}});
         assert!(declared(&largest).unwrap().evidence.contains("-Xmx4g"));
-        assert_eq!(declared(&json!({"command": "-XX:MaxRAMPercentage=75"})), None);
+        assert_eq!(
+            declared(&json!({"command": "-XX:MaxRAMPercentage=75"})),
+            None
+        );
         assert_eq!(declared(&json!({"command": "-Xmx${HEAP}"})), None);
         assert_eq!(declared(&json!({"image": "redis"})), None);
     }

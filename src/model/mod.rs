@@ -6,6 +6,7 @@ pub mod appconfig;
 pub mod category;
 pub mod compose;
 pub mod images;
+pub mod log_level;
 pub mod memory;
 pub mod ports;
 pub mod project;

@@ -7,13 +7,25 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::model::compose;
+use crate::model::log_level::{self, LogLevel};
 use crate::syntax::dockerfile::{Dockerfile, Stage};
 
 /// The project's Dockerfiles, after fixing, by canonical path.
 #[derive(Debug, Default)]
 pub struct Project {
     dockerfiles: HashMap<PathBuf, Dockerfile>,
+    /// Build contexts already searched for a word: (folder, word) to the
+    /// first file that has it. Rules ask once per pass.
+    searched: std::sync::Mutex<HashMap<(PathBuf, &'static str), Option<PathBuf>>>,
 }
+
+/// Files a build context search reads at most: a context at the top of a
+/// large repository must not make a run slow. What is left unread is
+/// treated as not mentioning the word.
+const SEARCH_FILES: usize = 5_000;
+
+/// Larger files are not read by a context search (data, bundles, images).
+const SEARCH_FILE_BYTES: u64 = 512 * 1024;
 
 /// The Dockerfile stage a service runs, as far as it can be found.
 #[derive(Debug)]
@@ -62,6 +74,80 @@ pub fn dockerfile_of(compose_path: &Path, service: &Value) -> Option<(PathBuf, O
 }
 
 impl Project {
+    /// How the service's app takes its log level (SW207): a start command
+    /// that runs a server with a variable of its own
+    /// (`data/log_level.toml`: uvicorn reads `UVICORN_LOG_LEVEL`), or sets
+    /// the level with that server's flag; else `LOG_LEVEL` when something
+    /// shows the app reads it: its base image does (`data/images.toml`),
+    /// its Dockerfile names it, or a file of its build context names it
+    /// (`os.environ["LOG_LEVEL"]`, `process.env.LOG_LEVEL`, an
+    /// `.env.example` that lists it). The search follows `.gitignore` and
+    /// `.dockerignore`, as `docker build` sends the context.
+    pub fn log_level(&self, compose_path: &Path, service: &Value) -> LogLevel {
+        const WORD: &str = "LOG_LEVEL";
+        let Built::Stage(doc, stage, _) = self.built(compose_path, service) else {
+            return LogLevel::Unknown;
+        };
+        let words = start_words(doc, stage, service);
+        if let Some((server, flagged)) = log_level::server_in(&words) {
+            return if flagged {
+                LogLevel::SetByCommand(server.flag.clone())
+            } else {
+                LogLevel::Reads {
+                    variable: server.variable.clone(),
+                    value: server.value.clone(),
+                    evidence: format!(
+                        "it runs `{}`, which reads {}, not LOG_LEVEL",
+                        server.program, server.variable
+                    ),
+                }
+            };
+        }
+        let reads = |evidence: String| LogLevel::Reads {
+            variable: WORD.to_string(),
+            value: "INFO".to_string(),
+            evidence,
+        };
+        let base = doc.base_image(stage);
+        if crate::model::images::lookup(&base).is_some_and(|image| image.reads_log_level) {
+            return reads(format!("its base image `{base}` reads it"));
+        }
+        if memchr::memmem::find(&doc.source.bytes, WORD.as_bytes()).is_some() {
+            return reads("its Dockerfile names it".to_string());
+        }
+        let Some((context, _, _)) = compose::build(service) else {
+            return LogLevel::Unknown;
+        };
+        let dir = compose_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(context);
+        let cached = self
+            .searched
+            .lock()
+            .expect("no search panics while holding the lock")
+            .get(&(dir.clone(), WORD))
+            .cloned();
+        let found = cached.unwrap_or_else(|| {
+            let found = search(&dir, WORD);
+            self.searched
+                .lock()
+                .expect("no search panics while holding the lock")
+                .insert((dir.clone(), WORD), found.clone());
+            found
+        });
+        match found {
+            Some(file) => {
+                let shown = file.strip_prefix(&dir).unwrap_or(&file);
+                reads(format!(
+                    "`{}` in its build context names it",
+                    shown.display()
+                ))
+            }
+            None => LogLevel::Unknown,
+        }
+    }
+
     /// Records a Dockerfile (after fixes).
     pub fn add(&mut self, doc: Dockerfile) {
         self.dockerfiles.insert(key(&doc.source.path), doc);
@@ -84,4 +170,64 @@ impl Project {
         };
         Built::Stage(doc, stage, path)
     }
+}
+
+/// The first file of the app under `dir` (as `docker build` would send
+/// it: ignored files left out) that holds `word`.
+fn search(dir: &Path, word: &str) -> Option<PathBuf> {
+    let finder = memchr::memmem::Finder::new(word.as_bytes());
+    ignore::WalkBuilder::new(dir)
+        .add_custom_ignore_filename(".dockerignore")
+        .require_git(false)
+        .hidden(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        // Compose files, Dockerfiles and seaworthy's own settings are not
+        // the app: a Compose file that sets the variable says nothing of
+        // whether the app reads it.
+        .filter(|entry| crate::discover::kind_of(&entry.file_name().to_string_lossy()).is_none())
+        .take(SEARCH_FILES)
+        .filter(|entry| entry.metadata().is_ok_and(|m| m.len() <= SEARCH_FILE_BYTES))
+        .find(|entry| std::fs::read(entry.path()).is_ok_and(|bytes| finder.find(&bytes).is_some()))
+        .map(|entry| entry.path().to_path_buf())
+}
+
+/// The words of what the service starts with: Compose's `entrypoint` and
+/// `command` where set (an `entrypoint` there drops the image's CMD, as
+/// Compose does), else the stage's effective ENTRYPOINT and CMD; shell
+/// forms split at white space.
+fn start_words(doc: &Dockerfile, stage: &Stage, service: &Value) -> Vec<String> {
+    let compose_words = |key: &str| -> Option<Vec<String>> {
+        match service.get(key)? {
+            Value::String(line) => Some(vec![line.clone()]),
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    };
+    let start = doc.start_command(stage);
+    let entrypoint = compose_words("entrypoint")
+        .or_else(|| start.entrypoint.map(|i| doc.argv(i)))
+        .unwrap_or_default();
+    let command = compose_words("command")
+        .or_else(|| {
+            if service.get("entrypoint").is_some() {
+                None
+            } else {
+                start.cmd.map(|i| doc.argv(i))
+            }
+        })
+        .unwrap_or_default();
+    entrypoint
+        .iter()
+        .chain(&command)
+        .flat_map(|part| part.split_whitespace())
+        .map(|w| w.trim_matches(['"', '\'']).to_string())
+        .collect()
 }

@@ -125,7 +125,9 @@ fn limits_break(ctx: &Ctx, service: &Service, known: Option<&KnownImage>) -> Opt
             LIMIT_WORDS.iter().any(|w| comment.contains(w))
                 && HARM_WORDS.iter().any(|w| comment.contains(w))
         })
-        .map(|(_, comment)| format!("a comment beside it warns about memory limits (\"{comment}\")"))
+        .map(|(_, comment)| {
+            format!("a comment beside it warns about memory limits (\"{comment}\")")
+        })
 }
 
 /// Finds services without limits.
@@ -217,7 +219,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             ""
         };
         let default = match table_memory {
-            Some(_) => format!("the documented need of its image over the {} service default", category.name()),
+            Some(_) => format!(
+                "the documented need of its image over the {} service default",
+                category.name()
+            ),
             None => format!("{} service default", category.name()),
         };
         let message = format!(
