@@ -8,3 +8,4 @@ pub mod compose;
 pub mod images;
 pub mod ports;
 pub mod project;
+pub mod workers;
