@@ -152,6 +152,7 @@ pub fn service_hint(compose: &std::path::Path, name: &str, service: &Value) -> S
             .map(str::to_string),
         runtime_ports: Vec::new(),
         start: start(service),
+        plain_port_off: None,
     }
 }
 

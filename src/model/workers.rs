@@ -58,6 +58,7 @@ mod tests {
             platform: None,
             runtime_ports: Vec::new(),
             start: start.map(str::to_string),
+            plain_port_off: None,
         }
     }
 

@@ -45,6 +45,9 @@ pub struct ServiceHint {
     /// Its own `entrypoint:` and `command:` as written (JSON text); `None`
     /// when it sets neither and so runs the image's start command.
     pub start: Option<String>,
+    /// Why nothing can probe it, when its own `command:` turns the plain
+    /// port off (`--port 0`).
+    pub plain_port_off: Option<String>,
 }
 
 impl ServiceHint {

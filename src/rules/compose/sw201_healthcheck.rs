@@ -53,6 +53,11 @@ services:
       start_period: 40s
 ```
 
+A service whose `command:` sets `--port 0` (`redis-server --port 0
+--tls-port 6379`) gets no probe and a warning: the documented checks speak
+the plain port, and a TLS probe would need a client certificate seaworthy
+cannot know.
+
 ## Workers
 Only servers get probes. A service is a **worker** when another service
 builds the same Dockerfile stage (same file, same `build.target`), it

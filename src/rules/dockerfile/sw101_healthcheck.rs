@@ -38,7 +38,10 @@ The port comes from evidence, first match wins: `--port`, `[health] port`,
 the single EXPOSEd port, a port the start command or environment names
 (`--port N`, `--bind HOST:N`, `ENV PORT=N`). Without evidence `check` and
 `fix` warn instead of inserting a probe that can only fail;
-`fix-dockerfile-healthcheck` uses 8080 and says so. With a declared health
+`fix-dockerfile-healthcheck` uses 8080 and says so. A start command that
+sets `--port 0` (`redis-server --port 0 --tls-port 6379`: TLS only, whose
+probe would need a client certificate seaworthy cannot know; elsewhere a
+random port) gets no probe and a warning that says why. With a declared health
 route (`[health] path`, `--path`, `[app_config]`) the probe requires a 2xx/3xx
 answer; otherwise it only checks that the server answers.
 
