@@ -775,3 +775,41 @@ fn the_projects_ignore_files_count_a_users_global_excludes_do_not() {
         .stderr(predicate::str::contains("read kept/Dockerfile"))
         .stderr(predicate::str::contains("ignored/Dockerfile").not());
 }
+
+/// Issue 10: a key a service gets through a merge key is not added to the
+/// service (that would replace the merged value); the service gets a
+/// warning and every other service and file is still fixed (exit 1: drift,
+/// not 2: error).
+#[test]
+fn a_key_from_a_merge_key_is_reported_for_its_service_and_the_rest_fixed() {
+    let dir = dir_with(&[
+        (
+            "app/Dockerfile",
+            b"FROM python:3.12-slim\nEXPOSE 8000 9091\nHEALTHCHECK CMD [\"python\", \"-c\", \"1\"]\nCMD [\"healthcheck\", \"--export-prom\", \":9091\", \"--\", \"python\", \"app.py\"]\n",
+        ),
+        (
+            "app/compose.yaml",
+            b"x-defaults: &d\n  ports:\n    - \"8000:8000\"\nservices:\n  api:\n    <<: *d\n    build: .\n  db:\n    image: postgres:16\n",
+        ),
+        ("other/compose.yaml", b"services:\n  cache:\n    image: redis:7\n"),
+    ]);
+    let before = snapshot(dir.path());
+    let out = seaworthy(dir.path())
+        .args(["fix", "--yes", "--select", "SW204,SW206"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "SW206 [warning] service `api` publishes no metrics port; not done: `ports` comes from a merge key (`<<`): add it there",
+        ))
+        .stderr(no_panic())
+        .get_output()
+        .clone();
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("error"), "{stderr}");
+    let app = fs::read_to_string(dir.path().join("app/compose.yaml")).unwrap();
+    assert!(app.starts_with("x-defaults: &d\n  ports:\n    - \"8000:8000\"\nservices:\n  api:\n    <<: *d\n    build: .\n    restart: unless-stopped\n"), "{app}");
+    assert!(!app.contains("9091:9091"), "{app}");
+    let other = fs::read_to_string(dir.path().join("other/compose.yaml")).unwrap();
+    assert!(other.contains("restart: unless-stopped"), "{other}");
+    assert_ne!(before, snapshot(dir.path()));
+}

@@ -80,6 +80,12 @@ pub fn run<F>(
 /// that already parsed the file for other files' sake passes that parse,
 /// so no file is parsed twice), until a fixed point; also hands back the
 /// parse of the final text (other files' rules may read it).
+///
+/// When the guard refuses a pass, each of its fixes is tried alone: one the
+/// guard refuses on its own is set aside for the rest of the run and
+/// reported as a warning saying why (its service keeps its meaning), and
+/// the others are applied. Only a refusal no single fix explains refuses
+/// the file.
 pub fn fix_to_fixed_point<D: Driver>(
     source: &Source,
     parsed: D::Parsed,
@@ -94,18 +100,28 @@ pub fn fix_to_fixed_point<D: Driver>(
     // before that pass.
     let mut history: Vec<edit::BackMap> = Vec::new();
     let mut findings = Vec::new();
+    // Fixes the guard refused on their own: (rule, message, why).
+    let mut set_aside: Vec<(&'static str, String, String)> = Vec::new();
+    let refuse = |reason: String| {
+        InputError::file(
+            &source.path,
+            format!("refusing to change this file: {reason}"),
+        )
+    };
+    let reparse = |bytes: Vec<u8>| {
+        let next = Source::new(&source.path, bytes);
+        driver
+            .parse(&next)
+            .map(|parsed| (next, parsed))
+            .map_err(|e| {
+                format!(
+                    "the edited file would not parse ({}:{}: {}); this is a bug in seaworthy",
+                    e.line, e.col, e.message
+                )
+            })
+    };
     for pass in 0..MAX_PASSES {
         let diagnostics = driver.check(&parsed);
-        let mut accepted: Vec<&Diagnostic> = Vec::new();
-        let mut accepted_fixes = edit::Accepted::new();
-        for d in &diagnostics {
-            let Some(fix) = &d.fix else { continue };
-            let allowed = fix.applicability == Applicability::Safe || unsafe_fixes;
-            if allowed && !accepted_fixes.conflicts(fix) {
-                accepted_fixes.push(fix);
-                accepted.push(d);
-            }
-        }
         let map_back = |offset: usize| history.iter().rev().fold(offset, |at, edits| edits.map(at));
         let position = |offset: usize| {
             let (line, col) = lines.line_col(original, offset);
@@ -131,56 +147,88 @@ pub fn fix_to_fixed_point<D: Driver>(
                 fix: d.fix.clone().map(|f| (pass, f)),
             });
         };
-        if accepted.is_empty() {
+        // Accept, apply and guard; a fix the guard refuses alone is set
+        // aside and the rest tried again.
+        let (accepted, edits, next, next_parsed) = loop {
+            let mut accepted: Vec<&Diagnostic> = Vec::new();
+            let mut accepted_fixes = edit::Accepted::new();
             for d in &diagnostics {
-                let status = if d.fix.is_some() {
-                    Status::UnsafeFix
-                } else {
-                    Status::Warning
-                };
-                report(d, status, &mut findings);
+                let Some(fix) = &d.fix else { continue };
+                let allowed = fix.applicability == Applicability::Safe || unsafe_fixes;
+                if allowed
+                    && why_set_aside(&set_aside, d).is_none()
+                    && !accepted_fixes.conflicts(fix)
+                {
+                    accepted_fixes.push(fix);
+                    accepted.push(d);
+                }
             }
-            findings.sort_by(|a, b| {
-                (a.start.line, a.start.col, a.rule.code).cmp(&(
-                    b.start.line,
-                    b.start.col,
-                    b.rule.code,
-                ))
-            });
-            return Ok((
-                Outcome {
-                    after: current.bytes,
-                    findings,
-                },
-                parsed,
-            ));
-        }
+            if accepted.is_empty() {
+                for d in &diagnostics {
+                    match why_set_aside(&set_aside, d) {
+                        Some(why) => {
+                            let d = Diagnostic {
+                                message: format!(
+                                    "{}; not done: it would change what the file means ({why})",
+                                    d.message
+                                ),
+                                fix: None,
+                                ..d.clone()
+                            };
+                            report(&d, Status::Warning, &mut findings);
+                        }
+                        None if d.fix.is_some() => report(d, Status::UnsafeFix, &mut findings),
+                        None => report(d, Status::Warning, &mut findings),
+                    }
+                }
+                findings.sort_by(|a, b| {
+                    (a.start.line, a.start.col, a.rule.code).cmp(&(
+                        b.start.line,
+                        b.start.col,
+                        b.rule.code,
+                    ))
+                });
+                return Ok((
+                    Outcome {
+                        after: current.bytes,
+                        findings,
+                    },
+                    parsed,
+                ));
+            }
+            let edits: Vec<Edit> = accepted
+                .iter()
+                .flat_map(|d| d.fix.as_ref().expect("accepted fixes exist").edits.clone())
+                .collect();
+            let (next, next_parsed) = reparse(edit::apply(
+                &current.bytes,
+                &edits.iter().collect::<Vec<_>>(),
+            ))
+            .map_err(refuse)?;
+            let reason = match driver.guard(&parsed, &next_parsed, &accepted) {
+                Ok(()) => break (accepted, edits, next, next_parsed),
+                Err(reason) => reason,
+            };
+            let alone: Vec<(&'static str, String, String)> = accepted
+                .iter()
+                .filter_map(|d| {
+                    let fix = d.fix.as_ref()?;
+                    let bytes = edit::apply(&current.bytes, &fix.edits.iter().collect::<Vec<_>>());
+                    let why = match reparse(bytes) {
+                        Ok((_, solo)) => driver.guard(&parsed, &solo, &[*d]).err()?,
+                        Err(why) => why,
+                    };
+                    Some((d.rule.code, d.message.clone(), why))
+                })
+                .collect();
+            if alone.is_empty() {
+                return Err(refuse(reason));
+            }
+            set_aside.extend(alone);
+        };
         for d in &accepted {
             report(d, Status::Fixed, &mut findings);
         }
-        let edits: Vec<Edit> = accepted
-            .iter()
-            .flat_map(|d| d.fix.as_ref().expect("accepted fixes exist").edits.clone())
-            .collect();
-        let next = Source::new(
-            &source.path,
-            edit::apply(&current.bytes, &edits.iter().collect::<Vec<_>>()),
-        );
-        let refuse = |reason: String| {
-            InputError::file(
-                &source.path,
-                format!("refusing to change this file: {reason}"),
-            )
-        };
-        let next_parsed = driver.parse(&next).map_err(|e| {
-            refuse(format!(
-                "the edited file would not parse ({}:{}: {}); this is a bug in seaworthy",
-                e.line, e.col, e.message
-            ))
-        })?;
-        driver
-            .guard(&parsed, &next_parsed, &accepted)
-            .map_err(refuse)?;
         history.push(edit::BackMap::new(&edits));
         current = next;
         parsed = next_parsed;
@@ -189,4 +237,71 @@ pub fn fix_to_fixed_point<D: Driver>(
         &source.path,
         format!("refusing to write: fixes did not settle after {MAX_PASSES} passes; this is a bug in seaworthy"),
     ))
+}
+
+/// Why the fix of `d` was set aside, if it was (see [`fix_to_fixed_point`]).
+fn why_set_aside(set_aside: &[(&'static str, String, String)], d: &Diagnostic) -> Option<String> {
+    set_aside
+        .iter()
+        .find(|(code, message, _)| *code == d.rule.code && *message == d.message)
+        .map(|(_, _, why)| why.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Fix;
+    use crate::rules::compose::{sw203_logging, sw204_restart};
+
+    /// Appends `a` and `b` to a text; its guard refuses any `b`.
+    struct Toy;
+
+    impl Driver for Toy {
+        type Parsed = String;
+
+        fn parse(&self, source: &Source) -> Result<String, InputError> {
+            Ok(String::from_utf8_lossy(&source.bytes).into_owned())
+        }
+
+        fn check(&self, text: &String) -> Vec<Diagnostic> {
+            [("a", &sw203_logging::META), ("b", &sw204_restart::META)]
+                .into_iter()
+                .filter(|(word, _)| !text.contains(word))
+                .map(|(word, meta)| {
+                    Diagnostic::new(meta, 0..0, format!("no {word}"))
+                        .with_fix(Ok(Fix::safe(vec![Edit::insert(text.len(), word)])))
+                })
+                .collect()
+        }
+
+        fn guard(&self, _: &String, after: &String, _: &[&Diagnostic]) -> Result<(), String> {
+            match after.contains('b') {
+                true => Err("`b` would change the meaning".into()),
+                false => Ok(()),
+            }
+        }
+    }
+
+    #[test]
+    fn a_fix_the_guard_refuses_alone_is_set_aside_and_the_rest_applied() {
+        let source = Source::new("toy", b"x".to_vec());
+        let (outcome, _) = fix_to_fixed_point(&source, "x".into(), &Toy, false).unwrap();
+        assert_eq!(outcome.after, b"xa");
+        let statuses: Vec<(&str, Status, &str)> = outcome
+            .findings
+            .iter()
+            .map(|f| (f.rule.code, f.status, f.message.as_str()))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("SW203", Status::Fixed, "no a"),
+                (
+                    "SW204",
+                    Status::Warning,
+                    "no b; not done: it would change what the file means (`b` would change the meaning)"
+                ),
+            ]
+        );
+    }
 }

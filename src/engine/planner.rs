@@ -187,15 +187,18 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         .iter()
         .map(|(path, _)| (project::key(path), (path, std::sync::OnceLock::new())))
         .collect();
+    // Every service that builds a Dockerfile, whichever Compose file names it.
+    let builders = |key: &PathBuf| -> Vec<ServiceHint> {
+        hints
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|(hint, _)| hint.clone())
+            .collect()
+    };
     let planned_dockerfile = |key: &PathBuf| {
         let (path, slot) = &slots[key];
-        slot.get_or_init(|| {
-            let hint = match hints.get(key).map(Vec::as_slice) {
-                Some([(hint, _)]) => Some(hint.clone()),
-                _ => None,
-            };
-            plan_dockerfile_parsed(path, &settings, hint)
-        })
+        slot.get_or_init(|| plan_dockerfile_parsed(path, &settings, builders(key)))
     };
     let items: Vec<Item> = (0..dockerfiles.len())
         .map(Item::Dockerfile)
@@ -217,7 +220,7 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
                 if let Some(Ok((_, fixed))) =
                     slots.contains_key(&key).then(|| planned_dockerfile(&key))
                 {
-                    project.add(fixed.clone());
+                    project.add(fixed.clone(), &builders(&key));
                 }
             }
             plan_compose(file, &settings, &project)
@@ -302,25 +305,30 @@ pub fn plan_dockerfile(
     overrides: &Overrides,
     hint: Option<ServiceHint>,
 ) -> Result<FileChange, InputError> {
-    plan_dockerfile_parsed(path, &Settings::new(resolver, overrides), hint)
-        .map(|(change, _)| change)
+    plan_dockerfile_parsed(
+        path,
+        &Settings::new(resolver, overrides),
+        hint.into_iter().collect(),
+    )
+    .map(|(change, _)| change)
 }
 
-/// [`plan_dockerfile`], also handing back the fixed Dockerfile's parse.
+/// [`plan_dockerfile`], also handing back the fixed Dockerfile's parse;
+/// `builders` are every Compose service that builds it.
 fn plan_dockerfile_parsed(
     path: &Path,
     settings: &Settings,
-    hint: Option<ServiceHint>,
+    builders: Vec<ServiceHint>,
 ) -> Result<(FileChange, Dockerfile), InputError> {
     let source = read(path)?;
     let config = settings.resolver.for_file(path)?;
     let mut overrides = settings.overrides.clone();
-    if let Some(name) = hint.as_ref().map(|h| h.name.clone()) {
-        if let Some(section) = config.services.get(&name) {
+    if let [hint] = builders.as_slice() {
+        if let Some(section) = config.services.get(&hint.name) {
             overrides.ignore.extend(section.ignore.iter().cloned());
         }
     }
-    let policy = settings.policy(config, overrides).for_service(hint);
+    let policy = settings.policy(config, overrides).for_builders(builders);
     let (outcome, fixed) = engine::dockerfile::fix_parsed(&source, &policy)?;
     Ok((change(source, outcome), fixed))
 }

@@ -90,6 +90,12 @@ pub fn plan(
             if known.is_some_and(|k| k.has_healthcheck) {
                 return Ok(None);
             }
+            // The documented checks speak the plain port.
+            let off = port::as_dockerfile(&file.source.path, "scratch", service.meaning)
+                .and_then(|doc| port::plain_port_off(&doc, doc.final_stage()));
+            if let Some(why) = off {
+                return Err(why);
+            }
             match known.and_then(|k| Some((k.health_at(&reference)?, k))) {
                 Some(((test, older), known)) => Ok(Some(HealthPlan {
                     test: test.to_vec(),

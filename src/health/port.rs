@@ -56,6 +56,14 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
             });
         }
     }
+    // A server with its plain port off: nothing a probe can reach.
+    let own_start = hint.is_some_and(|h| h.start.is_some());
+    if let Some(why) = hint
+        .and_then(|h| h.plain_port_off.clone())
+        .or_else(|| (!own_start).then(|| plain_port_off(doc, stage)).flatten())
+    {
+        return Err(why);
+    }
     // The port the service really listens on, by its own command or
     // environment, beats the Dockerfile's EXPOSE and image defaults.
     if let Some([(port, source)]) = hint.map(|h| h.runtime_ports.as_slice()) {
@@ -238,8 +246,48 @@ pub fn service_hint(
         ports.sort();
         ports.dedup_by_key(|(p, _)| *p);
         hint.runtime_ports = ports;
+        hint.plain_port_off = plain_port_off(&doc, doc.final_stage());
     }
     hint
+}
+
+/// Why a probe cannot reach the server `stage` starts: its start command
+/// turns the plain TCP port off (`--port 0`, as in `redis-server --port 0
+/// --tls-port 6379`). A probe of the TLS port would need the client
+/// certificate the server asks for, which seaworthy cannot know; a plain
+/// probe of any port can only fail.
+pub fn plain_port_off(doc: &Dockerfile, stage: &Stage) -> Option<String> {
+    let env = doc.env(stage);
+    let start = doc.start_command(stage);
+    let tokens: Vec<String> = [start.entrypoint, start.cmd]
+        .into_iter()
+        .flatten()
+        .flat_map(|index| doc.argv(index))
+        .flat_map(|a| {
+            a.split_whitespace()
+                .map(|t| substitute(t.trim_matches(|c| c == '"' || c == '\''), &env))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let value = |flag: &str| {
+        tokens
+            .iter()
+            .enumerate()
+            .find_map(|(i, t)| match t.split_once('=') {
+                Some((f, v)) if f == flag => Some(v.to_string()),
+                _ if t == flag => tokens.get(i + 1).cloned(),
+                _ => None,
+            })
+    };
+    if value("--port").as_deref() != Some("0") {
+        return None;
+    }
+    Some(match value("--tls-port") {
+        Some(tls) => format!(
+            "its command sets `--port 0` and serves TLS only (`--tls-port {tls}`): a probe would need the client certificate the server asks for, which seaworthy cannot know, so none is added; write a healthcheck that passes it (e.g. `redis-cli --tls --cert … --key … --cacert … -p {tls} ping`)"
+        ),
+        None => "its command sets `--port 0` (no plain port, or a random one): no probe can know where to reach it, so none is added".to_string(),
+    })
 }
 
 /// Ports named by the start command (`--port N`, `--bind HOST:N`, …) or by

@@ -151,6 +151,18 @@ pub fn service_hint(compose: &std::path::Path, name: &str, service: &Value) -> S
             .and_then(Value::as_str)
             .map(str::to_string),
         runtime_ports: Vec::new(),
+        start: start(service),
+        plain_port_off: None,
+    }
+}
+
+/// A service's own `entrypoint:` and `command:` as JSON text, `None` when it
+/// sets neither (it runs the image's start command).
+pub fn start(service: &Value) -> Option<String> {
+    let own = |key| service.get(key).filter(|v| !v.is_null());
+    match (own("entrypoint"), own("command")) {
+        (None, None) => None,
+        (entrypoint, command) => Some(serde_json::json!([entrypoint, command]).to_string()),
     }
 }
 

@@ -10,3 +10,4 @@ pub mod log_level;
 pub mod memory;
 pub mod ports;
 pub mod project;
+pub mod workers;

@@ -8,12 +8,15 @@ use serde_json::Value;
 
 use crate::model::compose;
 use crate::model::log_level::{self, LogLevel};
+use crate::settings::policy::ServiceHint;
 use crate::syntax::dockerfile::{Dockerfile, Stage};
 
-/// The project's Dockerfiles, after fixing, by canonical path.
+/// The project's Dockerfiles, after fixing, by canonical path, and the
+/// Compose services (of every file in the run) that build each.
 #[derive(Debug, Default)]
 pub struct Project {
     dockerfiles: HashMap<PathBuf, Dockerfile>,
+    builders: HashMap<PathBuf, Vec<ServiceHint>>,
     /// Build contexts already searched for a word: (folder, word) to the
     /// first file that has it. Rules ask once per pass.
     searched: std::sync::Mutex<HashMap<(PathBuf, &'static str), Option<PathBuf>>>,
@@ -148,9 +151,32 @@ impl Project {
         }
     }
 
-    /// Records a Dockerfile (after fixes).
-    pub fn add(&mut self, doc: Dockerfile) {
-        self.dockerfiles.insert(key(&doc.source.path), doc);
+    /// Records a Dockerfile (after fixes) and the services that build it.
+    pub fn add(&mut self, doc: Dockerfile, builders: &[ServiceHint]) {
+        let path = key(&doc.source.path);
+        self.builders.insert(path.clone(), builders.to_vec());
+        self.dockerfiles.insert(path, doc);
+    }
+
+    /// Why `service` (named `name`, in the Compose file at `compose_path`)
+    /// is a worker ([`crate::model::workers`]), if it is one: only the
+    /// services that build the same stage count as its siblings.
+    pub fn worker(&self, compose_path: &Path, name: &str, service: &Value) -> Option<String> {
+        let Built::Stage(doc, stage, path) = self.built(compose_path, service) else {
+            return None;
+        };
+        let final_stage = stage.index == doc.final_stage().index;
+        let group: Vec<ServiceHint> = self
+            .builders
+            .get(&key(&path))?
+            .iter()
+            .filter(|h| h.runs(stage.name.as_deref(), final_stage))
+            .cloned()
+            .collect();
+        let own = group
+            .iter()
+            .find(|h| h.name == name && key(&h.compose) == key(compose_path))?;
+        crate::model::workers::worker(own, &group)
     }
 
     /// The stage `service` (in the Compose file at `compose_path`) runs.

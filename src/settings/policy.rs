@@ -42,6 +42,12 @@ pub struct ServiceHint {
     pub platform: Option<String>,
     /// Ports its own `command:` or `environment:` names, with where.
     pub runtime_ports: Vec<(u16, String)>,
+    /// Its own `entrypoint:` and `command:` as written (JSON text); `None`
+    /// when it sets neither and so runs the image's start command.
+    pub start: Option<String>,
+    /// Why nothing can probe it, when its own `command:` turns the plain
+    /// port off (`--port 0`).
+    pub plain_port_off: Option<String>,
 }
 
 impl ServiceHint {
@@ -76,6 +82,9 @@ pub struct Policy {
     pub overrides: Overrides,
     /// For a Dockerfile one Compose service builds: that service.
     pub service: Option<ServiceHint>,
+    /// Every Compose service that builds the Dockerfile (when several do,
+    /// `service` is `None`: none of them speaks for the image alone).
+    pub builders: Vec<ServiceHint>,
     /// The health port of the configured app config, when there is one.
     pub app_port: Option<AppPort>,
 }
@@ -87,6 +96,7 @@ impl Policy {
             config,
             overrides,
             service: None,
+            builders: Vec::new(),
             app_port: None,
         }
     }
@@ -95,6 +105,19 @@ impl Policy {
     pub fn for_service(mut self, hint: Option<ServiceHint>) -> Policy {
         self.service = hint;
         self
+    }
+
+    /// The same policy for a Dockerfile that the Compose services
+    /// `builders` build: the one that does speaks for the image.
+    pub fn for_builders(self, builders: Vec<ServiceHint>) -> Policy {
+        let hint = match builders.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
+        Policy {
+            builders,
+            ..self.for_service(hint)
+        }
     }
 
     /// The `[services.NAME]` section for `name`.

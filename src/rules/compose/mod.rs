@@ -87,14 +87,25 @@ impl<'a> Ctx<'a> {
         self.jobs.get(service.name).map(String::as_str)
     }
 
+    /// Why `service` is a worker built from the same image as a server
+    /// ([`crate::model::workers`]: no probe, never gated on health), if it
+    /// is one.
+    pub fn worker(&self, service: &Service) -> Option<String> {
+        self.project
+            .worker(&self.file.source.path, service.name, service.meaning)
+    }
+
     /// What SW201 would insert for `service`, planned once per pass.
     pub fn health_plan(&self, service: &Service) -> HealthPlanResult {
         let plans = self.health.get_or_init(|| {
             self.services
                 .iter()
-                .map(|s| match self.one_shot(s) {
-                    Some(_) => Ok(None),
-                    None => health_plan::plan(self.file, self.policy, self.project, s),
+                .map(|s| {
+                    if self.one_shot(s).is_some() || self.worker(s).is_some() {
+                        Ok(None)
+                    } else {
+                        health_plan::plan(self.file, self.policy, self.project, s)
+                    }
                 })
                 .collect()
         });
@@ -207,6 +218,12 @@ pub fn has_healthcheck(ctx: &Ctx, service: &Service) -> bool {
             .is_some_and(|t| t.first().and_then(Value::as_str) == Some("NONE"));
         return h.get("disable") != Some(&Value::Bool(true)) && !none;
     }
+    inherits_healthcheck(ctx, service)
+}
+
+/// Whether the image `service` builds has a HEALTHCHECK (not `NONE`), from
+/// the Dockerfile after this run.
+pub fn inherits_healthcheck(ctx: &Ctx, service: &Service) -> bool {
     match ctx.project.built(&ctx.file.source.path, service.meaning) {
         Built::Stage(doc, stage, _) => doc.last_inherited(stage, "HEALTHCHECK").is_some_and(|i| {
             !doc.instructions()[i]

@@ -1,8 +1,8 @@
 //! SW201: a service has no healthcheck (and its image has none).
 
-use super::{diagnostic, insert_nested, services, Ctx};
+use super::{diagnostic, inherits_healthcheck, insert_nested, services, Ctx};
 use crate::diagnostic::Diagnostic;
-use crate::edit::Fix;
+use crate::edit::{Applicability, Fix};
 use crate::health::plan::HealthPlan;
 use crate::registry::{Owned, RuleMeta, Scope, Severity, Target};
 use crate::syntax::yaml::splice::quoted;
@@ -53,16 +53,55 @@ services:
       start_period: 40s
 ```
 
+A service whose `command:` sets `--port 0` (`redis-server --port 0
+--tls-port 6379`) gets no probe and a warning: the documented checks speak
+the plain port, and a TLS probe would need a client certificate seaworthy
+cannot know.
+
+## Workers
+Only servers get probes. A service is a **worker** when another service
+builds the same Dockerfile stage (same file, same `build.target`), it
+publishes no container port (`ports:`, `expose:`) and its own `command:` and
+`environment:` name none, it sets its own `command:` or `entrypoint:`, and a
+sibling that serves (one that publishes or names a port, or runs the image's
+own start command) starts differently: redash's `scheduler` and `worker`
+beside its `server`. SW101 then leaves the Dockerfile without a HEALTHCHECK
+(every service would inherit it) and SW201 puts the probe on the serving
+services only, each on its own port; workers get nothing. The same happens
+when the services that build one image would be probed on different ports.
+When the Dockerfile already has a HEALTHCHECK (the user's own), a worker
+gets `healthcheck: {disable: true}` as an unsafe fix, saying why.
+
 ## Fix safety
 Safe. `healthcheck: {disable: true}` is respected; a service with no port
 evidence or an image seaworthy does not know gets a warning, never a probe
-that can only fail."#,
+that can only fail. Disabling a worker's inherited HEALTHCHECK is unsafe: it
+turns off a check the user wrote."#,
 };
 
 /// Finds services without a health check.
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
+        if let Some(why) = ctx.worker(&service) {
+            if ctx.one_shot(&service).is_none()
+                && service.meaning.get("healthcheck").is_none()
+                && inherits_healthcheck(ctx, &service)
+            {
+                let unit = " ".repeat(ctx.file.layout().unit);
+                let lines = ["healthcheck:".to_string(), format!("{unit}disable: true")];
+                let fix = insert_nested(ctx.file, &service, &[], &lines).map(|edit| Fix {
+                    edits: vec![edit],
+                    applicability: Applicability::Unsafe,
+                });
+                let message = format!(
+                    "service `{}` inherits its image's HEALTHCHECK, but {why}: the check probes what it never serves and would keep it unhealthy forever; disable it here",
+                    service.name
+                );
+                out.push(diagnostic(&META, &service, message, Some(fix)));
+            }
+            continue;
+        }
         match ctx.health_plan(&service) {
             Ok(None) => {}
             Ok(Some(HealthPlan {

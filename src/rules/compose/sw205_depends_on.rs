@@ -54,7 +54,10 @@ Safe: the same services are waited for; only the condition changes where a
 health check exists. A dependency only counts as healthy when it has a
 health check that is not disabled (`disable: true`, `test: ["NONE"]`), or when
 SW201 will really add one in this run (not ignored, and its service can be
-edited). A list shared through an anchor is left alone."#,
+edited). A worker (a service that builds the same image as a server but
+runs its own command and publishes no port; see `seaworthy rules SW201`)
+never counts as healthy through its image's HEALTHCHECK: it can never pass
+there. A list shared through an anchor is left alone."#,
 };
 
 /// Finds short-form `depends_on` lists worth rewriting.
@@ -74,6 +77,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let healthy: HashSet<&str> = all
         .iter()
         .filter(|s| has_healthcheck(ctx, s) || gets_one.contains(s.name))
+        // A worker's inherited image check probes what it never serves.
+        .filter(|s| s.meaning.get("healthcheck").is_some() || ctx.worker(s).is_none())
         .map(|s| s.name)
         .collect();
     let mut out = Vec::new();

@@ -132,7 +132,6 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 ));
                 continue;
             };
-            used.insert(host);
             let mapping = quoted(&format!("{host}:{metrics}"));
             let edit = match service.node.get("ports") {
                 Some(ports) if ports.is_shared() => {
@@ -148,7 +147,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 ),
             };
             match edit {
-                Ok(edit) => edits.push(edit),
+                Ok(edit) => {
+                    used.insert(host);
+                    edits.push(edit)
+                }
                 Err(why) => {
                     let message = format!("service `{}` publishes no metrics port", service.name);
                     out.push(diagnostic(&META, &service, message, Some(Err(why))));

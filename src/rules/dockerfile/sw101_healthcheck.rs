@@ -5,8 +5,9 @@ use super::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
-use crate::health::port;
+use crate::health::port::{self, PortChoice};
 use crate::health::probe::{self, Client, Probe, Target};
+use crate::model::workers;
 use crate::registry::{self, RuleMeta, Scope, Severity};
 
 /// SW101's identity and documentation.
@@ -37,9 +38,21 @@ The port comes from evidence, first match wins: `--port`, `[health] port`,
 the single EXPOSEd port, a port the start command or environment names
 (`--port N`, `--bind HOST:N`, `ENV PORT=N`). Without evidence `check` and
 `fix` warn instead of inserting a probe that can only fail;
-`fix-dockerfile-healthcheck` uses 8080 and says so. With a declared health
+`fix-dockerfile-healthcheck` uses 8080 and says so. A start command that
+sets `--port 0` (`redis-server --port 0 --tls-port 6379`: TLS only, whose
+probe would need a client certificate seaworthy cannot know; elsewhere a
+random port) gets no probe and a warning that says why. With a declared health
 route (`[health] path`, `--path`, `[app_config]`) the probe requires a 2xx/3xx
 answer; otherwise it only checks that the server answers.
+
+## Images several services build
+When several Compose services build the Dockerfile's final stage, every one
+inherits its HEALTHCHECK. If some of them are workers (they run their own
+`command:` and publish no port while a sibling serves; see `seaworthy rules
+SW201`), or the services would be probed on different ports, no HEALTHCHECK
+is inserted: a warning says why, and SW201 puts a probe in Compose on each
+serving service, with its own port. When they all agree on one port, the
+HEALTHCHECK uses it.
 
 ## Where it goes
 The HEALTHCHECK goes right before the final stage's CMD or ENTRYPOINT, or at
@@ -100,7 +113,9 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     if let Some(why) = probe::platform_refusal(doc, stage, service_platform) {
         return warn(format!("final stage has no HEALTHCHECK; {why}"));
     }
-    let choice = match port::resolve(doc, stage, policy) {
+    let choice = match shared_port(doc, stage, policy)
+        .unwrap_or_else(|| port::resolve(doc, stage, policy))
+    {
         Ok(choice) => choice,
         Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
     };
@@ -209,4 +224,93 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         ),
         fix: Some(Fix::safe(edits)),
     }]
+}
+
+/// When several Compose services build the final stage: the port every one
+/// of them would be probed on, or why the probe belongs in Compose instead
+/// (some are workers, or they listen on different ports); `None` when one
+/// service or none builds it, or none of them names a port.
+fn shared_port(
+    doc: &crate::syntax::dockerfile::Dockerfile,
+    stage: &crate::syntax::dockerfile::Stage,
+    policy: &crate::settings::policy::Policy,
+) -> Option<Result<PortChoice, String>> {
+    let builders: Vec<_> = policy
+        .builders
+        .iter()
+        .filter(|h| h.runs(stage.name.as_deref(), true))
+        .cloned()
+        .collect();
+    if builders.len() < 2 {
+        return None;
+    }
+    let names = |workers: bool| -> Vec<String> {
+        builders
+            .iter()
+            .filter(|h| workers::worker(h, &builders).is_some() == workers)
+            .map(|h| format!("`{}`", h.name))
+            .collect()
+    };
+    let (idle, serving) = (names(true), names(false));
+    if !idle.is_empty() {
+        return Some(Err(format!(
+            "service{} {} build{} this image but run{} {} own `command:` and publish{} no port (worker{}): a HEALTHCHECK here would keep {} unhealthy forever, so the probe goes in Compose, on {} only (SW201)",
+            plural(idle.len()),
+            idle.join(", "),
+            verb(idle.len()),
+            verb(idle.len()),
+            if idle.len() == 1 { "its" } else { "their" },
+            verb(idle.len()),
+            plural(idle.len()),
+            if idle.len() == 1 { "it" } else { "them" },
+            serving.join(", ")
+        )));
+    }
+    let choices: Vec<(&str, Result<PortChoice, String>)> = builders
+        .iter()
+        .map(|h| {
+            let policy = policy.clone().for_service(Some(h.clone()));
+            (h.name.as_str(), port::resolve(doc, stage, &policy))
+        })
+        .collect();
+    if choices.iter().all(|(_, c)| c.is_err()) {
+        return None;
+    }
+    let first = choices[0].1.as_ref().ok().map(|c| c.port);
+    if first.is_some()
+        && choices
+            .iter()
+            .all(|(_, c)| c.as_ref().ok().map(|c| c.port) == first)
+    {
+        return choices.into_iter().next().map(|(_, c)| c);
+    }
+    let each: Vec<String> = choices
+        .iter()
+        .map(|(name, choice)| match choice {
+            Ok(c) => format!("`{name}` on {} ({})", c.port, c.source),
+            Err(_) => format!("`{name}` on no known port"),
+        })
+        .collect();
+    Some(Err(format!(
+        "the services that build this image listen on different ports ({}): the probe goes in Compose, on each service with its own port (SW201)",
+        each.join("; ")
+    )))
+}
+
+/// `s` after a noun when there are several.
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `s` after a verb when there is one subject.
+fn verb(n: usize) -> &'static str {
+    if n == 1 {
+        "s"
+    } else {
+        ""
+    }
 }

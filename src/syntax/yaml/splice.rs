@@ -212,6 +212,20 @@ pub fn insert_under(
             }
         }
     }
+    // A key the mapping gets through a merge key (`<<: *defaults`) would be
+    // replaced by one written here, not extended.
+    let merged = lines
+        .iter()
+        .filter(|line| !line.starts_with([' ', '-', '#']))
+        .filter_map(|line| line.split_once(':').map(|(key, _)| key.trim()))
+        .find(|key| node.get(key).is_none() && meaning.and_then(|m| m.get(*key)).is_some());
+    if let Some(key) = merged {
+        let path: Vec<&str> = parents.iter().copied().chain([key]).collect();
+        return Err(format!(
+            "`{}` comes from a merge key (`<<`): add it there",
+            path.join(".")
+        ));
+    }
     append_to_map(&doc.text, doc.layout(), node, lines)
         .ok_or_else(|| "{node} is not a block mapping".to_string())
 }
