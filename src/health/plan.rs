@@ -90,11 +90,33 @@ pub fn plan(
             if known.is_some_and(|k| k.has_healthcheck) {
                 return Ok(None);
             }
-            // The documented checks speak the plain port.
-            let off = port::as_dockerfile(&file.source.path, "scratch", service.meaning)
-                .and_then(|doc| port::plain_port_off(&doc, doc.final_stage()));
-            if let Some(why) = off {
-                return Err(why);
+            // The documented checks speak the plain port, the default one.
+            let started = port::as_dockerfile(&file.source.path, "scratch", service.meaning);
+            if let Some(doc) = &started {
+                if let Some(why) = port::plain_port_off(doc, doc.final_stage()) {
+                    return Err(why);
+                }
+                let moved =
+                    known
+                        .and_then(|k| Some((k.health_port?, k)))
+                        .and_then(|(default, k)| {
+                            port::command_ports(doc, doc.final_stage())
+                                .into_iter()
+                                .find(|choice| choice.port != default)
+                                .map(|choice| (default, choice, k))
+                        });
+                if let Some((default, choice, k)) = moved {
+                    // The stand-in Dockerfile's line numbers mean nothing
+                    // to the user: name the Compose key instead.
+                    let what = match choice.source.rsplit_once(" in ") {
+                        Some((flag, _)) => format!("{flag} in its `command:`"),
+                        None => format!("{} in its `environment:`", choice.source),
+                    };
+                    return Err(format!(
+                        "its command moves the server to port {} ({what}), but the documented check of `{}` talks to its default port {default}: write a healthcheck for port {}",
+                        choice.port, k.name, choice.port
+                    ));
+                }
             }
             match known.and_then(|k| Some((k.health_at(&reference)?, k))) {
                 Some(((test, older), known)) => Ok(Some(HealthPlan {

@@ -290,8 +290,8 @@ pub fn plain_port_off(doc: &Dockerfile, stage: &Stage) -> Option<String> {
     })
 }
 
-/// Ports named by the start command (`--port N`, `--bind HOST:N`, …) or by
-/// the environment (`PORT=N`).
+/// Ports named by the start command (`--port N`, `-p N`, `--bind HOST:N`,
+/// …) or by the environment (`PORT=N`).
 pub fn command_ports(doc: &Dockerfile, stage: &Stage) -> Vec<PortChoice> {
     let env = doc.env(stage);
     let mut found = Vec::new();
@@ -314,7 +314,7 @@ pub fn command_ports(doc: &Dockerfile, stage: &Stage) -> Vec<PortChoice> {
                 _ => (token, next),
             };
             let port = match (flag, value) {
-                ("--port" | "--http-port", Some(v)) => v.parse::<u16>().ok(),
+                ("--port" | "--http-port" | "-p", Some(v)) => v.parse::<u16>().ok(),
                 ("-b" | "--bind" | "--listen" | "--addr" | "--address", Some(v)) => host_port(v),
                 ("runserver", Some(v)) => host_port(v).or_else(|| v.parse().ok()),
                 _ => None,

@@ -33,6 +33,10 @@ pub struct KnownImage {
     /// The check for tags older than `health_since`.
     #[serde(default)]
     pub health_before: Option<Vec<String>>,
+    /// The port `health` talks to (the server's default): a service that
+    /// moves the server elsewhere gets no probe from this entry.
+    #[serde(default)]
+    pub health_port: Option<u16>,
     /// The image declares a HEALTHCHECK itself: a service running it needs
     /// no healthcheck of its own.
     #[serde(default)]
