@@ -55,14 +55,16 @@ use seaworthy::settings::Health;
 /// while exactly these fail: a listed pair that passes, or an unlisted one
 /// that fails, fails the suite, so the list follows the probes.
 const KNOWN_FAILING: &[(&str, &str, &str)] = &[
-    ("dockerfile/python/tcp", "hung", TCP_CONNECT),
-    ("dockerfile/node/tcp", "hung", TCP_CONNECT),
-    ("dockerfile/curl/tcp", "hung", TCP_CONNECT),
-    ("dockerfile/busybox/tcp", "hung", TCP_CONNECT),
+    ("dockerfile/python/connect", "hung", TCP_CONNECT),
+    ("dockerfile/node/connect", "hung", TCP_CONNECT),
+    ("dockerfile/curl/connect", "hung", TCP_CONNECT),
+    ("dockerfile/busybox/connect", "hung", TCP_CONNECT),
 ];
 /// Why a TCP connect passes on a hung server (a limit of the check itself).
 const TCP_CONNECT: &str = "a TCP connect succeeds on a server that accepts and never answers \
-     (the kernel accepts for it): only a client of the port's own protocol could tell";
+     (the kernel accepts for it): for a protocol whose client speaks first (Kafka, LDAP, \
+     memcached…) only a client of the port's own protocol could tell; where the server \
+     speaks first the `tcp` forms wait for its first byte and pass this";
 
 /// The Dockerfile HEALTHCHECK's `--timeout` (src/health/probe.rs `OPTIONS`).
 const DOCKERFILE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -115,8 +117,12 @@ enum Mode {
     Strict,
     /// An HTTP port, no route: "the server answers".
     Lenient,
-    /// A port that does not speak HTTP: a TCP connect.
+    /// A port that does not speak HTTP, whose server speaks first (SMTP):
+    /// a TCP connect and a wait for the first byte.
     Tcp,
+    /// A port that does not speak HTTP, whose client speaks first (Kafka):
+    /// a TCP connect.
+    Connect,
     /// PostgreSQL on 5432.
     Postgres,
     /// Redis on 6379.
@@ -129,6 +135,7 @@ impl Mode {
             Mode::Strict => "strict",
             Mode::Lenient => "lenient",
             Mode::Tcp => "tcp",
+            Mode::Connect => "connect",
             Mode::Postgres => "postgres",
             Mode::Redis => "redis",
         }
@@ -138,7 +145,8 @@ impl Mode {
         let (port, route, speaks) = match self {
             Mode::Strict => (port, Some(ROUTE.to_string()), Speaks::Http),
             Mode::Lenient => (port, None, Speaks::Http),
-            Mode::Tcp => (port, None, Speaks::Other("SMTP")),
+            Mode::Tcp => (port, None, Speaks::Greets("SMTP")),
+            Mode::Connect => (port, None, Speaks::Other("Kafka")),
             Mode::Postgres => (5432, None, Speaks::Other("PostgreSQL")),
             Mode::Redis => (6379, None, Speaks::Other("Redis (RESP)")),
         };
@@ -155,7 +163,7 @@ impl Mode {
                 strict: self == Mode::Strict,
                 port: None,
             },
-            Mode::Tcp => Kind::Tcp,
+            Mode::Tcp | Mode::Connect => Kind::Tcp,
             Mode::Postgres => Kind::Postgres,
             Mode::Redis => Kind::Redis,
         }
@@ -167,7 +175,7 @@ impl Mode {
 fn client_forms(client: Client) -> (&'static str, &'static [Mode], Option<&'static str>) {
     use Mode::*;
     match client {
-        Client::Python => ("python", &[Strict, Lenient, Tcp], None),
+        Client::Python => ("python", &[Strict, Lenient, Tcp, Connect], None),
         Client::Python2 => (
             "python2",
             &[Strict, Lenient, Tcp],
@@ -176,10 +184,10 @@ fn client_forms(client: Client) -> (&'static str, &'static [Mode], Option<&'stat
                  no interpreter); its TCP form, the same command as python's, runs as that",
             ),
         ),
-        Client::Node => ("node", &[Strict, Lenient, Tcp], None),
-        Client::Curl => ("curl", &[Strict, Lenient, Tcp], None),
-        Client::Busybox => ("busybox", &[Strict, Lenient, Tcp], None),
-        Client::Bash => ("bash", &[Tcp], None),
+        Client::Node => ("node", &[Strict, Lenient, Tcp, Connect], None),
+        Client::Curl => ("curl", &[Strict, Lenient, Tcp, Connect], None),
+        Client::Busybox => ("busybox", &[Strict, Lenient, Tcp, Connect], None),
+        Client::Bash => ("bash", &[Tcp, Connect], None),
         Client::Stage => (
             "stage",
             &[Strict, Lenient, Tcp],
@@ -252,16 +260,27 @@ impl Invocation {
     fn programs(&self) -> Vec<String> {
         let commands: Vec<Vec<&str>> = match self {
             Invocation::Argv(argv) => vec![argv.iter().map(String::as_str).collect()],
+            // Quotes and `$(` around words are not part of them.
             Invocation::Shell(line) => line
                 .split(['|', '&', ';', '(', ')', '\n'])
-                .map(|c| c.split_whitespace().collect())
+                .map(|c| {
+                    c.split_whitespace()
+                        .map(|w| w.trim_matches(['\'', '"', '$']))
+                        .filter(|w| !w.is_empty())
+                        .collect()
+                })
                 .collect(),
         };
         let builtin = |w: &str| {
+            // `KEY=value`, and a file descriptor left over from a `<&3`
+            // split at `&`, are not programs.
             w.contains('=')
+                || w.bytes().all(|b| b.is_ascii_digit())
                 || matches!(
                     w,
                     "exit"
+                        | "exec"
+                        | "]"
                         | "true"
                         | "false"
                         | "test"

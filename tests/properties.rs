@@ -66,11 +66,17 @@ fn probe_program(doc: &Dockerfile, index: usize) -> Option<String> {
         [program, ..] => return Some(program.clone()),
         [] => return None,
     };
+    // The client is in the last piece of a pipe that is not a filter of
+    // its output (`grep`, `head`, `tr`: in busybox and in coreutils, which
+    // every glibc base has), inside a `[ -n "$(…)" ]` test if so.
     let command = line
         .rsplit(" | ")
-        .find(|part| !part.starts_with("grep"))
+        .find(|part| !["grep", "head", "tr "].iter().any(|f| part.starts_with(f)))
         .unwrap_or(&line);
-    let mut words = command.split_whitespace();
+    let mut words = command
+        .split_whitespace()
+        .map(|w| w.trim_start_matches(['"', '$', '(']))
+        .filter(|w| !["[", "-n"].contains(w));
     let mut first = words.next()?;
     if first == "timeout" {
         words.next();

@@ -74,6 +74,21 @@ pub enum Speaks {
     Http,
     /// Something else (`data/ports.toml` names it): the probe is a TCP connect.
     Other(&'static str),
+    /// Something else whose server speaks first (`greets` in
+    /// `data/ports.toml`: an SMTP banner, an SSH version line, MySQL's
+    /// handshake): the probe connects and waits for its first byte, so a
+    /// server that accepts and never answers fails it.
+    Greets(&'static str),
+}
+
+impl Speaks {
+    /// The protocol, when it is not HTTP.
+    pub fn protocol(self) -> Option<&'static str> {
+        match self {
+            Speaks::Http => None,
+            Speaks::Other(protocol) | Speaks::Greets(protocol) => Some(protocol),
+        }
+    }
 }
 
 /// What a probe checks.
@@ -92,6 +107,9 @@ impl Target {
     /// strict when `route` is declared (a declared route says it is HTTP).
     pub fn new(port: u16, route: Option<String>) -> Target {
         let speaks = match crate::model::ports::not_http(port) {
+            Some(known) if route.is_none() && known.greets => {
+                Speaks::Greets(known.protocol.as_str())
+            }
             Some(known) if route.is_none() => Speaks::Other(known.protocol.as_str()),
             _ => Speaks::Http,
         };
@@ -125,6 +143,12 @@ impl Target {
             (_, Speaks::Other(protocol)) => {
                 return format!(
                     "it checks that port {} accepts TCP connections ({protocol} is not HTTP, per data/ports.toml)",
+                    self.port
+                )
+            }
+            (_, Speaks::Greets(protocol)) => {
+                return format!(
+                    "it checks that port {} accepts a TCP connection and sends its first byte ({protocol} is not HTTP, and its server speaks first, per data/ports.toml)",
                     self.port
                 )
             }
@@ -232,7 +256,7 @@ pub fn choose(
         }
         _ => {}
     }
-    let tcp = matches!(target.speaks, Speaks::Other(_));
+    let tcp = target.speaks.protocol().is_some();
     let busybox_base = name == "alpine" || name == "busybox" || tag.contains("alpine");
     let glibc_base = GLIBC_BASES.contains(&name) || installed.uses_glibc_manager;
     let choice = if name == "scratch" || image.contains("distroless") {
@@ -389,19 +413,38 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
     let port = target.port;
     let t = PROBE_SECONDS;
     let strict = target.route.is_some();
-    let tcp = matches!(target.speaks, Speaks::Other(_));
+    let tcp = target.speaks.protocol().is_some();
     let shell = |line: String| Ok(Probe::Shell(format!("{line} || exit 1")));
     let exec = |argv: Vec<String>| Ok(Probe::Exec(argv));
+    let greets = matches!(target.speaks, Speaks::Greets(_));
+    // A server that speaks first must say something: its first byte (NUL
+    // and a line break counted too) proves it is not hung.
     let bash_tcp = || {
-        shell(format!(
-            "timeout {t} bash -c ': </dev/tcp/127.0.0.1/{port}'"
-        ))
+        shell(if greets {
+            format!(
+                "timeout {t} bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port} && [ -n \"$(head -c 1 <&3 | tr \"\\0\\n\" xx)\" ]'"
+            )
+        } else {
+            format!("timeout {t} bash -c ': </dev/tcp/127.0.0.1/{port}'")
+        })
     };
     match client {
+        Client::Python | Client::Python2 if greets => exec(vec![
+            "python".into(),
+            "-c".into(),
+            format!("import socket\ns = socket.create_connection(('127.0.0.1', {port}), {t})\ns.settimeout({t})\nassert s.recv(1)"),
+        ]),
         Client::Python | Client::Python2 if tcp => exec(vec![
             "python".into(),
             "-c".into(),
             format!("import socket\nsocket.create_connection(('127.0.0.1', {port}), {t}).close()"),
+        ]),
+        Client::Node if greets => exec(vec![
+            "node".into(),
+            "-e".into(),
+            format!(
+                "require('net').connect({{port: {port}, host: '127.0.0.1', timeout: {t}000}}).on('data', () => process.exit(0)).on('error', () => process.exit(1)).on('timeout', () => process.exit(1)).on('end', () => process.exit(1))"
+            ),
         ]),
         Client::Python => {
             let code = if strict {
@@ -449,6 +492,12 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
         Client::Curl => shell(format!("curl -sS --max-time {t} -o /dev/null '{url}'")),
         Client::Bash => bash_tcp(),
         Client::Busybox if strict => shell(format!("wget -q -T {t} --spider '{url}'")),
+        // busybox nc waits -w for the connect and -w again for more after
+        // the first byte (the server waits for the client's command): one
+        // second each keeps the whole check well inside the timeout.
+        Client::Busybox if greets => shell(format!(
+            "[ -n \"$(nc -w 1 127.0.0.1 {port} </dev/null | head -c 1 | tr '\\0\\n' xx)\" ]"
+        )),
         Client::Busybox if tcp => shell(format!("nc -z -w {t} 127.0.0.1 {port}")),
         // busybox wget cannot tell a 404 from a dead server, and a bare TCP
         // connect cannot tell a hung or non-HTTP one: ask over nc and accept
@@ -593,9 +642,16 @@ mod tests {
         ));
         let health = Health::default();
         let smtp = Target::new(25, None);
+        assert_eq!(smtp.speaks, Speaks::Greets("SMTP"));
         assert_eq!(
             command(Client::Bash, &smtp, &health).unwrap(),
-            Probe::Shell("timeout 4 bash -c ': </dev/tcp/127.0.0.1/25' || exit 1".into())
+            Probe::Shell("timeout 4 bash -c 'exec 3<>/dev/tcp/127.0.0.1/25 && [ -n \"$(head -c 1 <&3 | tr \"\\0\\n\" xx)\" ]' || exit 1".into())
+        );
+        let kafka = Target::new(9092, None);
+        assert_eq!(kafka.speaks, Speaks::Other("Kafka"));
+        assert_eq!(
+            command(Client::Bash, &kafka, &health).unwrap(),
+            Probe::Shell("timeout 4 bash -c ': </dev/tcp/127.0.0.1/9092' || exit 1".into())
         );
         assert!(command(Client::Python, &smtp, &health)
             .unwrap()

@@ -14,6 +14,10 @@ pub struct KnownPort {
     pub port: u16,
     /// What it speaks, for messages (`PostgreSQL`, `SMTP`).
     pub protocol: String,
+    /// Its server speaks first (a banner, a version line, a handshake):
+    /// a probe can wait for that and so tell a hung server from a live one.
+    #[serde(default)]
+    pub greets: bool,
     /// Where the fact comes from.
     pub source: String,
 }
