@@ -1956,11 +1956,13 @@ fn report(forms: &[Form], refused: &[String], records: &[Record]) {
         DOWN_BOUND.as_secs(),
         HARD_LIMIT.as_secs()
     );
-    let title = |kind: Kind| match kind {
+    let title = |kind: Kind| {
+        match kind {
         Kind::Http { .. } => "HTTP",
-        Kind::Tcp => "TCP (a server that greets, like SMTP)",
+        Kind::Tcp => "TCP (a server that greets, like SMTP: `tcp` forms wait for its first byte, `connect` forms only connect)",
         Kind::Postgres => "PostgreSQL",
         Kind::Redis => "Redis",
+    }
     };
     for group in [
         "HTTP",
