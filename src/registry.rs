@@ -169,6 +169,51 @@ pub fn ignore_directive(text: &str) -> Option<Vec<String>> {
     )
 }
 
+/// What is wrong with a comment that looks like a seaworthy directive (the
+/// text after `#`), if anything: a directive other than `ignore`, a
+/// misspelt `seaworthy:`, or an ID that names no rule. Such a comment is
+/// inert, and silently inert is how a check gets switched off by mistake.
+pub fn directive_problem(comment: &str) -> Option<String> {
+    let text = comment.trim();
+    let (head, rest) = text.split_once(':')?;
+    let head = head.trim().to_ascii_lowercase();
+    if head != "seaworthy" {
+        return (head.len() >= 6 && strsim::levenshtein(&head, "seaworthy") <= 2)
+            .then(|| format!("`{}:` is not `seaworthy:`: this comment does nothing", head));
+    }
+    if !text.starts_with(DIRECTIVE) {
+        return Some(format!(
+            "`{}` must be written `{DIRECTIVE}`, in lower case: this comment does nothing",
+            &text[..text.len() - rest.len()]
+        ));
+    }
+    let word = rest.trim_start();
+    let Some(codes) = ignore_directive(text) else {
+        let name: String = word
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        return Some(format!(
+            "`seaworthy: {name}` is not a directive (`seaworthy: ignore[SW101]` is): this comment does nothing"
+        ));
+    };
+    let unknown: Vec<&String> = codes
+        .iter()
+        .filter(|code| code.as_str() != "ALL" && check_pattern(code).is_err())
+        .collect();
+    if unknown.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "`{}` names no rule (`seaworthy rules` lists them): it silences nothing",
+        unknown
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join("`, `")
+    ))
+}
+
 /// Where ignores apply in one text: byte ranges and the codes each
 /// silences (an empty list silences every rule). The engine builds them per
 /// kind of document (`engine::suppression`) from `# seaworthy: ignore[…]`
@@ -215,6 +260,26 @@ impl Suppressions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inert_directives_are_named() {
+        assert_eq!(directive_problem(" seaworthy: ignore[SW101]"), None);
+        assert_eq!(directive_problem("seaworthy: ignore[SW1]"), None);
+        assert_eq!(directive_problem("seaworthy: ignore"), None);
+        assert_eq!(directive_problem("a comment: nothing to see"), None);
+        let typo = directive_problem("seaworthy: ignore[SW1O1, SW104]").unwrap();
+        assert!(typo.contains("`SW1O1` names no rule"), "{typo}");
+        assert!(directive_problem("seaworthy: ignore[SW999]").is_some());
+        assert!(directive_problem("seaworthy: igonre[SW101]")
+            .unwrap()
+            .contains("not a directive"));
+        assert!(directive_problem("seaworhty: ignore[SW101]")
+            .unwrap()
+            .contains("is not `seaworthy:`"));
+        assert!(directive_problem("Seaworthy: ignore[SW101]")
+            .unwrap()
+            .contains("lower case"));
+    }
 
     #[test]
     fn prefixes_select() {

@@ -813,3 +813,55 @@ fn a_key_from_a_merge_key_is_reported_for_its_service_and_the_rest_fixed() {
     assert!(other.contains("restart: unless-stopped"), "{other}");
     assert_ne!(before, snapshot(dir.path()));
 }
+
+// ------------------------------------------------------- rough edges
+
+#[test]
+fn rules_lists_the_rules_a_prefix_selects() {
+    let dir = TempDir::new().unwrap();
+    let out = seaworthy(dir.path())
+        .args(["rules", "SW10"])
+        .assert()
+        .success();
+    let stdout = text(&out.get_output().stdout);
+    assert!(stdout.starts_with("SW101"), "{stdout}");
+    assert!(stdout.lines().all(|l| l.starts_with("SW10")), "{stdout}");
+    assert!(stdout.contains("SW106"), "{stdout}");
+    seaworthy(dir.path())
+        .args(["rules", "SW9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule `SW9`"));
+}
+
+#[test]
+fn a_folder_with_nothing_to_check_is_named_and_exits_0() {
+    let dir = dir_with(&[("notes/readme.txt", b"hello\n")]);
+    seaworthy(dir.path())
+        .args(["check", "notes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "notes:1:1: no Dockerfile, Compose file or seaworthy.toml here",
+        ));
+}
+
+#[test]
+fn inert_ignore_comments_are_reported_where_they_are() {
+    let dir = dir_with(&[(
+        "Dockerfile",
+        b"FROM python:3.12-slim\n# seaworthy: ignore[SW1O1]\n# seaworthy: igonre[SW101]\nEXPOSE 8000\nCMD [\"python\", \"-m\", \"http.server\"]\n",
+    )]);
+    let out = seaworthy(dir.path()).args(["check", "."]).assert().code(1);
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("Dockerfile:2:1: `SW1O1` names no rule"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Dockerfile:3:1: `seaworthy: igonre` is not a directive"),
+        "{stderr}"
+    );
+    // Neither silenced anything: the finding is still there.
+    assert!(stderr.contains("SW101"), "{stderr}");
+}

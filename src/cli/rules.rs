@@ -7,7 +7,7 @@ use crate::rules;
 /// The arguments of `rules`.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// A rule ID, e.g. SW101.
+    /// A rule ID (SW101), or a prefix (SW1) to list the rules it selects.
     id: Option<String>,
 }
 
@@ -17,14 +17,7 @@ pub(super) fn run(args: &Args) -> std::io::Result<i32> {
     match args.id.as_deref() {
         None => {
             for rule in rules::all() {
-                writeln!(
-                    out,
-                    "{:<7} {:<27} {:<11} {}",
-                    rule.code,
-                    rule.name,
-                    rule.target.name(),
-                    rule.summary
-                )?;
+                list(&mut out, rule)?;
             }
         }
         Some(id) => match rules::find(id) {
@@ -33,6 +26,16 @@ pub(super) fn run(args: &Args) -> std::io::Result<i32> {
                 "# {} ({})\n\n{}\n\n{}",
                 rule.code, rule.name, rule.summary, rule.doc
             )?,
+            // A prefix (`SW1`, `SW20`) lists the rules it selects, as
+            // `--select` reads it.
+            None if crate::registry::check_pattern(id).is_ok() => {
+                for rule in rules::all()
+                    .into_iter()
+                    .filter(|r| crate::registry::matches(r.code, id))
+                {
+                    list(&mut out, rule)?;
+                }
+            }
             None => {
                 stderr!("error: no rule `{id}`; `seaworthy rules` lists them");
                 return Ok(2);
@@ -41,4 +44,16 @@ pub(super) fn run(args: &Args) -> std::io::Result<i32> {
     }
     out.flush()?;
     Ok(0)
+}
+
+/// One line of the rule list.
+fn list(out: &mut impl Write, rule: &crate::registry::RuleMeta) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<7} {:<27} {:<11} {}",
+        rule.code,
+        rule.name,
+        rule.target.name(),
+        rule.summary
+    )
 }

@@ -123,6 +123,16 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         hidden: walked.hidden,
         ..Plan::default()
     };
+    // A folder named with nothing seaworthy reads in it: say so (not an
+    // error: an empty folder is in order, only maybe not the one meant).
+    for folder in paths.iter().filter(|p| p.is_dir()) {
+        if !files.iter().any(|(file, _)| file.starts_with(folder)) {
+            plan.notes.push(InputError::file(
+                folder,
+                "no Dockerfile, Compose file or seaworthy.toml here (hidden folders are skipped unless named): nothing to check",
+            ));
+        }
+    }
     for (path, _) in files.iter().filter(|(_, k)| *k == FileKind::Settings) {
         if let Err(e) = resolver.for_file(path) {
             errors.push(e);
@@ -256,6 +266,24 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
                 plan.notes.extend(note);
             }
             Err(e) => errors.push(e),
+        }
+    }
+    // Directives that do nothing (a typo in `ignore[…]`, an unknown ID),
+    // said where they are, once per file.
+    for file in &plan.files {
+        let Some(before) = file.before.as_deref() else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(before);
+        for (at, line) in text.lines().enumerate() {
+            let Some(hash) = line.find('#') else {
+                continue;
+            };
+            if let Some(problem) = crate::registry::directive_problem(&line[hash + 1..]) {
+                let col = line[..hash].chars().count() + 1;
+                plan.notes
+                    .push(InputError::at(&file.path, at + 1, col, problem));
+            }
         }
     }
     for config in resolver.loaded() {
