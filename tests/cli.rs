@@ -865,3 +865,30 @@ fn inert_ignore_comments_are_reported_where_they_are() {
     // Neither silenced anything: the finding is still there.
     assert!(stderr.contains("SW101"), "{stderr}");
 }
+
+#[test]
+fn a_route_without_a_leading_slash_is_an_error_that_says_what_to_write() {
+    let dir = dir_with(&[("Dockerfile", b"FROM python:3.12-slim\nEXPOSE 8000\n")]);
+    seaworthy(dir.path())
+        .args([
+            "fix-dockerfile-healthcheck",
+            "--path",
+            "healthz",
+            "Dockerfile",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("write `/healthz`"));
+    fs::write(
+        dir.path().join("seaworthy.toml"),
+        "[health]\npath = \"healthz\"\n",
+    )
+    .unwrap();
+    seaworthy(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "seaworthy.toml:2:8: [health] path: `healthz` is not a URL path: write `/healthz`",
+        ));
+}

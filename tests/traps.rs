@@ -149,14 +149,15 @@ fn declared_route_makes_the_probe_strict_and_quoting_safe() {
         after.contains(r#"CMD ["/bin/sh", "-c", "curl -fsS --max-time 4 -o /dev/null 'http://127.0.0.1:8080/healthz' || exit 1"]"#),
         "{after}"
     );
-    let (after, findings) = fix_with(
+    // A route that would break out of the probe's quoting is refused where
+    // it is written, with its position, before any rule sees it.
+    let refused = Config::parse(
+        Path::new("seaworthy.toml"),
         "[health]\npath = \"/x'; touch /tmp/p; '\"\n",
-        "FROM python:3\nEXPOSE 8080\n",
-    );
-    assert!(!after.contains("touch"));
-    assert!(findings
-        .iter()
-        .any(|(r, s)| r == "SW101" && *s == Status::Warning));
+    )
+    .unwrap_err();
+    assert_eq!((refused.line, refused.col), (2, 8));
+    assert!(refused.message.contains("holds `'`"), "{}", refused.message);
 }
 
 #[test]

@@ -22,8 +22,8 @@ pub(super) struct Args {
     /// The port to probe (otherwise from evidence, else 8080).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     port: Option<u16>,
-    /// A health route the app serves (makes the probe strict).
-    #[arg(long)]
+    /// A health route the app serves, e.g. /healthz (makes the probe strict).
+    #[arg(long, value_parser = route)]
     path: Option<String>,
     #[command(flatten)]
     write: WriteFlags,
@@ -53,4 +53,12 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
         Err(e) => plan.errors.push(e),
     }
     fix::apply(&plan, &write, global)
+}
+
+/// Reads `--path`: a URL path, or an error that says what to write.
+fn route(value: &str) -> Result<String, String> {
+    match crate::settings::route_problem(value) {
+        None => Ok(value.to_string()),
+        Some(why) => Err(why),
+    }
 }

@@ -548,10 +548,7 @@ pub fn json_array(argv: &[String]) -> String {
 /// Whether a route is safe to put in a URL inside a probe: it starts with
 /// `/` and holds only URL characters, no quotes, spaces or shell syntax.
 pub fn valid_route(route: &str) -> bool {
-    route.starts_with('/')
-        && route
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/-._~%?=&+:@".contains(c))
+    crate::settings::route_problem(route).is_none()
 }
 
 #[cfg(test)]

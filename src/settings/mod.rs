@@ -214,6 +214,24 @@ impl Config {
             InputError::at(path, line, col, explain_toml_error(e.message()))
         })?;
         check_written_values(path, text, &config.health)?;
+        let mut routes: Vec<(String, &String)> = Vec::new();
+        if let Some(route) = &config.health.path {
+            routes.push(("[health] path".into(), route));
+        }
+        for (name, service) in &config.services {
+            if let Some(route) = &service.health_path {
+                routes.push((format!("[services.{name}] health_path"), route));
+            }
+        }
+        for (key, route) in routes {
+            if let Some(why) = route_problem(route) {
+                let (line, col) = crate::source::line_col(
+                    text.as_bytes(),
+                    text.find(&format!("\"{route}\"")).unwrap_or(0),
+                );
+                return Err(InputError::at(path, line, col, format!("{key}: {why}")));
+            }
+        }
         let at = |needle: &str| {
             let (line, col) =
                 crate::source::line_col(text.as_bytes(), text.find(needle).unwrap_or(0));
@@ -267,6 +285,24 @@ impl Config {
     pub fn base_dir(&self) -> Option<&Path> {
         self.origin.as_deref().and_then(Path::parent)
     }
+}
+
+/// What is wrong with a health route (`[health] path`, `health_path`,
+/// `--path`), if anything: it must be a URL path (`/healthz`) of URL
+/// characters only, since it goes into a probe's command line.
+pub fn route_problem(route: &str) -> Option<String> {
+    if !route.starts_with('/') {
+        return Some(format!(
+            "`{route}` is not a URL path: write `/{}`",
+            route.trim_start_matches('/')
+        ));
+    }
+    let bad = route
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "/-._~%?=&+:@".contains(*c)))?;
+    Some(format!(
+        "`{route}` holds `{bad}`, which a route in a probe may not (letters, digits and /-._~%?=&+:@ only)"
+    ))
 }
 
 /// Checks the `[health]` values seaworthy writes into Dockerfiles: nothing
@@ -358,6 +394,34 @@ fn check_app_config_path(base: &Path, path: &str) -> Result<(), String> {
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown
 /// variant") into a message naming the nearest valid key or value.
 fn explain_toml_error(message: &str) -> String {
+    // serde's "invalid type: string \"8000\", expected u16", in words.
+    if let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+    {
+        if let Some((found, expected)) = rest.trim().rsplit_once(", expected ") {
+            let wants = match expected.trim() {
+                "u16" => "a port number from 1 to 65535, without quotes".to_string(),
+                "u8" | "u32" | "u64" | "usize" | "i64" | "i32" => {
+                    "a whole number, without quotes".to_string()
+                }
+                "a boolean" => "true or false, without quotes".to_string(),
+                "a string" => "text in quotes".to_string(),
+                "a sequence" => "a list, like [\"a\", \"b\"]".to_string(),
+                other if other.starts_with("struct ") || other == "a map" => {
+                    "a table of keys".to_string()
+                }
+                other => other.to_string(),
+            };
+            let found = found.trim();
+            let found = match found.split_once(' ') {
+                Some(("string", text)) => format!("the text {text}"),
+                Some((_, value)) => value.trim_matches('`').to_string(),
+                None => found.to_string(),
+            };
+            return format!("this key wants {wants}, not {found}");
+        }
+    }
     let (rest, what) = if let Some(rest) = message.strip_prefix("unknown field `") {
         (rest, "key")
     } else if let Some(rest) = message.strip_prefix("unknown variant `") {
@@ -385,6 +449,25 @@ fn explain_toml_error(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_errors_say_what_the_key_wants() {
+        let err = |text: &str| {
+            Config::parse(Path::new("seaworthy.toml"), text)
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(
+            err("[health]\nport = \"8000\"\n"),
+            "this key wants a port number from 1 to 65535, without quotes, not the text \"8000\""
+        );
+        assert_eq!(
+            err("[health]\nport = 70000\n"),
+            "this key wants a port number from 1 to 65535, without quotes, not 70000"
+        );
+        assert!(err("[health]\npath = \"healthz\"\n").contains("write `/healthz`"));
+        assert!(err("[services.web]\nhealth_path = \"/a b\"\n").contains("holds ` `"));
+    }
 
     #[test]
     fn reads_the_documented_keys() {
