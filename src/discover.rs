@@ -160,7 +160,7 @@ pub fn files_named(paths: &[PathBuf], names: &Names) -> Walked {
             continue;
         }
         if !path.exists() {
-            errors.push(InputError::file(path, "no such file or folder"));
+            errors.push(InputError::path(path, "no such file or folder"));
             continue;
         }
         if !path.is_dir() {

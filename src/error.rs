@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 pub struct InputError {
     /// The file at fault.
     pub path: PathBuf,
-    /// 1-based line.
+    /// 1-based line (0: the error is about the path, not its text).
     pub line: usize,
-    /// 1-based column.
+    /// 1-based column (0 with line 0).
     pub col: usize,
     /// What is wrong, and where useful, what to do.
     pub message: String,
@@ -32,10 +32,20 @@ impl InputError {
     pub fn file(path: &Path, message: impl Into<String>) -> InputError {
         InputError::at(path, 1, 1, message)
     }
+
+    /// An error about a path itself (it does not exist, it is a folder):
+    /// no line or column, since there is no text to point into.
+    pub fn path(path: &Path, message: impl Into<String>) -> InputError {
+        InputError::at(path, 0, 0, message)
+    }
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            // The path as the user wrote it (`nope/` keeps its slash).
+            return write!(f, "{}: {}", self.path.display(), self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {}",

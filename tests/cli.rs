@@ -842,7 +842,7 @@ fn a_folder_with_nothing_to_check_is_named_and_exits_0() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "notes:1:1: no Dockerfile, Compose file or seaworthy.toml here",
+            "note: notes: no Dockerfile, Compose file or seaworthy.toml here",
         ));
 }
 
@@ -890,5 +890,39 @@ fn a_route_without_a_leading_slash_is_an_error_that_says_what_to_write() {
         .code(2)
         .stderr(predicate::str::contains(
             "seaworthy.toml:2:8: [health] path: `healthz` is not a URL path: write `/healthz`",
+        ));
+}
+
+#[test]
+fn paths_that_are_no_dockerfile_say_what_they_are() {
+    let dir = dir_with(&[
+        ("app/Dockerfile", b"FROM python:3.12-slim\nEXPOSE 8000\n"),
+        ("compose.yaml", b"services:\n  web:\n    image: nginx\n"),
+    ]);
+    for (arg, says) in [
+        ("nope", "error: nope: no such file\n"),
+        (
+            "app",
+            "error: app: is a folder: did you mean `app/Dockerfile`?\n",
+        ),
+        (
+            "compose.yaml",
+            "error: compose.yaml: is a Compose file: `seaworthy fix compose.yaml`",
+        ),
+    ] {
+        let out = seaworthy(dir.path())
+            .args(["fix-dockerfile-healthcheck", arg])
+            .assert()
+            .code(2);
+        let stderr = text(&out.get_output().stderr);
+        assert!(stderr.contains(says), "{arg}: {stderr}");
+        assert!(!stderr.contains("os error"), "{stderr}");
+    }
+    seaworthy(dir.path())
+        .args(["check", "nope/"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: nope/: no such file or folder",
         ));
 }

@@ -48,11 +48,43 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
         ..Overrides::default()
     };
     let mut plan = Plan::default();
-    match planner::plan_dockerfile(&file, resolver, &overrides, None) {
-        Ok(change) => plan.files.push(change),
-        Err(e) => plan.errors.push(e),
+    match not_a_dockerfile(&file) {
+        Some(e) => plan.errors.push(e),
+        None => match planner::plan_dockerfile(&file, resolver, &overrides, None) {
+            Ok(change) => plan.files.push(change),
+            Err(e) => plan.errors.push(e),
+        },
     }
     fix::apply(&plan, &write, global)
+}
+
+/// Why `file` is no Dockerfile to give a HEALTHCHECK, when the path says
+/// so before its text is read: it is missing, a folder (the Dockerfile in
+/// it is suggested), or a Compose file (`fix` is suggested).
+fn not_a_dockerfile(file: &std::path::Path) -> Option<crate::error::InputError> {
+    use crate::error::InputError;
+    if file.is_dir() {
+        let inside = file.join("Dockerfile");
+        let hint = if inside.is_file() {
+            format!(": did you mean `{}`?", inside.display())
+        } else {
+            ", not a Dockerfile".to_string()
+        };
+        return Some(InputError::path(file, format!("is a folder{hint}")));
+    }
+    if !file.exists() {
+        return Some(InputError::path(file, "no such file"));
+    }
+    let name = file.file_name()?.to_string_lossy();
+    (crate::discover::kind_of(&name) == Some(crate::discover::FileKind::Compose)).then(|| {
+        InputError::path(
+            file,
+            format!(
+                "is a Compose file: `seaworthy fix {}` gives its services health checks",
+                file.display()
+            ),
+        )
+    })
 }
 
 /// Reads `--path`: a URL path, or an error that says what to write.

@@ -127,7 +127,7 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     // error: an empty folder is in order, only maybe not the one meant).
     for folder in paths.iter().filter(|p| p.is_dir()) {
         if !files.iter().any(|(file, _)| file.starts_with(folder)) {
-            plan.notes.push(InputError::file(
+            plan.notes.push(InputError::path(
                 folder,
                 "no Dockerfile, Compose file or seaworthy.toml here (hidden folders are skipped unless named): nothing to check",
             ));
