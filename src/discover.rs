@@ -145,12 +145,14 @@ pub fn files_named(paths: &[PathBuf], names: &Names) -> Walked {
     let mut errors = Vec::new();
     let mut hidden = Vec::new();
     for path in paths {
-        if path.is_file() {
+        let from_stdin = crate::source::stdin_for(path).is_some();
+        if from_stdin || path.is_file() {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match names.kind_of(&name).or_else(|| kind_by_content(path)) {
+            let by_content = || (!from_stdin).then(|| kind_by_content(path)).flatten();
+            match names.kind_of(&name).or_else(by_content) {
                 Some(kind) => found.push((path.clone(), kind)),
                 None => errors.push(InputError::file(
                     path,

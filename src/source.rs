@@ -4,6 +4,29 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
+/// Bytes read from standard input, and the name they are checked under
+/// (`check - --stdin-filename NAME`): set once, before planning; reading
+/// that path then gives these bytes instead of the disk's.
+static STDIN: std::sync::OnceLock<(PathBuf, Vec<u8>)> = std::sync::OnceLock::new();
+
+/// Makes `path` read as `bytes` for the rest of the run (standard input
+/// checked as if it were that file). Only the first call counts.
+pub fn set_stdin(path: PathBuf, bytes: Vec<u8>) {
+    let _ = STDIN.set((path, bytes));
+}
+
+/// The bytes standard input gave for `path`, when it is the name given to
+/// [`set_stdin`] (compared without `./` parts).
+pub fn stdin_for(path: &std::path::Path) -> Option<&'static [u8]> {
+    let (name, bytes) = STDIN.get()?;
+    let clean = |p: &std::path::Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    (clean(name) == clean(path)).then_some(bytes.as_slice())
+}
+
 /// The line ending a file mostly uses; inserted text follows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineEnding {

@@ -26,6 +26,22 @@ pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
     }
     out.flush()?;
     drop(out);
+    stderr_report(plan, global);
+    Ok(())
+}
+
+/// Every changed file's diff, uncoloured, as one text (for a file).
+pub(super) fn diffs(plan: &Plan) -> String {
+    let changed: Vec<_> = plan.changed().collect();
+    let base = diff::Base::of(changed.iter().map(|change| change.path.as_path()));
+    crate::parallel::map(&changed, |change| diff::unified_from(change, &base)).concat()
+}
+
+/// Writes what goes on stderr beside the diff: where the diff's paths
+/// start (when not here), the files read, notes, findings and errors.
+pub(super) fn stderr_report(plan: &Plan, global: &Global) {
+    let changed: Vec<_> = plan.changed().collect();
+    let base = diff::Base::of(changed.iter().map(|change| change.path.as_path()));
     let report_colour = colour(&std::io::stderr());
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     if let Some(note) = base.note().filter(|_| !global.quiet) {
@@ -49,5 +65,4 @@ pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
     }
     let _ = report::errors(&mut err, plan, report_colour);
     let _ = err.flush();
-    Ok(())
 }
