@@ -243,6 +243,32 @@ fn json_reports_bad_input_with_exit_2() {
 }
 
 #[test]
+fn a_missing_path_has_no_position_in_any_format() {
+    let dir = TempDir::new().unwrap();
+    let out = run(dir.path(), &["check", "--format", "json", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    assert_valid(
+        &validator(&common::root().join("docs/schema/check-output.json")),
+        &doc,
+    );
+    assert!(doc["errors"][0]["line"].is_null(), "{doc}");
+    let out = run(dir.path(), &["check", "--format", "sarif", "nope"]);
+    let doc = json(&out);
+    assert_valid(
+        &validator(&common::root().join("tests/sarif-schema-2.1.0.json")),
+        &doc,
+    );
+    let notification = &doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert!(notification["locations"][0]["physicalLocation"]["region"].is_null());
+    let out = run(dir.path(), &["check", "--format", "github", "nope"]);
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "::error file=nope,title=seaworthy::no such file or folder"
+    );
+}
+
+#[test]
 fn sarif_validates_against_the_sarif_2_1_0_schema() {
     let schema = validator(&common::root().join("tests/sarif-schema-2.1.0.json"));
     let dir = drifted();

@@ -60,12 +60,20 @@ pub fn write(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
     for error in &plan.errors {
         all.push(Annotation {
             level: Severity::Error,
-            properties: format!(
-                "file={},line={},col={},title=seaworthy",
-                escape_property(&crate::paths::display(&error.path)),
-                error.line,
-                error.col
-            ),
+            properties: if error.line == 0 {
+                // About the path itself: no line to annotate.
+                format!(
+                    "file={},title=seaworthy",
+                    escape_property(&crate::paths::display(&error.path))
+                )
+            } else {
+                format!(
+                    "file={},line={},col={},title=seaworthy",
+                    escape_property(&crate::paths::display(&error.path)),
+                    error.line,
+                    error.col
+                )
+            },
             message: error.message.clone(),
         });
     }

@@ -41,8 +41,9 @@ pub fn document(plan: &Plan) -> Value {
         .map(|e| {
             json!({
                 "path": crate::paths::display(&e.path),
-                "line": e.line,
-                "column": e.col,
+                // null: the error is about the path itself, not its text.
+                "line": (e.line > 0).then_some(e.line),
+                "column": (e.line > 0).then_some(e.col),
                 "message": e.message,
             })
         })

@@ -254,9 +254,14 @@ pub fn document(plan: &Plan) -> Value {
             json!({
                 "level": "error",
                 "message": {"text": e.message},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": uri(&e.path)},
-                    "region": {"startLine": e.line, "startColumn": e.col},
+                "locations": [{"physicalLocation": if e.line == 0 {
+                    // About the path itself: no region to point at.
+                    json!({"artifactLocation": {"uri": uri(&e.path)}})
+                } else {
+                    json!({
+                        "artifactLocation": {"uri": uri(&e.path)},
+                        "region": {"startLine": e.line, "startColumn": e.col},
+                    })
                 }}],
             })
         })
