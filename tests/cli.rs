@@ -926,3 +926,51 @@ fn paths_that_are_no_dockerfile_say_what_they_are() {
             "error: nope/: no such file or folder",
         ));
 }
+
+#[test]
+fn check_takes_unsafe_fixes_and_points_fix_to_fix() {
+    let dir = dir_with(&[(
+        "compose.yaml",
+        b"services:\n  db:\n    image: postgres:16\n    volumes:\n      - ./pgdata:/var/lib/postgresql/data\n",
+    )]);
+    let out = seaworthy(dir.path())
+        .args(["check", "--select", "SW208", "."])
+        .assert()
+        .success();
+    assert!(text(&out.get_output().stderr).contains("[unsafe fix: --unsafe-fixes]"));
+    let out = seaworthy(dir.path())
+        .args(["check", "--select", "SW208", "--unsafe-fixes", "."])
+        .assert()
+        .code(1);
+    assert!(
+        text(&out.get_output().stdout).contains("+      - db-pgdata:/var/lib/postgresql/data"),
+        "{}",
+        text(&out.get_output().stdout)
+    );
+    let before = snapshot(dir.path());
+    seaworthy(dir.path())
+        .args(["check", "--fix", "."])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("use `seaworthy fix`")
+                .or(predicate::str::contains("`seaworthy fix` applies")),
+        );
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn services_left_alone_are_named_with_why() {
+    let dir = dir_with(&[(
+        "compose.yaml",
+        b"services:\n  web: &web\n    image: nginx\n  web2: *web\n  child:\n    extends:\n      service: web\n",
+    )]);
+    let out = seaworthy(dir.path()).args(["check", "."]).assert();
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("left alone: `web` (it is anchored (`&web`)")
+            && stderr.contains("`web2` (it is an alias")
+            && stderr.contains("`child` (it `extends` another service"),
+        "{stderr}"
+    );
+}

@@ -43,6 +43,13 @@ pub(super) struct Args {
     /// The name standard input (`-`) is checked under; its kind comes from it.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
+    /// Also show the fixes that change behaviour or move data (`fix
+    /// --unsafe-fixes` applies them).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// `check` never writes: this only says to use `seaworthy fix`.
+    #[arg(long, hide = true)]
+    fix: bool,
 }
 
 /// Which findings fail `check`.
@@ -79,7 +86,13 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
         output_file,
         statistics,
         stdin_filename,
+        unsafe_fixes,
+        fix,
     } = args;
+    if fix {
+        stderr!("error: `check` never writes; `seaworthy fix` applies the fixes (`--yes` without asking)");
+        return Ok(2);
+    }
     let fail_on = match (strict, fail_on) {
         (true, _) => FailOn::Warning,
         (false, level) => level.unwrap_or(FailOn::Error),
@@ -91,7 +104,10 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
             return Ok(2);
         }
     };
-    let overrides = selection.into_overrides();
+    let overrides = crate::settings::policy::Overrides {
+        unsafe_fixes,
+        ..selection.into_overrides()
+    };
     let plan = planner::build(&super::default_paths(paths), resolver, &overrides);
     let report = Report {
         format,

@@ -365,8 +365,9 @@ fn plan_dockerfile_parsed(
 }
 
 /// Plans one Compose file; also hands back notes for its overlay fragments,
-/// its one-shot jobs and the built services that show no sign of reading
-/// `LOG_LEVEL` (each said once per file, not once per service).
+/// its one-shot jobs, the built services that show no sign of reading
+/// `LOG_LEVEL` and the services left alone (anchored, aliases, `extends`),
+/// each said once per file, not once per service.
 fn plan_compose(
     file: ComposeFile,
     settings: &Settings,
@@ -434,12 +435,27 @@ fn plan_compose(
             ),
         )
     });
+    let left_alone = file.left_alone();
+    let left_alone_note = (!left_alone.is_empty()).then(|| {
+        InputError::file(
+            &source.path,
+            format!(
+                "left alone: {}",
+                left_alone
+                    .iter()
+                    .map(|(name, why)| format!("`{name}` ({why})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    });
     let outcome = engine::compose::fix_parsed(file, &policy, project, &partial)?;
     Ok((
         change(source, outcome),
         note.into_iter()
             .chain(jobs_note)
             .chain(log_level_note)
+            .chain(left_alone_note)
             .collect(),
     ))
 }

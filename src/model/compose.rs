@@ -99,6 +99,37 @@ impl ComposeFile {
             .collect()
     }
 
+    /// The services [`ComposeFile::services`] leaves out, each with why:
+    /// anchored (`web: &web`), an alias (`web: *base`), or `extends`.
+    pub fn left_alone(&self) -> Vec<(String, String)> {
+        let mut seen = std::collections::HashSet::new();
+        self.services_nodes()
+            .filter_map(Node::entries)
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.key.scalar()?;
+                if !seen.insert(name) {
+                    return None;
+                }
+                let meaning = self.meaning().get("services")?.get(name)?;
+                let why = if let Some(anchor) = &entry.value.anchor {
+                    format!(
+                        "it is anchored (`&{}`), so an edit would change every service that reuses it",
+                        anchor.name
+                    )
+                } else if matches!(entry.value.kind, Kind::Alias(_)) {
+                    "it is an alias of another mapping, so an edit would change that one too"
+                        .to_string()
+                } else if meaning.get("extends").is_some() {
+                    "it `extends` another service, whose settings it inherits".to_string()
+                } else {
+                    return None;
+                };
+                Some((name.to_string(), why))
+            })
+            .collect()
+    }
+
     /// The anchor of a top-level `x-…` logging block
     /// (`x-logging: &default-logging {driver: …}`) that services can alias:
     /// defined before `services:`, and defined only once in the file (a
