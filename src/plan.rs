@@ -105,6 +105,9 @@ pub struct Plan {
     /// Files passed over, and why (a walked `Dockerfile.fix` that holds no
     /// instruction): said, never an error.
     pub notes: Vec<InputError>,
+    /// The `seaworthy.toml` that applies to each file read (none: the
+    /// defaults), listed with `--verbose`.
+    pub settings_of: std::collections::BTreeMap<PathBuf, PathBuf>,
 }
 
 impl Plan {

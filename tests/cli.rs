@@ -974,3 +974,22 @@ fn services_left_alone_are_named_with_why() {
         "{stderr}"
     );
 }
+
+#[test]
+fn verbose_names_the_settings_each_file_is_read_with() {
+    let dir = dir_with(&[
+        ("Dockerfile", b"FROM python:3.12-slim\nEXPOSE 8000\n"),
+        ("svc/seaworthy.toml", b"[health]\nport = 9000\n"),
+        ("svc/Dockerfile", b"FROM python:3.12-slim\n"),
+    ]);
+    let out = seaworthy(dir.path()).args(["check", "-v", "."]).assert();
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("read Dockerfile (no seaworthy.toml applies: defaults)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("read svc/Dockerfile (settings: svc/seaworthy.toml)"),
+        "{stderr}"
+    );
+}

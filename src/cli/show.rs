@@ -49,7 +49,15 @@ pub(super) fn stderr_report(plan: &Plan, global: &Global) {
     }
     if global.verbose {
         for file in &plan.files {
-            let _ = writeln!(err, "read {}", crate::paths::display(&file.path));
+            let settings = match plan.settings_of.get(&file.path) {
+                Some(config) => format!("settings: {}", crate::paths::display(config)),
+                None => "no seaworthy.toml applies: defaults".to_string(),
+            };
+            let _ = writeln!(
+                err,
+                "read {} ({settings})",
+                crate::paths::display(&file.path)
+            );
         }
         for folder in &plan.hidden {
             let _ = writeln!(

@@ -271,6 +271,18 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
             Err(e) => errors.push(e),
         }
     }
+    for file in &plan.files {
+        if plan.settings_of.contains_key(&file.path) {
+            continue;
+        }
+        if let Some(origin) = resolver
+            .for_file(&file.path)
+            .ok()
+            .and_then(|config| config.origin.clone())
+        {
+            plan.settings_of.insert(file.path.clone(), origin);
+        }
+    }
     // Directives that do nothing (a typo in `ignore[…]`, an unknown ID),
     // said where they are, once per file.
     for file in &plan.files {
@@ -306,7 +318,12 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
             let outcome = engine::appconfig::fix(&source, &policy, key)?;
             Ok(change(source, outcome))
         }) {
-            Ok(change) => plan.files.push(change),
+            Ok(change) => {
+                if let Some(origin) = &config.origin {
+                    plan.settings_of.insert(change.path.clone(), origin.clone());
+                }
+                plan.files.push(change);
+            }
             Err(e) => errors.push(e),
         }
     }
