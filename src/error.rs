@@ -40,6 +40,23 @@ impl InputError {
     }
 }
 
+impl InputError {
+    /// Where it is, as `path:line:col` (or the path alone, for an error
+    /// about the path itself): the start of a GNU-style message line.
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.path.display().to_string()
+        } else {
+            format!(
+                "{}:{}:{}",
+                crate::paths::display(&self.path),
+                self.line,
+                self.col
+            )
+        }
+    }
+}
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {

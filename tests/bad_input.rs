@@ -78,7 +78,7 @@ fn duplicate_keys() {
 fn services_as_a_list() {
     refused(
         b"services:\n  - api\n  - db\n",
-        "compose.yaml:2:3: `services` must be a mapping",
+        "compose.yaml:2:3: error: `services` must be a mapping",
     );
 }
 
@@ -175,7 +175,7 @@ fn unterminated_heredoc() {
     let (code, stderr) = run(dir.path(), &["fix", "--yes"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("Dockerfile:2:5: unterminated heredoc"),
+        stderr.contains("Dockerfile:2:5: error: unterminated heredoc"),
         "{stderr}"
     );
 }
@@ -206,14 +206,17 @@ fn unreadable_inputs_are_errors() {
     std::os::unix::fs::symlink("missing", dir.path().join("Dockerfile")).unwrap();
     let (code, stderr) = run(dir.path(), &["check", "Dockerfile"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("Dockerfile: no such file"), "{stderr}");
+    assert!(
+        stderr.contains("Dockerfile: error: no such file"),
+        "{stderr}"
+    );
     let fifo = dir.path().join("compose.yaml");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
     if made.is_ok_and(|s| s.success()) {
         let (code, stderr) = run(dir.path(), &["check", "compose.yaml"]);
         assert_eq!(code, 2);
         assert!(
-            stderr.contains("compose.yaml:1:1: not a regular file"),
+            stderr.contains("compose.yaml:1:1: error: not a regular file"),
             "{stderr}"
         );
     }
@@ -233,7 +236,7 @@ fn unreadable_inputs_are_errors() {
         let (code, stderr) = run(dir.path(), &["check", "locked"]);
         assert_eq!(code, 2);
         assert!(
-            stderr.contains("locked/Dockerfile:1:1: cannot read"),
+            stderr.contains("locked/Dockerfile:1:1: error: cannot read"),
             "{stderr}"
         );
     }
@@ -255,7 +258,7 @@ fn values_written_into_dockerfiles_cannot_inject_instructions() {
     let (code, stderr) = run(dir.path(), &["fix", "--yes"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("seaworthy.toml:3:1: [health] stage_image must be"),
+        stderr.contains("seaworthy.toml:3:1: error: [health] stage_image must be"),
         "{stderr}"
     );
     assert_eq!(
@@ -279,7 +282,10 @@ fn one_read_only_file_means_nothing_is_written() {
     .unwrap();
     let (code, stderr) = run(dir.path(), &["fix", "--yes"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("b/Dockerfile: read-only"), "{stderr}");
+    assert!(
+        stderr.contains("b/Dockerfile: error: read-only"),
+        "{stderr}"
+    );
     assert_eq!(
         std::fs::read(dir.path().join("a/Dockerfile")).unwrap(),
         before,

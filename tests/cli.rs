@@ -842,7 +842,7 @@ fn a_folder_with_nothing_to_check_is_named_and_exits_0() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "note: notes: no Dockerfile, Compose file or seaworthy.toml here",
+            "notes: note: no Dockerfile, Compose file or seaworthy.toml here",
         ));
 }
 
@@ -855,11 +855,11 @@ fn inert_ignore_comments_are_reported_where_they_are() {
     let out = seaworthy(dir.path()).args(["check", "."]).assert().code(1);
     let stderr = text(&out.get_output().stderr);
     assert!(
-        stderr.contains("Dockerfile:2:1: `SW1O1` names no rule"),
+        stderr.contains("Dockerfile:2:1: note: `SW1O1` names no rule"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("Dockerfile:3:1: `seaworthy: igonre` is not a directive"),
+        stderr.contains("Dockerfile:3:1: note: `seaworthy: igonre` is not a directive"),
         "{stderr}"
     );
     // Neither silenced anything: the finding is still there.
@@ -889,8 +889,8 @@ fn a_route_without_a_leading_slash_is_an_error_that_says_what_to_write() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "seaworthy.toml:2:8: [health] path: `healthz` is not a URL path: write `/healthz`",
-        ));
+        "seaworthy.toml:2:8: error: [health] path: `healthz` is not a URL path: write `/healthz`",
+    ));
 }
 
 #[test]
@@ -900,14 +900,14 @@ fn paths_that_are_no_dockerfile_say_what_they_are() {
         ("compose.yaml", b"services:\n  web:\n    image: nginx\n"),
     ]);
     for (arg, says) in [
-        ("nope", "error: nope: no such file\n"),
+        ("nope", "nope: error: no such file\n"),
         (
             "app",
-            "error: app: is a folder: did you mean `app/Dockerfile`?\n",
+            "app: error: is a folder: did you mean `app/Dockerfile`?\n",
         ),
         (
             "compose.yaml",
-            "error: compose.yaml: is a Compose file: `seaworthy fix compose.yaml`",
+            "compose.yaml: error: is a Compose file: `seaworthy fix compose.yaml`",
         ),
     ] {
         let out = seaworthy(dir.path())
@@ -923,7 +923,7 @@ fn paths_that_are_no_dockerfile_say_what_they_are() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "error: nope/: no such file or folder",
+            "nope/: error: no such file or folder",
         ));
 }
 

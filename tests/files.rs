@@ -40,7 +40,7 @@ fn named_files_are_recognised_by_content() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "notes.txt:1:1: not a file seaworthy knows",
+            "notes.txt:1:1: error: not a file seaworthy knows",
         ));
 }
 
@@ -58,7 +58,7 @@ fn a_walked_file_without_instructions_is_a_note_not_an_error() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains(
-            "note: Dockerfile.fix:1:1: skipped",
+            "Dockerfile.fix:1:1: note: skipped",
         ))
         .stderr(predicate::str::contains("wrote 1 file"));
     seaworthy(dir.path())

@@ -76,7 +76,7 @@ fn a_missing_app_config_is_an_error_not_a_silent_8080() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "seaworthy.toml:1:1: [app_config] path: `config.yaml` does not exist",
+            "seaworthy.toml:1:1: error: [app_config] path: `config.yaml` does not exist",
         ));
 }
 

@@ -97,7 +97,7 @@ fn confirm_and_write(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
         .collect();
     if !blocked.is_empty() {
         for (change, e) in blocked {
-            stderr!("error: {}: {e}", crate::paths::display(&change.path));
+            stderr!("{}: error: {e}", crate::paths::display(&change.path));
         }
         say("nothing written: every file must be writable first");
         return 2;
@@ -105,7 +105,7 @@ fn confirm_and_write(plan: &Plan, flags: &WriteFlags, global: &Global) -> i32 {
     let mut failed = 0;
     for change in &changed {
         if let Err(e) = write::write(change) {
-            stderr!("error: {}: {e}", crate::paths::display(&change.path));
+            stderr!("{}: error: {e}", crate::paths::display(&change.path));
             failed += 1;
         }
     }

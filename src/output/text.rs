@@ -55,20 +55,33 @@ fn finding_line(
     )
 }
 
-/// Writes bad-input errors, one per line.
+/// Writes bad-input errors, one per line, as compilers do:
+/// `path:line:col: error: message` (`path: error: message` for an error
+/// about the path itself), which editors and problem matchers parse.
 pub fn errors(out: &mut impl Write, plan: &Plan, colour: bool) -> std::io::Result<()> {
     let style = styled(AnsiColor::Red.on_default().bold(), colour);
     for error in &plan.errors {
-        writeln!(out, "{style}error{style:#}: {error}")?;
+        writeln!(
+            out,
+            "{}: {style}error{style:#}: {}",
+            error.location(),
+            error.message
+        )?;
     }
     Ok(())
 }
 
-/// Writes the files passed over, one per line (`note: path:1:1: why`).
+/// Writes the notes (files passed over, services left alone, and why), one
+/// per line: `path:line:col: note: message`.
 pub fn notes(out: &mut impl Write, plan: &Plan, colour: bool) -> std::io::Result<()> {
     let style = styled(AnsiColor::Yellow.on_default(), colour);
     for note in &plan.notes {
-        writeln!(out, "{style}note{style:#}: {note}")?;
+        writeln!(
+            out,
+            "{}: {style}note{style:#}: {}",
+            note.location(),
+            note.message
+        )?;
     }
     Ok(())
 }
