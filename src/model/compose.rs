@@ -314,6 +314,45 @@ pub fn host_ports(service: &Value) -> Vec<u16> {
         .collect()
 }
 
+/// The host address each published port of a service binds (`None`: every
+/// interface), in the short (`127.0.0.1:8080:80`, `[::1]:8080:80`) and the
+/// long (`host_ip`) syntax; ports that publish nothing are left out.
+pub fn host_ips(service: &Value) -> Vec<Option<String>> {
+    let Some(Value::Array(items)) = service.get("ports") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Value::String(s) => {
+                let spec = s.split('/').next().unwrap_or(s);
+                if let Some(rest) = spec.strip_prefix('[') {
+                    let (ip, _) = rest.split_once(']')?;
+                    return Some(Some(format!("[{ip}]")));
+                }
+                let parts: Vec<&str> = spec.split(':').collect();
+                match parts.len() {
+                    0 | 1 => None,
+                    2 => Some(None),
+                    n => Some(Some(parts[..n - 2].join(":")).filter(|ip| !ip.is_empty())),
+                }
+            }
+            Value::Object(long) => {
+                long.get("published")?;
+                // The short syntax takes an IPv6 address in brackets.
+                Some(long.get("host_ip").and_then(Value::as_str).map(|ip| {
+                    if ip.contains(':') && !ip.starts_with('[') {
+                        format!("[{ip}]")
+                    } else {
+                        ip.to_string()
+                    }
+                }))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Whether a `KEY=value` list or a mapping (`environment`, `labels`) sets `key`.
 pub fn sets(value: Option<&Value>, key: &str) -> bool {
     match value {

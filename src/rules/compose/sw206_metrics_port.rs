@@ -33,7 +33,11 @@ port from its category's range (core 9091–9099, infrastructure 9101–9103,
 database 9120–9124, monitoring 9100, 9187) and adds the label
 `metrics_port=PORT`. Allocation is deterministic: ports already in the file
 are kept, a new one takes the lowest free port of the range, and no host port
-is used twice; a full range is reported with the category and range.
+is used twice; a full range is reported with the category and range. The
+metrics port is never published wider than the service's own ports: it binds
+the address they all bind (`127.0.0.1:8003:8000` gives `127.0.0.1:9091:9091`),
+loopback when they bind different ones, and every interface only when they
+do too.
 
 ## Why is this bad?
 Prometheus discovery on the network finds the service by its label; without
@@ -132,7 +136,20 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                 ));
                 continue;
             };
-            let mapping = quoted(&format!("{host}:{metrics}"));
+            // Never wider than the service's own ports: the address they
+            // all bind, loopback when they bind different ones, every
+            // interface only when they do too (or publish nothing yet).
+            let ips = compose::host_ips(service.meaning);
+            let bind = match ips.first() {
+                Some(first) if ips.iter().all(|ip| ip == first) => first.clone(),
+                Some(_) if ips.iter().any(Option::is_some) => Some("127.0.0.1".to_string()),
+                _ => None,
+            };
+            let spec = match &bind {
+                Some(ip) => format!("{ip}:{host}:{metrics}"),
+                None => format!("{host}:{metrics}"),
+            };
+            let mapping = quoted(&spec);
             let edit = match service.node.get("ports") {
                 Some(ports) if ports.is_shared() => {
                     Err("`ports` is shared through an anchor or alias".to_string())
@@ -157,7 +174,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                     continue;
                 }
             }
-            what.push(format!("publish {host}:{metrics}"));
+            what.push(format!("publish {spec}"));
         }
         if !has_label(service.meaning) {
             match add_setting(
