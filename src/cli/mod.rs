@@ -19,8 +19,10 @@ macro_rules! stderr {
 }
 
 mod check;
+mod completions;
 mod fix;
 mod fix_dockerfile_healthcheck;
+mod man;
 mod prompt;
 mod rules;
 mod show;
@@ -72,6 +74,10 @@ enum Command {
     Check(check::Args),
     /// List the rules, or explain one.
     Rules(rules::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Print the manual page (roff), or write one page per command.
+    Man(man::Args),
 }
 
 /// `--select` and `--ignore`.
@@ -105,6 +111,15 @@ pub fn run() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    // Generated from the parser alone: no config is read, none can fail.
+    let early = match &cli.command {
+        Command::Completions(args) => Some(completions::run(args)),
+        Command::Man(args) => Some(man::run(args)),
+        _ => None,
+    };
+    if let Some(result) = early {
+        return exit_code(result);
+    }
     if cli.global.no_color {
         anstream::ColorChoice::Never.write_global();
     }
@@ -130,7 +145,13 @@ pub fn run() -> i32 {
         Command::FixDockerfileHealthcheck(args) => {
             fix_dockerfile_healthcheck::run(args, &resolver, &cli.global)
         }
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     };
+    exit_code(result)
+}
+
+/// The exit code of a command's result: a reader that went away is no error.
+fn exit_code(result: io::Result<i32>) -> i32 {
     match result {
         Ok(code) => code,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
