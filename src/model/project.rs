@@ -199,10 +199,15 @@ impl Project {
 }
 
 /// The first file of the app under `dir` (as `docker build` would send
-/// it: ignored files left out) that holds `word`.
+/// it: ignored files left out) that holds `word`. Only ignore files inside
+/// the context count: `docker build` reads the context's own
+/// `.dockerignore` and never one above it, so a `.dockerignore` or
+/// `.gitignore` in a parent folder (the repository's, say) says nothing of
+/// what this context sends.
 fn search(dir: &Path, word: &str) -> Option<PathBuf> {
     let finder = memchr::memmem::Finder::new(word.as_bytes());
     ignore::WalkBuilder::new(dir)
+        .parents(false)
         .add_custom_ignore_filename(".dockerignore")
         .require_git(false)
         .hidden(false)
@@ -256,4 +261,32 @@ fn start_words(doc: &Dockerfile, stage: &Stage, service: &Value) -> Vec<String> 
         .flat_map(|part| part.split_whitespace())
         .map(|w| w.trim_matches(['"', '\'']).to_string())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search;
+
+    /// A `.dockerignore` above the build context (the repository's own,
+    /// leaving out everything but its sources) does not hide the context's
+    /// files: `docker build` never reads it.
+    #[test]
+    fn an_ignore_file_above_the_context_does_not_count() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join(".dockerignore"), "*\n").unwrap();
+        std::fs::write(root.path().join(".gitignore"), "*.env\n").unwrap();
+        let context = root.path().join("app");
+        std::fs::create_dir(&context).unwrap();
+        std::fs::write(context.join("app.env"), "LOG_LEVEL=x\n").unwrap();
+        assert_eq!(search(&context, "LOG_LEVEL"), Some(context.join("app.env")));
+    }
+
+    /// The context's own `.dockerignore` still leaves files out.
+    #[test]
+    fn the_contexts_own_ignore_file_counts() {
+        let context = tempfile::tempdir().unwrap();
+        std::fs::write(context.path().join(".dockerignore"), "*.env\n").unwrap();
+        std::fs::write(context.path().join("app.env"), "LOG_LEVEL=x\n").unwrap();
+        assert_eq!(search(context.path(), "LOG_LEVEL"), None);
+    }
 }
