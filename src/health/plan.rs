@@ -49,7 +49,8 @@ pub fn plan(
                 service.meaning,
             )));
             let choice = port::resolve(doc, stage, &policy)?;
-            let route = policy.declared_route().map(|(p, _)| p);
+            let found = crate::health::route::evidence(doc, &policy);
+            let route = found.route.as_ref().map(|(p, _)| p.clone());
             if route.as_deref().is_some_and(|r| !probe::valid_route(r)) {
                 return Err("its health route is not a plain URL path".into());
             }
@@ -64,15 +65,25 @@ pub fn plan(
                 Probe::Exec(argv) => std::iter::once("CMD".to_string()).chain(argv).collect(),
                 Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line.replace('$', "$$")],
             };
+            let mut evidence = format!(
+                "the {} of its Dockerfile's image ({why}) on port {} ({})",
+                client.describe(),
+                choice.port,
+                choice.source
+            );
+            if let (true, Some((_, from))) = (found.from_code, &found.route) {
+                evidence.push_str(&format!(
+                    "; {} ({from})",
+                    target.accepts(client, &policy.config.health)
+                ));
+            }
+            if let Some(note) = &found.note {
+                evidence.push_str(&format!("; {note}"));
+            }
             Ok(Some(HealthPlan {
                 test,
                 start_period: None,
-                evidence: format!(
-                    "the {} of its Dockerfile's image ({why}) on port {} ({})",
-                    client.describe(),
-                    choice.port,
-                    choice.source
-                ),
+                evidence,
             }))
         }
         Built::Unreadable(path) => Err(format!(

@@ -119,7 +119,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         Ok(choice) => choice,
         Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
     };
-    let route = policy.declared_route();
+    let evidence = crate::health::route::evidence(doc, policy);
+    let route = evidence.route.clone();
     if let Some((path, from)) = &route {
         if !probe::valid_route(path) {
             return warn(format!(
@@ -209,10 +210,13 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         None => edits.push(healthcheck),
     }
 
-    let strictness = match &route {
+    let mut strictness = match &route {
         Some((_, from)) => format!("{} ({from})", target.accepts(client, health)),
         None => target.accepts(client, health),
     };
+    if let Some(note) = &evidence.note {
+        strictness.push_str(&format!("; {note}"));
+    }
     vec![Diagnostic {
         rule: &META,
         span,
