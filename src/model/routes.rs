@@ -475,7 +475,9 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
                 };
                 path = join(&prefix, &written);
             }
-            let Some(kind) = kind_of(&path) else {
+            // A Django URLconf's routes are read whole once its includes
+            // give their prefix (`path("live", …)` under `health/`).
+            let Some(kind) = kind_of(&path).or(module.as_ref().map(|_| Kind::General)) else {
                 continue;
             };
             facts.declared.push(Declared {
