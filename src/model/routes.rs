@@ -1,5 +1,5 @@
 //! Health routes an app declares in its own code (`data/routes.toml`,
-//! embedded at build time; ADR 008): `@app.get("/health")`,
+//! embedded at build time; ADR 009): `@app.get("/health")`,
 //! `path("health/live", …)`, `app.get('/healthz', …)`. Read as evidence,
 //! with the file and line, from the files a Dockerfile copies out of its
 //! build context; never from tests or docs. A regex-level reader, exact on
@@ -411,6 +411,12 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             let at = caps.get(0).map_or(0, |m| m.start());
             let line = line_of(text, at);
             let written = caps.name("path").map_or("", |p| p.as_str());
+            // `methods=["POST"]`: a route a GET probe gets 405 from.
+            let end = caps.get(0).map_or(0, |m| m.end());
+            let rest = &text[end..text[end..].find(')').map_or(text.len(), |i| end + i)];
+            if rest.contains("methods") && !rest.to_ascii_uppercase().contains("GET") {
+                continue;
+            }
             if let (Some(module), Some(included)) = (&module, caps.name("module")) {
                 facts.includes.push((
                     included.as_str().to_string(),
@@ -721,6 +727,14 @@ mod tests {
     fn clients_are_not_routes() {
         assert!(read("main.py", "import requests\nrequests.get('/health')\n").is_empty());
         assert!(read("app.js", "const r = await axios.get('/health')\n").is_empty());
+    }
+
+    #[test]
+    fn post_only_and_head_routes_are_not_probed() {
+        let text = "app = Flask(__name__)\n@app.route(\"/health\", methods=[\"POST\"])\ndef h(): ...\n@app.head(\"/healthz\")\ndef z(): ...\n";
+        assert!(read("app.py", text).is_empty());
+        let get = "app = Flask(__name__)\n@app.route(\"/health\", methods=[\"GET\", \"HEAD\"])\ndef h(): ...\n";
+        assert_eq!(read("app.py", get), [("/health".to_string(), 2)]);
     }
 
     #[test]
