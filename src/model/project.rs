@@ -217,6 +217,10 @@ pub fn context_files(dir: &Path) -> impl Iterator<Item = PathBuf> {
         .add_custom_ignore_filename(".dockerignore")
         .require_git(false)
         .hidden(false)
+        // The project's own ignore files only: a user's global excludes
+        // would make the answer depend on the machine (and cost a read of
+        // git's config per context).
+        .git_global(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .build()
         .filter_map(Result::ok)

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -168,51 +167,93 @@ struct Raw {
     mount: Vec<MountRow>,
 }
 
-/// A row's file names, compiled.
-fn globs(patterns: &[String]) -> GlobSet {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        builder.add(Glob::new(pattern).expect("data/routes.toml globs are valid"));
+/// File name patterns (`*.py`, `test_*.py`, `urls.py`: `*` is the only
+/// wildcard), matched without compiling anything: most contexts hold no
+/// file a row reads, and `check` must not pay for what it does not use.
+struct FileNames(Vec<String>);
+
+impl FileNames {
+    fn is_match(&self, name: &std::ffi::OsStr) -> bool {
+        let name = name.to_string_lossy();
+        self.0.iter().any(|pattern| wildcard(pattern, &name))
     }
-    builder.build().expect("data/routes.toml globs are valid")
 }
 
-fn regex(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("data/routes.toml patterns are valid (a unit test checks them)")
+/// Whether `name` matches `pattern`, where `*` stands for any text.
+fn wildcard(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// A row's pattern, compiled when first used (only contexts that hold a
+/// file of the row's type pay for it).
+struct Pattern {
+    text: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    fn new(text: String) -> Pattern {
+        Pattern {
+            text,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            Regex::new(&self.text)
+                .expect("data/routes.toml patterns are valid (a unit test checks them)")
+        })
+    }
 }
 
 struct Receiver {
-    files: GlobSet,
-    pattern: Regex,
+    files: FileNames,
+    pattern: Pattern,
     router: bool,
     prefix_argument: Option<String>,
 }
 
 struct RouteForm {
     framework: String,
-    files: GlobSet,
-    pattern: Regex,
-    scope: Option<Regex>,
+    files: FileNames,
+    pattern: Pattern,
+    scope: Option<Pattern>,
     leading_slash: bool,
     regex_path: bool,
 }
 
 struct Mount {
     framework: String,
-    files: GlobSet,
-    pattern: Regex,
+    files: FileNames,
+    pattern: Pattern,
     scope_only: bool,
 }
 
 struct Table {
     names: Names,
     skip_dirs: Vec<String>,
-    skip_files: GlobSet,
+    skip_files: FileNames,
     receivers: Vec<Receiver>,
     routes: Vec<RouteForm>,
     mounts: Vec<Mount>,
     /// Every file name some row reads.
-    any: GlobSet,
+    any: FileNames,
 }
 
 fn table() -> &'static Table {
@@ -229,13 +270,13 @@ fn table() -> &'static Table {
             .collect();
         Table {
             skip_dirs: raw.skip.dirs.clone(),
-            skip_files: globs(&raw.skip.files),
+            skip_files: FileNames(raw.skip.files.clone()),
             receivers: raw
                 .receiver
                 .into_iter()
                 .map(|r| Receiver {
-                    files: globs(&r.files),
-                    pattern: regex(&r.pattern),
+                    files: FileNames(r.files.clone()),
+                    pattern: Pattern::new(r.pattern.clone()),
                     router: r.router,
                     prefix_argument: r.prefix_argument,
                 })
@@ -244,9 +285,9 @@ fn table() -> &'static Table {
                 .route
                 .into_iter()
                 .map(|r| RouteForm {
-                    files: globs(&r.files),
-                    pattern: regex(&r.pattern),
-                    scope: r.scope.as_deref().map(regex),
+                    files: FileNames(r.files.clone()),
+                    pattern: Pattern::new(r.pattern.clone()),
+                    scope: r.scope.clone().map(Pattern::new),
                     framework: r.framework,
                     leading_slash: r.leading_slash,
                     regex_path: r.regex_path,
@@ -256,14 +297,14 @@ fn table() -> &'static Table {
                 .mount
                 .into_iter()
                 .map(|m| Mount {
-                    files: globs(&m.files),
-                    pattern: regex(&m.pattern),
+                    files: FileNames(m.files.clone()),
+                    pattern: Pattern::new(m.pattern.clone()),
                     framework: m.framework,
                     scope_only: m.scope_only,
                 })
                 .collect(),
             names: raw.names,
-            any: globs(&all),
+            any: FileNames(all),
         }
     })
 }
@@ -361,7 +402,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
     let shown = |line: usize| format!("{}:{line}", crate::paths::display(file));
     let mut facts = FileFacts::default();
     for mount in table.mounts.iter().filter(|m| m.files.is_match(name)) {
-        if let Some(m) = mount.pattern.find(text) {
+        if let Some(m) = mount.pattern.get().find(text) {
             facts.mounts.push((
                 mount.framework.clone(),
                 mount.scope_only,
@@ -390,7 +431,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
     // The app and router variables of this file: name → (router, prefix, unsure).
     let mut receivers: HashMap<String, (bool, Option<String>, bool)> = HashMap::new();
     for receiver in table.receivers.iter().filter(|r| r.files.is_match(name)) {
-        for caps in receiver.pattern.captures_iter(text) {
+        for caps in receiver.pattern.get().captures_iter(text) {
             let var = caps["var"].to_string();
             let prefix = caps.name("prefix").map(|p| p.as_str().to_string());
             // A prefix argument that is not a literal (`prefix=settings.X`)
@@ -407,7 +448,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
         }
     }
     for form in table.routes.iter().filter(|r| r.files.is_match(name)) {
-        for caps in form.pattern.captures_iter(text) {
+        for caps in form.pattern.get().captures_iter(text) {
             let at = caps.get(0).map_or(0, |m| m.start());
             let line = line_of(text, at);
             let written = caps.name("path").map_or("", |p| p.as_str());
@@ -473,6 +514,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             let scoped = form.scope.is_some();
             if let Some(scope) = &form.scope {
                 let Some(prefix) = scope
+                    .get()
                     .captures_iter(&text[..at])
                     .last()
                     .map(|c| c.name("prefix").map_or("", |p| p.as_str()).to_string())
@@ -691,6 +733,27 @@ mod tests {
     fn table_is_valid() {
         let table = table();
         assert!(!table.routes.is_empty());
+        let patterns = table
+            .receivers
+            .iter()
+            .map(|r| &r.pattern)
+            .chain(table.routes.iter().map(|r| &r.pattern))
+            .chain(table.routes.iter().filter_map(|r| r.scope.as_ref()))
+            .chain(table.mounts.iter().map(|m| &m.pattern));
+        for pattern in patterns {
+            pattern.get();
+        }
+    }
+
+    #[test]
+    fn file_names() {
+        assert!(wildcard("*.py", "app.py"));
+        assert!(wildcard("test_*.py", "test_app.py"));
+        assert!(!wildcard("test_*.py", "app.py"));
+        assert!(wildcard("urls.py", "urls.py"));
+        assert!(!wildcard("urls.py", "myurls.py"));
+        assert!(wildcard("*.spec.ts", "a.spec.ts"));
+        assert!(!wildcard("*_test.py", "_test.p"));
     }
 
     #[test]
