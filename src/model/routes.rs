@@ -141,6 +141,21 @@ struct RouteRow {
     leading_slash: bool,
     #[serde(default)]
     regex_path: bool,
+    #[serde(default)]
+    health: bool,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DependencyRow {
+    framework: String,
+    files: Vec<String>,
+    pattern: String,
+    routes: Vec<String>,
+    refuse_files: Vec<String>,
+    refuse: String,
     #[allow(dead_code)]
     source: String,
 }
@@ -165,6 +180,7 @@ struct Raw {
     receiver: Vec<ReceiverRow>,
     route: Vec<RouteRow>,
     mount: Vec<MountRow>,
+    dependency: Vec<DependencyRow>,
 }
 
 /// File name patterns (`*.py`, `test_*.py`, `urls.py`: `*` is the only
@@ -236,6 +252,17 @@ struct RouteForm {
     scope: Option<Pattern>,
     leading_slash: bool,
     regex_path: bool,
+    health: bool,
+}
+
+/// A dependency that serves health routes by itself.
+struct Dependency {
+    framework: String,
+    files: FileNames,
+    pattern: Pattern,
+    routes: Vec<String>,
+    refuse_files: FileNames,
+    refuse: Pattern,
 }
 
 struct Mount {
@@ -252,6 +279,7 @@ struct Table {
     receivers: Vec<Receiver>,
     routes: Vec<RouteForm>,
     mounts: Vec<Mount>,
+    dependencies: Vec<Dependency>,
     /// Every file name some row reads.
     any: FileNames,
 }
@@ -267,6 +295,11 @@ fn table() -> &'static Table {
             .flat_map(|r| r.files.clone())
             .chain(raw.route.iter().flat_map(|r| r.files.clone()))
             .chain(raw.mount.iter().flat_map(|r| r.files.clone()))
+            .chain(
+                raw.dependency
+                    .iter()
+                    .flat_map(|d| d.files.iter().chain(&d.refuse_files).cloned()),
+            )
             .collect();
         Table {
             skip_dirs: raw.skip.dirs.clone(),
@@ -291,6 +324,7 @@ fn table() -> &'static Table {
                     framework: r.framework,
                     leading_slash: r.leading_slash,
                     regex_path: r.regex_path,
+                    health: r.health,
                 })
                 .collect(),
             mounts: raw
@@ -301,6 +335,18 @@ fn table() -> &'static Table {
                     pattern: Pattern::new(m.pattern.clone()),
                     framework: m.framework,
                     scope_only: m.scope_only,
+                })
+                .collect(),
+            dependencies: raw
+                .dependency
+                .into_iter()
+                .map(|d| Dependency {
+                    files: FileNames(d.files),
+                    pattern: Pattern::new(d.pattern),
+                    routes: d.routes,
+                    refuse_files: FileNames(d.refuse_files),
+                    refuse: Pattern::new(d.refuse),
+                    framework: d.framework,
                 })
                 .collect(),
             names: raw.names,
@@ -375,6 +421,8 @@ struct FileFacts {
     includes: Vec<(String, String, String)>,
     /// A mount with a prefix: (framework, scoped only, file:line).
     mounts: Vec<(String, bool, String)>,
+    /// Settings that move a dependency's routes: (framework, file:line).
+    moved: Vec<(&'static str, String)>,
 }
 
 fn line_of(text: &str, at: usize) -> usize {
@@ -408,6 +456,35 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
                 mount.scope_only,
                 shown(line_of(text, m.start())),
             ));
+        }
+    }
+    for dependency in &table.dependencies {
+        if dependency.files.is_match(name) {
+            if let Some(m) = dependency.pattern.get().find(text) {
+                let line = line_of(text, m.start());
+                for path in &dependency.routes {
+                    facts.declared.push(Declared {
+                        route: Route {
+                            path: path.clone(),
+                            kind: kind_of(path).unwrap_or(Kind::General),
+                            file: file.to_path_buf(),
+                            line,
+                            framework: dependency.framework.as_str(),
+                        },
+                        on_router: false,
+                        scoped: false,
+                        module: None,
+                    });
+                }
+            }
+        }
+        if dependency.refuse_files.is_match(name) {
+            if let Some(m) = dependency.refuse.get().find(text) {
+                facts.moved.push((
+                    dependency.framework.as_str(),
+                    shown(line_of(text, m.start())),
+                ));
+            }
         }
     }
     let lower = text.to_ascii_lowercase();
@@ -525,7 +602,9 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             }
             // A Django URLconf's routes are read whole once its includes
             // give their prefix (`path("live", …)` under `health/`).
-            let Some(kind) = kind_of(&path).or(module.as_ref().map(|_| Kind::General)) else {
+            let Some(kind) =
+                kind_of(&path).or((module.is_some() || form.health).then_some(Kind::General))
+            else {
                 continue;
             };
             facts.declared.push(Declared {
@@ -653,6 +732,7 @@ fn read_context(context: &Path, roots: &[PathBuf]) -> Found {
 fn resolve(files: Vec<FileFacts>) -> Found {
     let mounts: Vec<&(String, bool, String)> = files.iter().flat_map(|f| &f.mounts).collect();
     let includes: Vec<&(String, String, String)> = files.iter().flat_map(|f| &f.includes).collect();
+    let moved: Vec<&(&'static str, String)> = files.iter().flat_map(|f| &f.moved).collect();
     let mut found = Found::default();
     for facts in &files {
         found.refused.extend(facts.refused.iter().cloned());
@@ -665,6 +745,14 @@ fn resolve(files: Vec<FileFacts>) -> Found {
                     declared.on_router
                 }
             });
+            if let Some((_, at)) = moved.iter().find(|(f, _)| *f == route.framework) {
+                found.refused.push(format!(
+                    "{}: `{}` is moved by the settings at {at} (another path or port)",
+                    route.at(),
+                    route.path
+                ));
+                continue;
+            }
             if let Some((framework, _, at)) = mounted {
                 found.refused.push(format!(
                     "{}: `{}` may be served under a prefix ({framework} mount at {at})",
@@ -739,7 +827,13 @@ mod tests {
             .map(|r| &r.pattern)
             .chain(table.routes.iter().map(|r| &r.pattern))
             .chain(table.routes.iter().filter_map(|r| r.scope.as_ref()))
-            .chain(table.mounts.iter().map(|m| &m.pattern));
+            .chain(table.mounts.iter().map(|m| &m.pattern))
+            .chain(
+                table
+                    .dependencies
+                    .iter()
+                    .flat_map(|d| [&d.pattern, &d.refuse]),
+            );
         for pattern in patterns {
             pattern.get();
         }
