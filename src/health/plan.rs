@@ -48,8 +48,11 @@ pub fn plan(
                 service.name,
                 service.meaning,
             )));
-            let choice = port::resolve(doc, stage, &policy)?;
             let found = crate::health::route::evidence(doc, &policy);
+            let choice = match found.own_port(&policy) {
+                Some(own) => own,
+                None => port::resolve(doc, stage, &policy)?,
+            };
             let route = found.route.as_ref().map(|(p, _)| p.clone());
             if route.as_deref().is_some_and(|r| !probe::valid_route(r)) {
                 return Err("its health route is not a plain URL path".into());

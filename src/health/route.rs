@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use crate::health::port::PortChoice;
 use crate::model::routes::{self, Choice};
 use crate::settings::policy::Policy;
 use crate::syntax::dockerfile::Dockerfile;
@@ -17,6 +18,9 @@ pub struct RouteEvidence {
     pub route: Option<(String, String)>,
     /// Whether it was read from the app's code (the message names it).
     pub from_code: bool,
+    /// The port the route is served on when the code says it is not the
+    /// app's own (Spring's `management.server.port`), and where.
+    pub port: Option<(u16, String)>,
     /// What the code showed but did not settle (several routes, or a route
     /// whose prefix is unsure), for the message.
     pub note: Option<String>,
@@ -58,6 +62,7 @@ pub fn evidence(doc: &Dockerfile, policy: &Policy) -> RouteEvidence {
                     format!("`{}` declared at {}", route.path, route.at()),
                 )),
                 from_code: true,
+                port: route.port.clone(),
                 note: None,
             }
         }
@@ -70,6 +75,28 @@ pub fn evidence(doc: &Dockerfile, policy: &Policy) -> RouteEvidence {
     RouteEvidence {
         route: route.or_else(|| policy.app_config_route()),
         from_code: false,
+        port: None,
         note,
+    }
+}
+
+impl RouteEvidence {
+    /// The port the route is served on, when the code says it is not the
+    /// app's own and no port is written in settings (`--port`,
+    /// `[services.NAME] health_port`, `[health] port`, which win): it beats
+    /// the image's EXPOSEd ports, since it names which one serves health.
+    pub fn own_port(&self, policy: &Policy) -> Option<PortChoice> {
+        let written = policy.overrides.port.is_some()
+            || policy.config.health.port.is_some()
+            || policy
+                .service
+                .as_ref()
+                .and_then(|h| policy.service_config(&h.name))
+                .is_some_and(|s| s.health_port.is_some());
+        let (port, at) = self.port.as_ref().filter(|_| !written)?;
+        Some(PortChoice {
+            port: *port,
+            source: format!("the health route's own port: {at}"),
+        })
     }
 }

@@ -41,6 +41,9 @@ pub struct Route {
     pub line: usize,
     /// The framework form that declared it (a row of `data/routes.toml`).
     pub framework: &'static str,
+    /// The port it is served on when not the app's own
+    /// (`management.server.port=8081`), and where that is set.
+    pub port: Option<(u16, String)>,
 }
 
 impl Route {
@@ -156,6 +159,8 @@ struct DependencyRow {
     routes: Vec<String>,
     refuse_files: Vec<String>,
     refuse: String,
+    #[serde(default)]
+    port: Option<String>,
     #[allow(dead_code)]
     source: String,
 }
@@ -263,6 +268,7 @@ struct Dependency {
     routes: Vec<String>,
     refuse_files: FileNames,
     refuse: Pattern,
+    port: Option<Pattern>,
 }
 
 struct Mount {
@@ -346,6 +352,7 @@ fn table() -> &'static Table {
                     routes: d.routes,
                     refuse_files: FileNames(d.refuse_files),
                     refuse: Pattern::new(d.refuse),
+                    port: d.port.map(Pattern::new),
                     framework: d.framework,
                 })
                 .collect(),
@@ -423,6 +430,8 @@ struct FileFacts {
     mounts: Vec<(String, bool, String)>,
     /// Settings that move a dependency's routes: (framework, file:line).
     moved: Vec<(&'static str, String)>,
+    /// Ports a dependency's routes are served on: (framework, port, where).
+    ports: Vec<(&'static str, u16, String)>,
 }
 
 fn line_of(text: &str, at: usize) -> usize {
@@ -470,11 +479,25 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
                             file: file.to_path_buf(),
                             line,
                             framework: dependency.framework.as_str(),
+                            port: None,
                         },
                         on_router: false,
                         scoped: false,
                         module: None,
                     });
+                }
+            }
+        }
+        if let (true, Some(port)) = (dependency.refuse_files.is_match(name), &dependency.port) {
+            if let Some(caps) = port.get().captures(text) {
+                if let Ok(number) = caps["port"].parse::<u16>() {
+                    let at = caps.get(0).map_or(0, |m| m.start());
+                    let written = caps.get(0).map_or("", |m| m.as_str()).trim();
+                    facts.ports.push((
+                        dependency.framework.as_str(),
+                        number,
+                        format!("`{written}` at {}", shown(line_of(text, at))),
+                    ));
                 }
             }
         }
@@ -614,6 +637,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
                     file: file.to_path_buf(),
                     line,
                     framework: form.framework.as_str(),
+                    port: None,
                 },
                 on_router,
                 scoped,
@@ -733,6 +757,8 @@ fn resolve(files: Vec<FileFacts>) -> Found {
     let mounts: Vec<&(String, bool, String)> = files.iter().flat_map(|f| &f.mounts).collect();
     let includes: Vec<&(String, String, String)> = files.iter().flat_map(|f| &f.includes).collect();
     let moved: Vec<&(&'static str, String)> = files.iter().flat_map(|f| &f.moved).collect();
+    let served_on: Vec<&(&'static str, u16, String)> =
+        files.iter().flat_map(|f| &f.ports).collect();
     let mut found = Found::default();
     for facts in &files {
         found.refused.extend(facts.refused.iter().cloned());
@@ -776,6 +802,22 @@ fn resolve(files: Vec<FileFacts>) -> Found {
                             .push(format!("{}: `{}` {why}", route.at(), route.path));
                         continue;
                     }
+                }
+            }
+            let ports: Vec<_> = served_on
+                .iter()
+                .filter(|(f, _, _)| *f == route.framework)
+                .collect();
+            match ports.as_slice() {
+                [] => {}
+                [(_, port, at)] => route.port = Some((*port, at.clone())),
+                _ => {
+                    found.refused.push(format!(
+                        "{}: `{}` is on a port set in several places",
+                        route.at(),
+                        route.path
+                    ));
+                    continue;
                 }
             }
             found.routes.push(route);
@@ -832,7 +874,8 @@ mod tests {
                 table
                     .dependencies
                     .iter()
-                    .flat_map(|d| [&d.pattern, &d.refuse]),
+                    .flat_map(|d| [Some(&d.pattern), Some(&d.refuse), d.port.as_ref()])
+                    .flatten(),
             );
         for pattern in patterns {
             pattern.get();

@@ -121,13 +121,16 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     if let Some(why) = probe::platform_refusal(doc, stage, service_platform) {
         return warn(format!("final stage has no HEALTHCHECK; {why}"));
     }
-    let choice = match shared_port(doc, stage, policy)
-        .unwrap_or_else(|| port::resolve(doc, stage, policy))
-    {
-        Ok(choice) => choice,
-        Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
-    };
     let evidence = crate::health::route::evidence(doc, policy);
+    let choice = match (shared_port(doc, stage, policy), evidence.own_port(policy)) {
+        (Some(Err(why)), _) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+        (_, Some(own)) => own,
+        (Some(Ok(choice)), None) => choice,
+        (None, None) => match port::resolve(doc, stage, policy) {
+            Ok(choice) => choice,
+            Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+        },
+    };
     let route = evidence.route.clone();
     if let Some((path, from)) = &route {
         if !probe::valid_route(path) {
