@@ -53,7 +53,7 @@ pub fn plan(
                 Some(own) => own,
                 None => port::resolve(doc, stage, &policy)?,
             };
-            let route = found.route.as_ref().map(|(p, _)| p.clone());
+            let route = found.route_on(choice.port).map(|(p, _)| p);
             if route.as_deref().is_some_and(|r| !probe::valid_route(r)) {
                 return Err("its health route is not a plain URL path".into());
             }
@@ -74,7 +74,7 @@ pub fn plan(
                 choice.port,
                 choice.source
             );
-            if let (true, Some((_, from))) = (found.from_code, &found.route) {
+            if let (true, Some((_, from))) = (found.from_code, found.route_on(choice.port)) {
                 evidence.push_str(&format!(
                     "; {} ({from})",
                     target.accepts(client, &policy.config.health)

@@ -81,6 +81,17 @@ pub fn evidence(doc: &Dockerfile, policy: &Policy) -> RouteEvidence {
 }
 
 impl RouteEvidence {
+    /// The route to probe on `port`: a route read from code is about the
+    /// app's HTTP server, so it is not put on a port known not to speak
+    /// HTTP (`data/ports.toml`: 5432, 6379…); a route written in settings
+    /// is the user's word and always kept.
+    pub fn route_on(&self, port: u16) -> Option<(String, String)> {
+        if self.from_code && crate::model::ports::not_http(port).is_some() {
+            return None;
+        }
+        self.route.clone()
+    }
+
     /// The port the route is served on, when the code says it is not the
     /// app's own and no port is written in settings (`--port`,
     /// `[services.NAME] health_port`, `[health] port`, which win): it beats
@@ -98,5 +109,26 @@ impl RouteEvidence {
             port: *port,
             source: format!("the health route's own port: {at}"),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_from_code_is_not_put_on_a_port_that_is_not_http() {
+        let found = RouteEvidence {
+            route: Some(("/health".into(), "`/health` declared at app.py:3".into())),
+            from_code: true,
+            ..RouteEvidence::default()
+        };
+        assert_eq!(found.route_on(5432), None);
+        assert!(found.route_on(8000).is_some());
+        let written = RouteEvidence {
+            from_code: false,
+            ..found
+        };
+        assert!(written.route_on(5432).is_some());
     }
 }

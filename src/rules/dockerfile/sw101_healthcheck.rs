@@ -131,7 +131,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
         },
     };
-    let route = evidence.route.clone();
+    let route = evidence.route_on(choice.port);
     if let Some((path, from)) = &route {
         if !probe::valid_route(path) {
             return warn(format!(
