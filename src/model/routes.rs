@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use regex::Regex;
+use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use crate::syntax::dockerfile::Dockerfile;
@@ -220,8 +220,16 @@ fn wildcard(pattern: &str, name: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
+/// Text matched in a file that is valid UTF-8, at ASCII delimiters: still
+/// UTF-8 (empty if not).
+fn utf8(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
 /// A row's pattern, compiled when first used (only contexts that hold a
-/// file of the row's type pay for it).
+/// file of the row's type pay for it), over bytes with ASCII classes
+/// (`\w`, `\s`, `\b`): the forms are ASCII, and Unicode classes cost
+/// milliseconds to compile.
 struct Pattern {
     text: String,
     compiled: OnceLock<Regex>,
@@ -237,7 +245,9 @@ impl Pattern {
 
     fn get(&self) -> &Regex {
         self.compiled.get_or_init(|| {
-            Regex::new(&self.text)
+            RegexBuilder::new(&self.text)
+                .unicode(false)
+                .build()
                 .expect("data/routes.toml patterns are valid (a unit test checks them)")
         })
     }
@@ -459,7 +469,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
     let shown = |line: usize| format!("{}:{line}", crate::paths::display(file));
     let mut facts = FileFacts::default();
     for mount in table.mounts.iter().filter(|m| m.files.is_match(name)) {
-        if let Some(m) = mount.pattern.get().find(text) {
+        if let Some(m) = mount.pattern.get().find(text.as_bytes()) {
             facts.mounts.push((
                 mount.framework.clone(),
                 mount.scope_only,
@@ -469,7 +479,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
     }
     for dependency in &table.dependencies {
         if dependency.files.is_match(name) {
-            if let Some(m) = dependency.pattern.get().find(text) {
+            if let Some(m) = dependency.pattern.get().find(text.as_bytes()) {
                 let line = line_of(text, m.start());
                 for path in &dependency.routes {
                     facts.declared.push(Declared {
@@ -489,10 +499,10 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             }
         }
         if let (true, Some(port)) = (dependency.refuse_files.is_match(name), &dependency.port) {
-            if let Some(caps) = port.get().captures(text) {
-                if let Ok(number) = caps["port"].parse::<u16>() {
+            if let Some(caps) = port.get().captures(text.as_bytes()) {
+                if let Ok(number) = utf8(&caps["port"]).parse::<u16>() {
                     let at = caps.get(0).map_or(0, |m| m.start());
-                    let written = caps.get(0).map_or("", |m| m.as_str()).trim();
+                    let written = caps.get(0).map_or("", |m| utf8(m.as_bytes())).trim();
                     facts.ports.push((
                         dependency.framework.as_str(),
                         number,
@@ -502,7 +512,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             }
         }
         if dependency.refuse_files.is_match(name) {
-            if let Some(m) = dependency.refuse.get().find(text) {
+            if let Some(m) = dependency.refuse.get().find(text.as_bytes()) {
                 facts.moved.push((
                     dependency.framework.as_str(),
                     shown(line_of(text, m.start())),
@@ -531,9 +541,9 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
     // The app and router variables of this file: name → (router, prefix, unsure).
     let mut receivers: HashMap<String, (bool, Option<String>, bool)> = HashMap::new();
     for receiver in table.receivers.iter().filter(|r| r.files.is_match(name)) {
-        for caps in receiver.pattern.get().captures_iter(text) {
-            let var = caps["var"].to_string();
-            let prefix = caps.name("prefix").map(|p| p.as_str().to_string());
+        for caps in receiver.pattern.get().captures_iter(text.as_bytes()) {
+            let var = utf8(&caps["var"]).to_string();
+            let prefix = caps.name("prefix").map(|p| utf8(p.as_bytes()).to_string());
             // A prefix argument that is not a literal (`prefix=settings.X`)
             // makes every route on the variable unsure.
             let call_end = text[caps.get(0).map_or(0, |m| m.end())..]
@@ -548,10 +558,10 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
         }
     }
     for form in table.routes.iter().filter(|r| r.files.is_match(name)) {
-        for caps in form.pattern.get().captures_iter(text) {
+        for caps in form.pattern.get().captures_iter(text.as_bytes()) {
             let at = caps.get(0).map_or(0, |m| m.start());
             let line = line_of(text, at);
-            let written = caps.name("path").map_or("", |p| p.as_str());
+            let written = caps.name("path").map_or("", |p| utf8(p.as_bytes()));
             // `methods=["POST"]`: a route a GET probe gets 405 from.
             let end = caps.get(0).map_or(0, |m| m.end());
             let rest = &text[end..text[end..].find(')').map_or(text.len(), |i| end + i)];
@@ -560,7 +570,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             }
             if let (Some(module), Some(included)) = (&module, caps.name("module")) {
                 facts.includes.push((
-                    included.as_str().to_string(),
+                    utf8(included.as_bytes()).to_string(),
                     written.to_string(),
                     module.clone(),
                 ));
@@ -589,7 +599,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             };
             let mut on_router = false;
             if let Some(recv) = caps.name("recv") {
-                match receivers.get(recv.as_str()) {
+                match receivers.get(utf8(recv.as_bytes())) {
                     // Not an app or router of this file: `requests.get`,
                     // `axios.get`, a client; never a route.
                     None => continue,
@@ -598,7 +608,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
                             facts.refused.push(format!(
                                 "{}: `{path}` is on `{}`, whose prefix is not a literal",
                                 shown(line),
-                                recv.as_str()
+                                utf8(recv.as_bytes())
                             ));
                         }
                         continue;
@@ -613,11 +623,16 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             }
             let scoped = form.scope.is_some();
             if let Some(scope) = &form.scope {
-                let Some(prefix) = scope
-                    .get()
-                    .captures_iter(&text[..at])
-                    .last()
-                    .map(|c| c.name("prefix").map_or("", |p| p.as_str()).to_string())
+                let Some(prefix) =
+                    scope
+                        .get()
+                        .captures_iter(&text.as_bytes()[..at])
+                        .last()
+                        .map(|c| {
+                            c.name("prefix")
+                                .map_or("", |p| utf8(p.as_bytes()))
+                                .to_string()
+                        })
                 else {
                     continue;
                 };
