@@ -5,3 +5,4 @@ pub mod installed;
 pub mod plan;
 pub mod port;
 pub mod probe;
+pub mod route;

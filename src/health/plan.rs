@@ -48,8 +48,12 @@ pub fn plan(
                 service.name,
                 service.meaning,
             )));
-            let choice = port::resolve(doc, stage, &policy)?;
-            let route = policy.declared_route().map(|(p, _)| p);
+            let found = crate::health::route::evidence(doc, &policy);
+            let choice = match found.own_port(&policy) {
+                Some(own) => own,
+                None => port::resolve(doc, stage, &policy)?,
+            };
+            let route = found.route_on(choice.port).map(|(p, _)| p);
             if route.as_deref().is_some_and(|r| !probe::valid_route(r)) {
                 return Err("its health route is not a plain URL path".into());
             }
@@ -64,15 +68,25 @@ pub fn plan(
                 Probe::Exec(argv) => std::iter::once("CMD".to_string()).chain(argv).collect(),
                 Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line.replace('$', "$$")],
             };
+            let mut evidence = format!(
+                "the {} of its Dockerfile's image ({why}) on port {} ({})",
+                client.describe(),
+                choice.port,
+                choice.source
+            );
+            if let (true, Some((_, from))) = (found.from_code, found.route_on(choice.port)) {
+                evidence.push_str(&format!(
+                    "; {} ({from})",
+                    target.accepts(client, &policy.config.health)
+                ));
+            }
+            if let Some(note) = &found.note {
+                evidence.push_str(&format!("; {note}"));
+            }
             Ok(Some(HealthPlan {
                 test,
                 start_period: None,
-                evidence: format!(
-                    "the {} of its Dockerfile's image ({why}) on port {} ({})",
-                    client.describe(),
-                    choice.port,
-                    choice.source
-                ),
+                evidence,
             }))
         }
         Built::Unreadable(path) => Err(format!(

@@ -184,6 +184,14 @@ pub fn service_hint(compose: &std::path::Path, name: &str, service: &Value) -> S
         runtime_ports: Vec::new(),
         start: start(service),
         plain_port_off: None,
+        context: build(service)
+            .filter(|(context, _, _)| !context.contains("://") && !context.starts_with("git@"))
+            .map(|(context, _, _)| {
+                compose
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join(context)
+            }),
     }
 }
 

@@ -10,4 +10,5 @@ pub mod log_level;
 pub mod memory;
 pub mod ports;
 pub mod project;
+pub mod routes;
 pub mod workers;

@@ -206,23 +206,34 @@ impl Project {
 /// what this context sends.
 fn search(dir: &Path, word: &str) -> Option<PathBuf> {
     let finder = memchr::memmem::Finder::new(word.as_bytes());
+    context_files(dir)
+        .find(|path| std::fs::read(path).is_ok_and(|bytes| finder.find(&bytes).is_some()))
+}
+
+/// The files of the app under `dir`, as `docker build` would send them
+/// (`.gitignore`d and `.dockerignore`d files left out, `.git` too), without
+/// the Compose files, Dockerfiles and seaworthy settings (they are not the
+/// app), bounded so that a context at the top of a large repository keeps a
+/// run fast: at most [`SEARCH_FILES`] files, none larger than
+/// [`SEARCH_FILE_BYTES`]. What is left out is treated as saying nothing.
+pub fn context_files(dir: &Path) -> impl Iterator<Item = PathBuf> {
     ignore::WalkBuilder::new(dir)
         .parents(false)
         .add_custom_ignore_filename(".dockerignore")
         .require_git(false)
         .hidden(false)
+        // The project's own ignore files only: a user's global excludes
+        // would make the answer depend on the machine (and cost a read of
+        // git's config per context).
+        .git_global(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .build()
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
-        // Compose files, Dockerfiles and seaworthy's own settings are not
-        // the app: a Compose file that sets the variable says nothing of
-        // whether the app reads it.
         .filter(|entry| crate::discover::kind_of(&entry.file_name().to_string_lossy()).is_none())
         .take(SEARCH_FILES)
         .filter(|entry| entry.metadata().is_ok_and(|m| m.len() <= SEARCH_FILE_BYTES))
-        .find(|entry| std::fs::read(entry.path()).is_ok_and(|bytes| finder.find(&bytes).is_some()))
-        .map(|entry| entry.path().to_path_buf())
+        .map(ignore::DirEntry::into_path)
 }
 
 /// The words of what the service starts with: Compose's `entrypoint` and

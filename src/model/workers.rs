@@ -59,6 +59,7 @@ mod tests {
             runtime_ports: Vec::new(),
             start: start.map(str::to_string),
             plain_port_off: None,
+            context: None,
         }
     }
 

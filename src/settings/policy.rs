@@ -48,6 +48,9 @@ pub struct ServiceHint {
     /// Why nothing can probe it, when its own `command:` turns the plain
     /// port off (`--port 0`).
     pub plain_port_off: Option<String>,
+    /// Its build context (`build.context` beside the Compose file), when
+    /// it builds from a local folder: where its app's code is read.
+    pub context: Option<std::path::PathBuf>,
 }
 
 impl ServiceHint {
@@ -159,8 +162,30 @@ impl Policy {
         self.overrides.style.unwrap_or(self.config.health.style)
     }
 
-    /// The declared health route, if any, and where it was declared.
+    /// The declared health route, if any, and where it was declared: one
+    /// written in settings ([`Policy::written_route`]), else the one an
+    /// `[app_config]` implies.
     pub fn declared_route(&self) -> Option<(String, String)> {
+        self.written_route().or_else(|| self.app_config_route())
+    }
+
+    /// The `/healthz` an `[app_config]` section says the app serves, if any.
+    pub fn app_config_route(&self) -> Option<(String, String)> {
+        self.config.app_config.as_ref().map(|_| {
+            (
+                "/healthz".into(),
+                format!(
+                    "[app_config] in {}: the app serves /healthz",
+                    self.config_name()
+                ),
+            )
+        })
+    }
+
+    /// The health route written in settings (`--path`, `[services.NAME]
+    /// health_path`, `[health] path`), if any, and where: it beats what
+    /// the app's code declares.
+    pub fn written_route(&self) -> Option<(String, String)> {
         if let Some(path) = &self.overrides.path {
             return Some((path.clone(), "--path".into()));
         }
@@ -183,15 +208,6 @@ impl Policy {
             return Some((
                 path.clone(),
                 format!("[health] path in {}", self.config_name()),
-            ));
-        }
-        if self.config.app_config.is_some() {
-            return Some((
-                "/healthz".into(),
-                format!(
-                    "[app_config] in {}: the app serves /healthz",
-                    self.config_name()
-                ),
             ));
         }
         None

@@ -42,8 +42,16 @@ the single EXPOSEd port, a port the start command or environment names
 sets `--port 0` (`redis-server --port 0 --tls-port 6379`: TLS only, whose
 probe would need a client certificate seaworthy cannot know; elsewhere a
 random port) gets no probe and a warning that says why. With a declared health
-route (`[health] path`, `--path`, `[app_config]`) the probe requires a 2xx/3xx
-answer; otherwise it only checks that the server answers.
+route the probe requires a 2xx/3xx answer; otherwise it only checks that the
+server answers. The route, first match wins: `--path`, `[services.NAME]
+health_path`, `[health] path`, the route the app's own code declares (read
+from the files the Dockerfile copies out of its build context, tests and
+docs left out: `@app.get("/health")`, Django's `path("health/", …)`,
+`app.get('/healthz', …)`, NestJS `@Controller('health')`; the liveness
+route when there is one; the message names its file and line; two different
+candidates are reported, not guessed; `data/routes.toml`), then the
+`/healthz` an `[app_config]` implies. The build context is the Compose
+service's when one builds the Dockerfile, else the Dockerfile's folder.
 
 ## Images several services build
 When several Compose services build the Dockerfile's final stage, every one
@@ -113,13 +121,17 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     if let Some(why) = probe::platform_refusal(doc, stage, service_platform) {
         return warn(format!("final stage has no HEALTHCHECK; {why}"));
     }
-    let choice = match shared_port(doc, stage, policy)
-        .unwrap_or_else(|| port::resolve(doc, stage, policy))
-    {
-        Ok(choice) => choice,
-        Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+    let evidence = crate::health::route::evidence(doc, policy);
+    let choice = match (shared_port(doc, stage, policy), evidence.own_port(policy)) {
+        (Some(Err(why)), _) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+        (_, Some(own)) => own,
+        (Some(Ok(choice)), None) => choice,
+        (None, None) => match port::resolve(doc, stage, policy) {
+            Ok(choice) => choice,
+            Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+        },
     };
-    let route = policy.declared_route();
+    let route = evidence.route_on(choice.port);
     if let Some((path, from)) = &route {
         if !probe::valid_route(path) {
             return warn(format!(
@@ -209,10 +221,13 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         None => edits.push(healthcheck),
     }
 
-    let strictness = match &route {
+    let mut strictness = match &route {
         Some((_, from)) => format!("{} ({from})", target.accepts(client, health)),
         None => target.accepts(client, health),
     };
+    if let Some(note) = &evidence.note {
+        strictness.push_str(&format!("; {note}"));
+    }
     vec![Diagnostic {
         rule: &META,
         span,

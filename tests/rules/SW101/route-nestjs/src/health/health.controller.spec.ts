@@ -1,0 +1,7 @@
+import { Controller, Get } from '@nestjs/common';
+
+@Controller('healthz')
+export class FakeController {
+  @Get()
+  check() {}
+}
