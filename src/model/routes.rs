@@ -623,16 +623,15 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             }
             let scoped = form.scope.is_some();
             if let Some(scope) = &form.scope {
-                let Some(prefix) =
-                    scope
-                        .get()
-                        .captures_iter(&text.as_bytes()[..at])
-                        .last()
-                        .map(|c| {
-                            c.name("prefix")
-                                .map_or("", |p| utf8(p.as_bytes()))
-                                .to_string()
-                        })
+                let Some(prefix) = scope
+                    .get()
+                    .captures_iter(&text.as_bytes()[..at])
+                    .last()
+                    .map(|c| {
+                        c.name("prefix")
+                            .map_or("", |p| utf8(p.as_bytes()))
+                            .to_string()
+                    })
                 else {
                     continue;
                 };
