@@ -145,7 +145,7 @@ pub fn files_named(paths: &[PathBuf], names: &Names) -> Walked {
     let mut errors = Vec::new();
     let mut hidden = Vec::new();
     for path in paths {
-        let from_stdin = crate::source::stdin_for(path).is_some();
+        let from_stdin = crate::source::overlay_for(path).is_some();
         if from_stdin || path.is_file() {
             let name = path
                 .file_name()

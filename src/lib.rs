@@ -15,6 +15,8 @@
 //! - [`engine`]: the one fix loop, suppression, a driver per kind, and the
 //!   planner that turns paths into a [`plan::Plan`];
 //! - [`output`] (diff, text) and [`write`]: every command ends in them;
+//! - [`init`]: detection, answers, the wizard and templates, ending in a
+//!   plan like every other command;
 //! - [`cli`]: flags and dispatch.
 
 pub mod cli;
@@ -24,6 +26,7 @@ pub mod edit;
 pub mod engine;
 pub mod error;
 pub mod health;
+pub mod init;
 pub mod model;
 pub mod output;
 pub mod parallel;

@@ -4,27 +4,35 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-/// Bytes read from standard input, and the name they are checked under
-/// (`check - --stdin-filename NAME`): set once, before planning; reading
-/// that path then gives these bytes instead of the disk's.
-static STDIN: std::sync::OnceLock<(PathBuf, Vec<u8>)> = std::sync::OnceLock::new();
+/// Bytes given in place of the disk's, by path: standard input checked
+/// under a name (`check - --stdin-filename NAME`), or the files `init`
+/// would create, planned before they exist. Set once, before planning;
+/// reading one of these paths then gives these bytes.
+static OVERLAY: std::sync::OnceLock<Vec<(PathBuf, Vec<u8>)>> = std::sync::OnceLock::new();
 
 /// Makes `path` read as `bytes` for the rest of the run (standard input
-/// checked as if it were that file). Only the first call counts.
+/// checked as if it were that file). Only the first call of this or
+/// [`set_overlay`] counts.
 pub fn set_stdin(path: PathBuf, bytes: Vec<u8>) {
-    let _ = STDIN.set((path, bytes));
+    set_overlay(vec![(path, bytes)]);
 }
 
-/// The bytes standard input gave for `path`, when it is the name given to
-/// [`set_stdin`] (compared without `./` parts).
-pub fn stdin_for(path: &std::path::Path) -> Option<&'static [u8]> {
-    let (name, bytes) = STDIN.get()?;
-    let clean = |p: &std::path::Path| -> PathBuf {
-        p.components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect()
-    };
-    (clean(name) == clean(path)).then_some(bytes.as_slice())
+/// Makes each path read as its bytes for the rest of the run, whether or
+/// not it exists on disk. Only the first call of this or [`set_stdin`]
+/// counts.
+pub fn set_overlay(files: Vec<(PathBuf, Vec<u8>)>) {
+    let _ = OVERLAY.set(files);
+}
+
+/// The bytes given for `path` instead of the disk's ([`set_stdin`],
+/// [`set_overlay`]), compared as absolute paths without `./` parts.
+pub fn overlay_for(path: &std::path::Path) -> Option<&'static [u8]> {
+    let wanted = crate::paths::absolute(path);
+    OVERLAY
+        .get()?
+        .iter()
+        .find(|(name, _)| crate::paths::absolute(name) == wanted)
+        .map(|(_, bytes)| bytes.as_slice())
 }
 
 /// The line ending a file mostly uses; inserted text follows it.

@@ -19,6 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["rules", "plan"],
     &["engine"],
     &["output", "write"],
+    &["init"],
     &["cli"],
 ];
 

@@ -22,6 +22,7 @@ mod check;
 mod completions;
 mod fix;
 mod fix_dockerfile_healthcheck;
+mod init;
 mod man;
 mod prompt;
 mod rules;
@@ -72,6 +73,9 @@ enum Command {
     Fix(fix::Args),
     /// Print what fix would change and exit 1 if anything would (for CI).
     Check(check::Args),
+    /// Detect the stack, ask a few questions, and write a production-ready
+    /// Dockerfile, compose.yaml, .dockerignore, .env.example and seaworthy.toml.
+    Init(init::Args),
     /// List the rules, or explain one.
     Rules(rules::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -142,6 +146,7 @@ pub fn run() -> i32 {
         Command::Rules(args) => rules::run(&args),
         Command::Check(args) => check::run(args, &resolver, &cli.global),
         Command::Fix(args) => fix::run(args, &resolver, &cli.global),
+        Command::Init(args) => init::run(args, &resolver, &cli.global),
         Command::FixDockerfileHealthcheck(args) => {
             fix_dockerfile_healthcheck::run(args, &resolver, &cli.global)
         }

@@ -29,7 +29,7 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// Reads a file, refusing one too large to be a real input.
 pub fn read(path: &Path) -> Result<Source, InputError> {
     use std::io::Read;
-    if let Some(bytes) = crate::source::stdin_for(path) {
+    if let Some(bytes) = crate::source::overlay_for(path) {
         return Ok(Source::new(path, bytes.to_vec()));
     }
     let cannot = |e: std::io::Error| InputError::file(path, format!("cannot read: {e}"));
@@ -119,7 +119,7 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     let (files, mut errors) = (walked.found, walked.errors);
     let named: HashSet<PathBuf> = paths
         .iter()
-        .filter(|p| p.is_file() || crate::source::stdin_for(p).is_some())
+        .filter(|p| p.is_file() || crate::source::overlay_for(p).is_some())
         .map(|p| project::key(p))
         .collect();
     let mut plan = Plan {

@@ -201,7 +201,7 @@ impl FileNames {
 }
 
 /// Whether `name` matches `pattern`, where `*` stands for any text.
-fn wildcard(pattern: &str, name: &str) -> bool {
+pub fn wildcard(pattern: &str, name: &str) -> bool {
     let mut parts = pattern.split('*');
     let first = parts.next().unwrap_or("");
     let Some(mut rest) = name.strip_prefix(first) else {
@@ -450,7 +450,7 @@ fn line_of(text: &str, at: usize) -> usize {
 
 /// Whether a file (relative to the context) is a test, a doc or vendored
 /// code rather than the app.
-fn skipped(relative: &Path) -> bool {
+pub fn skipped(relative: &Path) -> bool {
     let table = table();
     let name = relative.file_name().unwrap_or_default();
     table.skip_files.is_match(name)
@@ -734,6 +734,13 @@ pub fn discover(doc: &Dockerfile, context: &Path) -> Arc<Found> {
         .expect("no read panics holding it")
         .insert(key, found.clone());
     found
+}
+
+/// Health routes declared anywhere in `context` (tests and docs left out):
+/// what a Dockerfile that copies the whole context (`COPY . .`) would have
+/// read. `init` reads a project this way before any Dockerfile exists.
+pub fn in_context(context: &Path) -> Found {
+    read_context(context, &[PathBuf::new()])
 }
 
 /// Reads the app files under `context` that lie under one of `roots`.

@@ -199,6 +199,9 @@ pub const FALLBACK_PORT: u16 = 8080;
 impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, InputError> {
+        if let Some(bytes) = crate::source::overlay_for(path) {
+            return Config::parse(path, &String::from_utf8_lossy(bytes));
+        }
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError::file(path, format!("cannot read config: {e}")))?;
         Config::parse(path, &text)
@@ -206,13 +209,7 @@ impl Config {
 
     /// Parses config text; `path` is only used in messages.
     pub fn parse(path: &Path, text: &str) -> Result<Config, InputError> {
-        let mut config: Config = toml::from_str(text).map_err(|e| {
-            let (line, col) = e
-                .span()
-                .map(|s| crate::source::line_col(text.as_bytes(), s.start))
-                .unwrap_or((1, 1));
-            InputError::at(path, line, col, explain_toml_error(e.message()))
-        })?;
+        let mut config: Config = from_toml(path, text)?;
         check_written_values(path, text, &config.health)?;
         let mut routes: Vec<(String, &String)> = Vec::new();
         if let Some(route) = &config.health.path {
@@ -389,6 +386,18 @@ fn check_app_config_path(base: &Path, path: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Reads TOML text into `T`, an error as `path:line:col: message` naming
+/// the nearest valid key or value (`seaworthy.toml`, `init --answers`).
+pub fn from_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, InputError> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map(|s| crate::source::line_col(text.as_bytes(), s.start))
+            .unwrap_or((1, 1));
+        InputError::at(path, line, col, explain_toml_error(e.message()))
+    })
 }
 
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown

@@ -74,7 +74,7 @@ impl Resolver {
             return Ok(found.clone());
         }
         let candidate = dir.join(FILE_NAME);
-        let config = if candidate.is_file() {
+        let config = if candidate.is_file() || crate::source::overlay_for(&candidate).is_some() {
             Config::load(&candidate).map(Arc::new)
         } else if let Some(parent) = dir.parent() {
             self.for_dir(parent)

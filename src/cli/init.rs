@@ -1,0 +1,129 @@
+//! `seaworthy init [DIR]`: detects the stack, settles the answers (the
+//! wizard, `--defaults` or `--answers FILE`), renders the files the
+//! project lacks, fixes the ones it has, and ends like `fix`: one diff,
+//! confirm, write.
+
+use std::path::{Path, PathBuf};
+
+use super::{fix, prompt, show, Global, WriteFlags};
+use crate::init::answers::Answers;
+use crate::init::detect::{self, Detection};
+use crate::init::wizard::{self, Stop};
+use crate::init::{self as scaffold, render};
+use crate::settings::resolver::Resolver;
+
+/// The arguments of `init`.
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// The project's folder (default: the current folder).
+    dir: Option<PathBuf>,
+    /// Take every detected default without asking.
+    #[arg(long, conflicts_with = "answers")]
+    defaults: bool,
+    /// Take the answers from this TOML file (the questions' keys; the
+    /// detected defaults for the rest), without asking.
+    #[arg(long, value_name = "FILE")]
+    answers: Option<PathBuf>,
+    /// Use the templates in this folder instead of the built-in ones, file
+    /// by file (python.Dockerfile, compose.yaml, env.example…).
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    #[command(flatten)]
+    write: WriteFlags,
+}
+
+/// Runs `init` and returns the exit code (an error only from stdout).
+pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::Result<i32> {
+    let root = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !root.is_dir() {
+        stderr!("{}: error: not a folder", root.display());
+        return Ok(2);
+    }
+    let detection = match detect::detect(&root) {
+        Ok(d) => d,
+        Err(e) => {
+            stderr!("error: {e}");
+            return Ok(2);
+        }
+    };
+    if !global.quiet {
+        stderr!("{}", summary(&root, &detection));
+    }
+    let defaults = Answers::defaults(&detection);
+    let answers = if let Some(file) = &args.answers {
+        match Answers::load(file, defaults) {
+            Ok(a) => a,
+            Err(e) => {
+                stderr!("{e}");
+                return Ok(2);
+            }
+        }
+    } else if args.defaults {
+        defaults
+    } else {
+        if let Some(why) = prompt::cannot_ask() {
+            stderr!(
+                "error: {why}: pass --defaults or --answers FILE to run init without questions"
+            );
+            return Ok(2);
+        }
+        let mut terminal = wizard::Terminal::new(show::colour(&std::io::stderr()));
+        match wizard::ask(&mut terminal, &detection, defaults) {
+            Ok(a) => a,
+            Err(stop) => {
+                stderr!("nothing written");
+                return Ok(match stop {
+                    Stop::Cancelled => 1,
+                    Stop::Interrupted => 130,
+                });
+            }
+        }
+    };
+    let rendered = match render::render(&root, &detection, &answers, args.templates.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            stderr!("{e}");
+            return Ok(2);
+        }
+    };
+    let plan = scaffold::plan(&root, rendered, resolver);
+    fix::apply(&plan, &args.write, global)
+}
+
+/// What detection found, one fact a line with its evidence.
+fn summary(root: &Path, d: &Detection) -> String {
+    let mut lines = vec![
+        format!("detected in {}:", root.display()),
+        format!("  stack       {} ({})", d.stack.value, d.stack.evidence),
+        format!(
+            "  packages    {} ({})",
+            d.manager.value.name, d.manager.evidence
+        ),
+        format!(
+            "  framework   {} ({})",
+            d.framework.value, d.framework.evidence
+        ),
+        format!("  start       {} ({})", d.start.value, d.start.evidence),
+    ];
+    lines.push(match &d.port {
+        Some(p) => format!("  port        {} ({})", p.value, p.evidence),
+        None => "  port        none found: it serves nothing".into(),
+    });
+    lines.push(match &d.health {
+        Some(h) => format!("  health      {} ({})", h.value, h.evidence),
+        None => "  health      no route in the code: probes check that the app answers".into(),
+    });
+    for w in &d.workers {
+        lines.push(format!(
+            "  worker      {}: {} ({})",
+            w.value.name, w.value.command, w.evidence
+        ));
+    }
+    for s in &d.services {
+        lines.push(format!("  service     {} ({})", s.value, s.evidence));
+    }
+    for note in &d.notes {
+        lines.push(format!("  note        {note}"));
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,253 @@
+//! The answers `init` renders from: one value per question, whether it
+//! came from detection (`--defaults`), a file (`--answers FILE`, TOML with
+//! the same keys as the questions) or the wizard. Nothing here is about
+//! Compose: the answers describe the app (its processes, port, health
+//! route, the data services it uses, its limits), so another target can
+//! render from them too.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::detect::{self, Detection, Worker};
+use crate::error::InputError;
+use crate::settings::Category;
+
+/// Log levels the wizard offers (the names most frameworks read).
+pub const LOG_LEVELS: &[&str] = &["DEBUG", "INFO", "WARNING", "ERROR"];
+
+/// Probe styles (`[health] style`).
+pub const PROBE_STYLES: &[&str] = &["auto", "instruction", "stage"];
+
+/// Every answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answers {
+    /// The stack (detected; an answer may only confirm it).
+    pub stack: String,
+    /// The app's start command (plain words, no shell).
+    pub start: String,
+    /// The port it listens on; `None`: it serves nothing.
+    pub port: Option<u16>,
+    /// Its health route; `None`: probes only check that it answers.
+    pub health_path: Option<String>,
+    /// Processes that run beside it from the same image.
+    pub workers: Vec<Worker>,
+    /// Data services it uses (`[[service]]` names of `data/stacks.toml`).
+    pub services: Vec<String>,
+    /// Its service category (limits and metrics ports).
+    pub category: String,
+    /// Its memory limit (`256M`).
+    pub memory: String,
+    /// Its CPU limit (`0.5`).
+    pub cpus: String,
+    /// The `LOG_LEVEL` it is given.
+    pub log_level: String,
+    /// How its probe is built (`[health] style`).
+    pub probe_style: String,
+}
+
+impl Answers {
+    /// The answers detection suggests: what `--defaults` and Enter take.
+    pub fn defaults(detection: &Detection) -> Answers {
+        let category = Category::Core;
+        let (memory, cpus) = category.limits();
+        Answers {
+            stack: detection.stack.value.clone(),
+            start: detection.start.value.clone(),
+            port: detection.port.as_ref().map(|p| p.value),
+            health_path: detection.health.as_ref().map(|h| h.value.clone()),
+            workers: detection.workers.iter().map(|w| w.value.clone()).collect(),
+            services: detection.services.iter().map(|s| s.value.clone()).collect(),
+            category: category.name().into(),
+            memory: memory.into(),
+            cpus: cpus.into(),
+            log_level: "INFO".into(),
+            probe_style: "auto".into(),
+        }
+    }
+
+    /// `defaults` with the answers of the TOML file at `path` over them;
+    /// an unknown key or a bad value is an error at its line and column.
+    pub fn load(path: &Path, defaults: Answers) -> Result<Answers, InputError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| InputError::path(path, format!("cannot read answers: {e}")))?;
+        let file: File = crate::settings::from_toml(path, &text)?;
+        let error = |span: std::ops::Range<usize>, message: String| {
+            let (line, col) = crate::source::line_col(text.as_bytes(), span.start);
+            InputError::at(path, line, col, message)
+        };
+        let mut answers = defaults;
+        if let Some(stack) = file.stack {
+            if *stack.get_ref() != answers.stack {
+                return Err(error(
+                    stack.span(),
+                    format!(
+                        "the project is a {} project: init renders it from its own files, so `stack` can only say so",
+                        answers.stack
+                    ),
+                ));
+            }
+        }
+        let set = |value: Option<Spanned<String>>,
+                   slot: &mut String,
+                   check: &dyn Fn(&str) -> Option<String>|
+         -> Result<(), InputError> {
+            if let Some(value) = value {
+                if let Some(why) = check(value.get_ref()) {
+                    return Err(error(value.span(), why));
+                }
+                *slot = value.into_inner();
+            }
+            Ok(())
+        };
+        set(file.start, &mut answers.start, &start_problem)?;
+        set(file.category, &mut answers.category, &category_problem)?;
+        set(file.memory, &mut answers.memory, &memory_problem)?;
+        set(file.cpus, &mut answers.cpus, &cpus_problem)?;
+        set(file.log_level, &mut answers.log_level, &|v| {
+            one_of(v, LOG_LEVELS)
+        })?;
+        set(file.probe_style, &mut answers.probe_style, &|v| {
+            one_of(v, PROBE_STYLES)
+        })?;
+        if let Some(port) = file.port {
+            answers.port = (*port.get_ref() != 0).then_some(*port.get_ref());
+        }
+        if let Some(route) = file.health_path {
+            if let Some(why) = route_problem(route.get_ref()) {
+                return Err(error(route.span(), why));
+            }
+            let route = route.into_inner();
+            answers.health_path = (!route.is_empty()).then_some(route);
+        }
+        if let Some(services) = file.services {
+            answers.services = Vec::new();
+            for service in services {
+                if let Some(why) = service_problem(service.get_ref()) {
+                    return Err(error(service.span(), why));
+                }
+                answers.services.push(service.into_inner());
+            }
+        }
+        if let Some(workers) = file.workers {
+            answers.workers = Vec::new();
+            for worker in workers {
+                let span = worker.span();
+                let worker = worker.into_inner();
+                if let Some(why) =
+                    start_problem(&worker.command).or_else(|| name_problem(&worker.name))
+                {
+                    return Err(error(span, why));
+                }
+                answers.workers.push(Worker {
+                    name: worker.name,
+                    command: worker.command,
+                });
+            }
+        }
+        Ok(answers)
+    }
+}
+
+/// `--answers FILE`: every key optional, no other key allowed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    stack: Option<Spanned<String>>,
+    start: Option<Spanned<String>>,
+    port: Option<Spanned<u16>>,
+    health_path: Option<Spanned<String>>,
+    workers: Option<Vec<Spanned<WorkerAnswer>>>,
+    services: Option<Vec<Spanned<String>>>,
+    category: Option<Spanned<String>>,
+    memory: Option<Spanned<String>>,
+    cpus: Option<Spanned<String>>,
+    log_level: Option<Spanned<String>>,
+    probe_style: Option<Spanned<String>>,
+}
+
+/// `[[workers]]` in an answers file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkerAnswer {
+    name: String,
+    command: String,
+}
+
+fn one_of(value: &str, allowed: &[&str]) -> Option<String> {
+    (!allowed.contains(&value)).then(|| format!("`{value}` is not one of {}", allowed.join(", ")))
+}
+
+/// Why a start command cannot be an exec-form command, if it cannot.
+pub fn start_problem(command: &str) -> Option<String> {
+    if command.split_whitespace().next().is_none() {
+        return Some("a command is needed".into());
+    }
+    command.contains(['$', '"', '\'', '`', '|', '&', ';', '<', '>']).then(|| {
+        "quotes, variables and shell operators need a shell: write the program and its arguments as plain words".into()
+    })
+}
+
+/// Why a health route cannot be probed, if it cannot (empty: none).
+pub fn route_problem(route: &str) -> Option<String> {
+    (!route.is_empty())
+        .then(|| crate::settings::route_problem(route))
+        .flatten()
+}
+
+/// Why a category name is wrong, if it is.
+pub fn category_problem(name: &str) -> Option<String> {
+    Category::parse(name)
+        .is_none()
+        .then(|| one_of(name, &["core", "infrastructure", "database", "monitoring"]))
+        .flatten()
+}
+
+/// Why a memory limit is wrong, if it is (`256M`, `1G`).
+pub fn memory_problem(value: &str) -> Option<String> {
+    let digits = value.trim_end_matches(['k', 'K', 'm', 'M', 'g', 'G']);
+    let ok = !digits.is_empty()
+        && digits.len() + 1 == value.len()
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    (!ok).then(|| format!("`{value}` is not a memory size like 256M or 1G"))
+}
+
+/// Why a CPU limit is wrong, if it is (`0.5`, `2`).
+pub fn cpus_problem(value: &str) -> Option<String> {
+    match value.parse::<f64>() {
+        Ok(n) if n > 0.0 && n.is_finite() => None,
+        _ => Some(format!("`{value}` is not a number of CPUs like 0.5 or 2")),
+    }
+}
+
+fn service_problem(name: &str) -> Option<String> {
+    let known: Vec<&str> = detect::services().iter().map(|s| s.name.as_str()).collect();
+    one_of(name, &known)
+}
+
+fn name_problem(name: &str) -> Option<String> {
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    (!ok).then(|| format!("`{name}` is not a process name (lowercase letters, digits, - and _)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_checked() {
+        assert!(memory_problem("256M").is_none());
+        assert!(memory_problem("256").is_some());
+        assert!(memory_problem("M").is_some());
+        assert!(cpus_problem("0.5").is_none());
+        assert!(cpus_problem("-1").is_some());
+        assert!(start_problem("uvicorn app:app --port 8000").is_none());
+        assert!(start_problem("gunicorn -b 0.0.0.0:$PORT app:app").is_some());
+        assert!(route_problem("").is_none());
+        assert!(route_problem("health").is_some());
+    }
+}

@@ -1,0 +1,688 @@
+//! What a project is, read from its files (`data/stacks.toml`, embedded at
+//! build time): the stack and its package manager, the framework and the
+//! start command, the port, the health route (the route reader of
+//! [`crate::model::routes`]), worker processes, and the data services the
+//! code uses. Every fact carries its evidence: the file and line it was
+//! read from, or the documented default it falls back to.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use crate::error::InputError;
+use crate::model::routes::{self, Choice};
+
+/// A detected value and why it is believed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was read (`app/main.py:3`), or the default it comes from.
+    pub evidence: String,
+}
+
+impl<T> Fact<T> {
+    fn new(value: T, evidence: impl Into<String>) -> Fact<T> {
+        Fact {
+            value,
+            evidence: evidence.into(),
+        }
+    }
+}
+
+/// How the image installs the project's dependencies (a `[[manager]]` row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manager {
+    /// `pip`, `uv`, `npm`, `cargo`…
+    pub name: String,
+    /// What the dependency layer copies before the code.
+    pub copy: Vec<String>,
+    /// The command that installs the dependencies.
+    pub install: String,
+    /// The command that drops development dependencies (Node), if any.
+    pub prune: Option<String>,
+}
+
+/// A process that runs beside the app from the same image, with no port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Worker {
+    /// Its name (`worker`, `celery`).
+    pub name: String,
+    /// Its command line.
+    pub command: String,
+}
+
+/// Everything detection found in a project.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    /// The stack (`python`, `node`, `go`, `rust`) and its marker file.
+    pub stack: Fact<String>,
+    /// The package manager, by lockfile.
+    pub manager: Fact<Manager>,
+    /// The framework (`FastAPI`, `Express`, `program`…) and its entry file.
+    pub framework: Fact<String>,
+    /// The command that starts the app.
+    pub start: Fact<String>,
+    /// The port the app listens on; `None`: it serves nothing (a worker or
+    /// a script).
+    pub port: Option<Fact<u16>>,
+    /// The health route the code declares.
+    pub health: Option<Fact<String>>,
+    /// Worker processes.
+    pub workers: Vec<Fact<Worker>>,
+    /// Data services (`postgres`, `redis`…), by their `[[service]]` name.
+    pub services: Vec<Fact<String>>,
+    /// A server package the start command needs that the manifests do not
+    /// declare (`uvicorn`): the image installs it.
+    pub server: Option<String>,
+    /// The program to build and run (Go, Rust), and the package or crate
+    /// path it is built from (`./cmd/api`, a workspace member).
+    pub binary: Option<(String, String)>,
+    /// Whether `package.json` has a `build` script (Node).
+    pub build_script: bool,
+    /// What was seen but not used, with why.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StackRow {
+    name: String,
+    markers: Vec<String>,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestRow {
+    stack: String,
+    file: String,
+    dependency: String,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManagerRow {
+    stack: String,
+    name: String,
+    #[serde(default)]
+    lockfile: Option<String>,
+    copy: Vec<String>,
+    install: String,
+    #[serde(default)]
+    prune: Option<String>,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrameworkRow {
+    stack: String,
+    name: String,
+    dependency: String,
+    entry_files: Vec<String>,
+    entry: String,
+    start: String,
+    #[serde(default)]
+    server: Option<String>,
+    #[serde(default)]
+    port: Option<u16>,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PortRow {
+    stack: String,
+    files: Vec<String>,
+    pattern: String,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkerRow {
+    stack: String,
+    name: String,
+    dependency: String,
+    entry_files: Vec<String>,
+    entry: String,
+    command: String,
+    #[allow(dead_code)]
+    source: String,
+}
+
+/// A data service: what compose runs and how the app reaches it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRow {
+    /// Its name, which is also the Compose service's.
+    pub name: String,
+    /// The image Compose runs.
+    pub image: String,
+    /// The variable the app is given to reach it.
+    pub url_env: String,
+    dependencies: Vec<String>,
+    env: Vec<String>,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    stack: Vec<StackRow>,
+    manifest: Vec<ManifestRow>,
+    manager: Vec<ManagerRow>,
+    framework: Vec<FrameworkRow>,
+    port: Vec<PortRow>,
+    worker: Vec<WorkerRow>,
+    service: Vec<ServiceRow>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        toml::from_str(include_str!("../../data/stacks.toml"))
+            .expect("data/stacks.toml is valid (a unit test checks it)")
+    })
+}
+
+/// The stacks detection knows, in the table's order.
+pub fn stacks() -> Vec<&'static str> {
+    table().stack.iter().map(|s| s.name.as_str()).collect()
+}
+
+/// The data services detection knows, in the table's order.
+pub fn services() -> &'static [ServiceRow] {
+    &table().service
+}
+
+fn compile(pattern: &str) -> Regex {
+    RegexBuilder::new(pattern)
+        .build()
+        .expect("data/stacks.toml patterns are valid (a unit test checks them)")
+}
+
+/// The project's files, relative and in path order, with their text
+/// (tests, docs and vendored code left out, as the route reader does).
+struct Files {
+    texts: Vec<(PathBuf, String)>,
+}
+
+impl Files {
+    fn read(root: &Path) -> Files {
+        let mut texts: Vec<(PathBuf, String)> = crate::model::project::context_files(root)
+            .filter_map(|path| {
+                let relative = path.strip_prefix(root).ok()?.to_path_buf();
+                if routes::skipped(&relative) && relative.components().count() > 1 {
+                    return None;
+                }
+                let text = std::fs::read_to_string(&path).ok()?;
+                Some((relative, text))
+            })
+            .collect();
+        texts.sort();
+        Files { texts }
+    }
+
+    /// The text of a file at the root.
+    fn at_root(&self, name: &str) -> Option<&str> {
+        self.texts
+            .iter()
+            .find(|(p, _)| p == Path::new(name))
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// Files whose name matches one of `patterns` (`*.py`, `wsgi.py`).
+    fn named<'a>(
+        &'a self,
+        patterns: &'a [String],
+    ) -> impl Iterator<Item = &'a (PathBuf, String)> + 'a {
+        self.texts.iter().filter(move |(path, _)| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            patterns.iter().any(|p| routes::wildcard(p, &name))
+        })
+    }
+}
+
+/// `file:line` of byte `at` in `text`.
+fn at(path: &Path, text: &str, at: usize) -> String {
+    let line = text[..at].matches('\n').count() + 1;
+    format!("{}:{line}", path.display())
+}
+
+/// Where the manifests of `stack` declare the dependency `name`.
+fn declared(files: &Files, stack: &str, name: &str) -> Option<String> {
+    if name.is_empty() {
+        return None;
+    }
+    table()
+        .manifest
+        .iter()
+        .filter(|m| m.stack == stack)
+        .find_map(|m| {
+            let text = files.at_root(&m.file)?;
+            let pattern = m.dependency.replace("{name}", &regex::escape(name));
+            let found = compile(&pattern).find(text)?;
+            Some(at(Path::new(&m.file), text, found.start()))
+        })
+}
+
+/// The Python module of a file: `app/main.py` → `app.main`.
+fn module(path: &Path) -> String {
+    path.with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The first file among `patterns` where `entry` matches: the file, the
+/// evidence, and the `var` group if the pattern has one.
+fn entry<'a>(
+    files: &'a Files,
+    patterns: &'a [String],
+    entry: &str,
+) -> Option<(&'a Path, String, Option<String>)> {
+    let regex = compile(entry);
+    files.named(patterns).find_map(|(path, text)| {
+        let found = regex.captures(text)?;
+        let whole = found.get(0).expect("group 0");
+        let var = found.name("var").map(|v| v.as_str().to_string());
+        Some((path.as_path(), at(path, text, whole.start()), var))
+    })
+}
+
+/// Reads the project at `root`: an error when no stack is recognised.
+pub fn detect(root: &Path) -> Result<Detection, InputError> {
+    let files = Files::read(root);
+    let table = table();
+    let Some((stack, marker)) = table.stack.iter().find_map(|s| {
+        s.markers
+            .iter()
+            .find(|m| root.join(m).is_file())
+            .map(|m| (s, m.clone()))
+    }) else {
+        return Err(InputError::path(
+            root,
+            format!(
+                "no stack recognised: init knows {} projects (by {}); write the Dockerfile by hand, then `seaworthy fix` it",
+                stacks().join(", "),
+                table
+                    .stack
+                    .iter()
+                    .flat_map(|s| s.markers.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    };
+    let name = stack.name.as_str();
+    let mut notes = Vec::new();
+    let manager = table
+        .manager
+        .iter()
+        .filter(|m| m.stack == name)
+        .find_map(|m| match &m.lockfile {
+            Some(lock) => root
+                .join(lock)
+                .is_file()
+                .then(|| (m, format!("{lock} exists"))),
+            None => Some((m, format!("no lockfile: {}'s plain install", m.name))),
+        })
+        .map(|(m, why)| {
+            Fact::new(
+                Manager {
+                    name: m.name.clone(),
+                    copy: m.copy.clone(),
+                    install: m.install.clone(),
+                    prune: m.prune.clone(),
+                },
+                why,
+            )
+        })
+        .expect("every stack has a fallback manager row");
+
+    let binary = binary(root, name, &files, &mut notes);
+    let (framework, entry_file, var, entry_evidence) = table
+        .framework
+        .iter()
+        .filter(|f| f.stack == name)
+        .find_map(|f| {
+            let dependency = if f.dependency.is_empty() {
+                None
+            } else {
+                Some(declared(&files, name, &f.dependency)?)
+            };
+            let (file, at_entry, var) = entry(&files, &f.entry_files, &f.entry)?;
+            let evidence = match dependency {
+                Some(dep) => format!("{} declared at {dep}, app at {at_entry}", f.dependency),
+                None => at_entry.clone(),
+            };
+            Some((Fact::new(f, evidence), file, var, at_entry))
+        })
+        .ok_or_else(|| {
+            InputError::path(
+                root,
+                format!("a {name} project ({marker}), but no entry point init knows was found (data/stacks.toml lists the forms)"),
+            )
+        })?;
+    let row = framework.value;
+
+    let port = port(&files, name, row);
+    let fill = |template: &str| {
+        template
+            .replace("{module}", &module(entry_file))
+            .replace("{file}", &entry_file.display().to_string())
+            .replace("{var}", var.as_deref().unwrap_or("app"))
+            .replace("{port}", &port.as_ref().map_or(0, |p| p.value).to_string())
+            .replace(
+                "{binary}",
+                binary.as_ref().map_or("app", |(b, _)| b.as_str()),
+            )
+    };
+    let mut start = Fact::new(
+        fill(&row.start),
+        format!("the {} app at {}", row.name, entry_evidence),
+    );
+    let mut build_script = false;
+    if name == "node" {
+        node_start(&files, &mut start, &mut build_script, entry_file);
+    }
+    let mut workers = Vec::new();
+    if let Some(text) = files.at_root("Procfile") {
+        for (index, line) in text.lines().enumerate() {
+            let Some((kind, command)) = line.split_once(':') else {
+                continue;
+            };
+            let (kind, command) = (kind.trim(), command.trim());
+            let evidence = format!("Procfile:{}", index + 1);
+            if command.contains(['$', '"', '\'']) {
+                notes.push(format!(
+                    "{evidence}: `{kind}` is not used: its command needs a shell (variables or quotes)"
+                ));
+                continue;
+            }
+            match kind {
+                "web" => start = Fact::new(command.to_string(), evidence),
+                "release" => {}
+                _ => workers.push(Fact::new(
+                    Worker {
+                        name: kind.to_string(),
+                        command: command.to_string(),
+                    },
+                    evidence,
+                )),
+            }
+        }
+    }
+    for w in table.worker.iter().filter(|w| w.stack == name) {
+        if workers.iter().any(|f| f.value.name == w.name) {
+            continue;
+        }
+        let Some(dep) = declared(&files, name, &w.dependency) else {
+            continue;
+        };
+        if let Some((file, evidence, _)) = entry(&files, &w.entry_files, &w.entry) {
+            workers.push(Fact::new(
+                Worker {
+                    name: w.name.clone(),
+                    command: w.command.replace("{module}", &module(file)),
+                },
+                format!("{} declared at {dep}, app at {evidence}", w.dependency),
+            ));
+        }
+    }
+
+    let server = row.server.clone().filter(|s| {
+        let missing = declared(&files, name, s).is_none();
+        if missing {
+            notes.push(format!(
+                "`{s}` is not among the dependencies: the image installs it to run `{}`",
+                start.value
+            ));
+        }
+        missing
+    });
+    let health = match routes::in_context(root).for_docker() {
+        Choice::Route(route) => Some(Fact::new(route.path.clone(), route.at())),
+        Choice::Ambiguous(why) => {
+            notes.push(why);
+            None
+        }
+        Choice::None(why) => {
+            notes.extend(why);
+            None
+        }
+    };
+    let services = table
+        .service
+        .iter()
+        .filter_map(|s| {
+            let by_dependency = s
+                .dependencies
+                .iter()
+                .find_map(|d| declared(&files, name, d).map(|at| format!("{d} declared at {at}")));
+            let evidence = by_dependency.or_else(|| {
+                s.env.iter().find_map(|var| {
+                    let word = compile(&format!(r"\b{}\b", regex::escape(var)));
+                    files
+                        .texts
+                        .iter()
+                        .find_map(|(p, t)| word.find(t).map(|m| at(p, t, m.start())))
+                        .map(|at| format!("{var} read at {at}"))
+                })
+            })?;
+            Some(Fact::new(s.name.clone(), evidence))
+        })
+        .collect();
+    Ok(Detection {
+        stack: Fact::new(name.to_string(), format!("{marker} exists")),
+        manager,
+        framework: Fact::new(row.name.clone(), framework.evidence),
+        start,
+        port,
+        health,
+        workers,
+        services,
+        server,
+        binary,
+        build_script,
+        notes,
+    })
+}
+
+/// The port: named in code or an env file, else the framework's default.
+fn port(files: &Files, stack: &str, row: &FrameworkRow) -> Option<Fact<u16>> {
+    let named = table()
+        .port
+        .iter()
+        .filter(|p| p.stack == stack || p.stack.is_empty())
+        .find_map(|p| {
+            let regex = compile(&p.pattern);
+            files.named(&p.files).find_map(|(path, text)| {
+                let found = regex.captures(text)?;
+                let port: u16 = found.name("port")?.as_str().parse().ok()?;
+                let start = found.get(0)?.start();
+                (port > 0).then(|| Fact::new(port, at(path, text, start)))
+            })
+        });
+    named.or_else(|| {
+        row.port.map(|p| {
+            Fact::new(
+                p,
+                format!("{}'s default; data/stacks.toml cites it", row.name),
+            )
+        })
+    })
+}
+
+/// Node's start command from `package.json`: `npm start` when it has a
+/// start script, else `node` with its `main` or the entry file.
+fn node_start(files: &Files, start: &mut Fact<String>, build: &mut bool, entry: &Path) {
+    let Some(text) = files.at_root("package.json") else {
+        return;
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+        return;
+    };
+    let line_of = |needle: &str| {
+        text.find(needle)
+            .map(|i| at(Path::new("package.json"), text, i))
+    };
+    *build = json.pointer("/scripts/build").is_some();
+    if json.pointer("/scripts/start").is_some() {
+        let evidence = line_of("\"start\"").unwrap_or_else(|| "package.json".into());
+        *start = Fact::new("npm start".into(), format!("scripts.start at {evidence}"));
+    } else if let Some(main) = json.get("main").and_then(|m| m.as_str()) {
+        let evidence = line_of("\"main\"").unwrap_or_else(|| "package.json".into());
+        *start = Fact::new(format!("node {main}"), format!("main at {evidence}"));
+    } else {
+        *start = Fact::new(
+            format!("node {}", entry.display()),
+            format!(
+                "no start script or main: the entry file {}",
+                entry.display()
+            ),
+        );
+    }
+}
+
+/// The program to build (Go, Rust) and where it is built from.
+fn binary(
+    root: &Path,
+    stack: &str,
+    files: &Files,
+    notes: &mut Vec<String>,
+) -> Option<(String, String)> {
+    match stack {
+        "go" => {
+            let mut commands: Vec<String> = files
+                .texts
+                .iter()
+                .filter_map(|(p, t)| {
+                    let mut parts = p.components();
+                    let first = parts.next()?.as_os_str();
+                    let name = parts.next()?.as_os_str().to_string_lossy().into_owned();
+                    (first == "cmd"
+                        && parts.count() == 1
+                        && p.extension().is_some_and(|e| e == "go")
+                        && t.contains("package main"))
+                    .then_some(name)
+                })
+                .collect();
+            commands.dedup();
+            if let Some(first) = commands.first() {
+                if commands.len() > 1 {
+                    notes.push(format!(
+                        "several programs under cmd/ ({}): `{first}` is built",
+                        commands.join(", ")
+                    ));
+                }
+                return Some((first.clone(), format!("./cmd/{first}")));
+            }
+            let module = files.at_root("go.mod")?.lines().find_map(|l| {
+                l.strip_prefix("module ")
+                    .map(|m| m.trim().rsplit('/').next().unwrap_or("app").to_string())
+            })?;
+            Some((module, ".".into()))
+        }
+        "rust" => {
+            let manifest: toml::Table = files.at_root("Cargo.toml")?.parse().ok()?;
+            let members: Vec<String> = manifest
+                .get("workspace")
+                .and_then(|w| w.get("members"))
+                .and_then(|m| m.as_array())
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let crate_at = |dir: &str| -> Option<(String, toml::Table)> {
+                let text = std::fs::read_to_string(root.join(dir).join("Cargo.toml")).ok()?;
+                let table: toml::Table = text.parse().ok()?;
+                let name = table
+                    .get("bin")
+                    .and_then(|b| b.as_array())
+                    .and_then(|b| b.first())
+                    .and_then(|b| b.get("name"))
+                    .or_else(|| table.get("package").and_then(|p| p.get("name")))
+                    .and_then(|n| n.as_str())?
+                    .to_string();
+                Some((name, table))
+            };
+            if members.is_empty() {
+                return crate_at(".").map(|(name, _)| (name, ".".into()));
+            }
+            let binaries: Vec<(String, String)> = members
+                .iter()
+                .filter(|m| root.join(m).join("src/main.rs").is_file())
+                .filter_map(|m| crate_at(m).map(|(name, _)| (name, m.clone())))
+                .collect();
+            let first = binaries.first()?.clone();
+            if binaries.len() > 1 {
+                notes.push(format!(
+                    "several binaries in the workspace ({}): `{}` is built",
+                    binaries
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    first.0
+                ));
+            }
+            Some(first)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_valid() {
+        let table = table();
+        for row in &table.manifest {
+            compile(&row.dependency.replace("{name}", "x"));
+        }
+        for row in &table.framework {
+            compile(&row.entry);
+            assert!(stacks().contains(&row.stack.as_str()), "{}", row.name);
+        }
+        for row in &table.port {
+            assert!(compile(&row.pattern)
+                .capture_names()
+                .any(|n| n == Some("port")));
+        }
+        for row in &table.worker {
+            compile(&row.entry);
+        }
+        for stack in stacks() {
+            assert!(
+                table
+                    .manager
+                    .iter()
+                    .any(|m| m.stack == stack && m.lockfile.is_none()),
+                "{stack} has no fallback manager"
+            );
+        }
+    }
+
+    #[test]
+    fn a_module_is_its_path_with_dots() {
+        assert_eq!(module(Path::new("app/main.py")), "app.main");
+        assert_eq!(module(Path::new("mysite/wsgi.py")), "mysite.wsgi");
+    }
+}

@@ -1,0 +1,230 @@
+//! Renders the answers into files with `minijinja` (ADR 010): templates
+//! under `templates/`, embedded at build time and overridable one by one
+//! from a folder (`init --templates DIR`). Templates hold no probe, no
+//! log rotation, no restart policy: the rules insert those afterwards, so
+//! they are written by the same code as everywhere else.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::answers::Answers;
+use super::detect::{self, Detection};
+use crate::error::InputError;
+
+/// The embedded templates: (name in `templates/`, text).
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "python.Dockerfile",
+        include_str!("../../templates/python.Dockerfile"),
+    ),
+    (
+        "node.Dockerfile",
+        include_str!("../../templates/node.Dockerfile"),
+    ),
+    (
+        "go.Dockerfile",
+        include_str!("../../templates/go.Dockerfile"),
+    ),
+    (
+        "rust.Dockerfile",
+        include_str!("../../templates/rust.Dockerfile"),
+    ),
+    ("compose.yaml", include_str!("../../templates/compose.yaml")),
+    ("dockerignore", include_str!("../../templates/dockerignore")),
+    ("env.example", include_str!("../../templates/env.example")),
+    (
+        "seaworthy.toml",
+        include_str!("../../templates/seaworthy.toml"),
+    ),
+];
+
+/// One rendered file: its name in the project and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The file name at the project's root (`Dockerfile`, `.env.example`).
+    pub name: &'static str,
+    /// Its text.
+    pub text: String,
+}
+
+#[derive(Serialize)]
+struct Manager<'a> {
+    copy: &'a [String],
+    install: &'a str,
+    prune: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Process {
+    name: String,
+    argv: String,
+}
+
+#[derive(Serialize)]
+struct Service<'a> {
+    name: &'a str,
+    image: &'a str,
+    url_env: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Context<'a> {
+    stack: &'a str,
+    framework: &'a str,
+    manager: Manager<'a>,
+    server: Option<&'a str>,
+    binary: Option<&'a str>,
+    build_path: Option<&'a str>,
+    build_script: bool,
+    locked: bool,
+    start_argv: String,
+    port: Option<u16>,
+    probe_note: String,
+    health_path: Option<&'a str>,
+    workers: Vec<Process>,
+    services: Vec<Service<'a>>,
+    variables: Vec<&'static str>,
+    category: &'a str,
+    memory: &'a str,
+    cpus: &'a str,
+    log_level: &'a str,
+    probe_style: &'a str,
+}
+
+/// A command line as an exec-form JSON array (the answers hold no quotes).
+fn argv(command: &str) -> String {
+    let words: Vec<String> = command.split_whitespace().map(String::from).collect();
+    crate::health::probe::json_array(&words)
+}
+
+/// How the app reaches a data service, and the variables that needs.
+fn url(name: &str) -> (String, &'static [&'static str]) {
+    match name {
+        "postgres" => (
+            "postgresql://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}@postgres:5432/app"
+                .into(),
+            &["POSTGRES_PASSWORD"],
+        ),
+        "mysql" => (
+            "mysql://app:${MYSQL_PASSWORD:?set MYSQL_PASSWORD in .env}@mysql:3306/app".into(),
+            &["MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"],
+        ),
+        "redis" => ("redis://redis:6379/0".into(), &[]),
+        other => (format!("mongodb://{other}:27017/app"), &[]),
+    }
+}
+
+/// The text of template `name`: from `dir` when it has one, else embedded.
+fn template(name: &str, dir: Option<&Path>) -> Result<String, InputError> {
+    if let Some(path) = dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        return std::fs::read_to_string(&path)
+            .map_err(|e| InputError::path(&path, format!("cannot read template: {e}")));
+    }
+    Ok(TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("every template rendered is embedded")
+        .1
+        .to_string())
+}
+
+/// Renders every file init can write, from `answers` and what
+/// `detection` found (the package manager, the program to build).
+pub fn render(
+    root: &Path,
+    detection: &Detection,
+    answers: &Answers,
+    templates: Option<&Path>,
+) -> Result<Vec<Rendered>, InputError> {
+    let services: Vec<Service> = detect::services()
+        .iter()
+        .filter(|s| answers.services.contains(&s.name))
+        .map(|s| Service {
+            name: &s.name,
+            image: &s.image,
+            url_env: &s.url_env,
+            url: url(&s.name).0,
+        })
+        .collect();
+    let variables = services
+        .iter()
+        .flat_map(|s| url(s.name).1)
+        .copied()
+        .collect();
+    let probe_note = if answers.port.is_none() {
+        "# It serves no port, so it gets no HEALTHCHECK (nothing to probe).\n# seaworthy: ignore[SW101]\n".to_string()
+    } else if !answers.workers.is_empty() {
+        "# Workers run this image too, with no port: the app's probe is in\n# compose.yaml, on the app only.\n# seaworthy: ignore[SW101]\n".to_string()
+    } else {
+        String::new()
+    };
+    let manager = &detection.manager.value;
+    let context = Context {
+        stack: &answers.stack,
+        framework: &detection.framework.value,
+        manager: Manager {
+            copy: &manager.copy,
+            install: &manager.install,
+            prune: manager.prune.as_deref(),
+        },
+        server: detection.server.as_deref(),
+        binary: detection.binary.as_ref().map(|(b, _)| b.as_str()),
+        build_path: detection.binary.as_ref().map(|(_, p)| p.as_str()),
+        build_script: detection.build_script,
+        locked: root.join("Cargo.lock").is_file(),
+        start_argv: argv(&answers.start),
+        port: answers.port,
+        probe_note,
+        health_path: answers.health_path.as_deref(),
+        workers: answers
+            .workers
+            .iter()
+            .map(|w| Process {
+                name: w.name.clone(),
+                argv: argv(&w.command),
+            })
+            .collect(),
+        services,
+        variables,
+        category: &answers.category,
+        memory: &answers.memory,
+        cpus: &answers.cpus,
+        log_level: &answers.log_level,
+        probe_style: &answers.probe_style,
+    };
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let dockerfile = format!("{}.Dockerfile", answers.stack);
+    let files: [(&'static str, &str); 5] = [
+        ("Dockerfile", &dockerfile),
+        ("compose.yaml", "compose.yaml"),
+        (".dockerignore", "dockerignore"),
+        (".env.example", "env.example"),
+        ("seaworthy.toml", "seaworthy.toml"),
+    ];
+    files
+        .into_iter()
+        .map(|(name, source)| {
+            let text = template(source, templates)?;
+            let fail = |e: minijinja::Error| {
+                let at = templates
+                    .map(|d| d.join(source))
+                    .filter(|p| p.is_file())
+                    .unwrap_or_else(|| Path::new("templates").join(source));
+                InputError::at(
+                    &at,
+                    e.line().unwrap_or(1),
+                    1,
+                    format!("template error: {e}"),
+                )
+            };
+            let rendered = env.render_str(&text, &context).map_err(fail)?;
+            Ok(Rendered {
+                name,
+                text: format!("{}\n", rendered.trim_end()),
+            })
+        })
+        .collect()
+}

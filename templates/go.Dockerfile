@@ -1,0 +1,15 @@
+# syntax=docker/dockerfile:1
+# Written by `seaworthy init` for a Go ({{ framework }}) program. Modules are
+# downloaded in their own layer, cached until {{ manager.copy | join(", ") }} change.
+FROM golang:1 AS build
+WORKDIR /src
+COPY {{ manager.copy | join(" ") }} ./
+RUN {{ manager.install }}
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/{{ binary }} {{ build_path }}
+
+{{ probe_note }}FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/{{ binary }} /usr/local/bin/{{ binary }}
+USER nonroot:nonroot
+{% if port %}EXPOSE {{ port }}
+{% endif %}CMD {{ start_argv }}

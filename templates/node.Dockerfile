@@ -1,0 +1,18 @@
+# syntax=docker/dockerfile:1
+# Written by `seaworthy init` for a {{ framework }} app. Dependencies are
+# installed in their own layer, cached until {{ manager.copy | join(", ") }} change.
+FROM node:22-slim AS build
+WORKDIR /app
+COPY {{ manager.copy | join(" ") }} ./
+RUN {{ manager.install }}
+COPY . .
+{% if build_script %}RUN npm run build
+{% endif %}RUN {{ manager.prune }}
+
+{{ probe_note }}FROM node:22-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=node:node /app ./
+USER node
+{% if port %}EXPOSE {{ port }}
+{% endif %}CMD {{ start_argv }}

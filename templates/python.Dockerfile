@@ -1,0 +1,21 @@
+# syntax=docker/dockerfile:1
+# Written by `seaworthy init` for a {{ framework }} app. Dependencies are
+# installed in their own layer, cached until {{ manager.copy | join(", ") }} change.
+FROM python:3.12-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY {{ manager.copy | join(" ") }} ./
+RUN {{ manager.install }}{% if server %} \
+    && pip --python /opt/venv/bin/python install --no-cache-dir {{ server }}{% endif %}
+
+{{ probe_note }}FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PATH="/opt/venv/bin:$PATH"
+WORKDIR /app
+RUN useradd --create-home --uid 10001 app
+COPY --from=build /opt/venv /opt/venv
+COPY --chown=app:app . .
+USER app
+{% if port %}EXPOSE {{ port }}
+{% endif %}CMD {{ start_argv }}
