@@ -216,6 +216,9 @@ fn compile(pattern: &str) -> Regex {
 /// (tests, docs and vendored code left out, as the route reader does).
 struct Files {
     texts: Vec<(PathBuf, String)>,
+    /// Folders whose manifests declare the app's dependencies: the root,
+    /// and the workspace member that is built.
+    manifest_dirs: Vec<PathBuf>,
 }
 
 impl Files {
@@ -231,14 +234,22 @@ impl Files {
             })
             .collect();
         texts.sort();
-        Files { texts }
+        Files {
+            texts,
+            manifest_dirs: vec![PathBuf::new()],
+        }
     }
 
     /// The text of a file at the root.
     fn at_root(&self, name: &str) -> Option<&str> {
+        self.at(Path::new(name))
+    }
+
+    /// The text of a file, by its path in the project.
+    fn at(&self, path: &Path) -> Option<&str> {
         self.texts
             .iter()
-            .find(|(p, _)| p == Path::new(name))
+            .find(|(p, _)| p == path)
             .map(|(_, t)| t.as_str())
     }
 
@@ -265,15 +276,19 @@ fn declared(files: &Files, stack: &str, name: &str) -> Option<String> {
     if name.is_empty() {
         return None;
     }
-    table()
-        .manifest
-        .iter()
-        .filter(|m| m.stack == stack)
-        .find_map(|m| {
-            let text = files.at_root(&m.file)?;
+    let manifests = table().manifest.iter().filter(|m| m.stack == stack);
+    manifests
+        .flat_map(|m| {
+            files
+                .manifest_dirs
+                .iter()
+                .map(move |dir| (m, dir.join(&m.file)))
+        })
+        .find_map(|(m, path)| {
+            let text = files.at(&path)?;
             let pattern = m.dependency.replace("{name}", &regex::escape(name));
             let found = compile(&pattern).find(text)?;
-            Some(at(Path::new(&m.file), text, found.start()))
+            Some(at(&path, text, found.start()))
         })
 }
 
@@ -304,7 +319,7 @@ fn entry<'a>(
 
 /// Reads the project at `root`: an error when no stack is recognised.
 pub fn detect(root: &Path) -> Result<Detection, InputError> {
-    let files = Files::read(root);
+    let mut files = Files::read(root);
     let table = table();
     let Some((stack, marker)) = table.stack.iter().find_map(|s| {
         s.markers
@@ -353,6 +368,12 @@ pub fn detect(root: &Path) -> Result<Detection, InputError> {
         .expect("every stack has a fallback manager row");
 
     let binary = binary(root, name, &files, &mut notes);
+    if let Some((_, dir)) = binary
+        .as_ref()
+        .filter(|(_, dir)| name == "rust" && dir != ".")
+    {
+        files.manifest_dirs.push(PathBuf::from(dir));
+    }
     let (framework, entry_file, var, entry_evidence) = table
         .framework
         .iter()

@@ -1,0 +1,367 @@
+//! `seaworthy init`: the detection table over the projects under
+//! `fixtures/init/` (each with an `expected.toml`), and the whole command
+//! through the real binary on temporary copies of them: the files it
+//! renders pass `check --strict`, a second run changes nothing, existing
+//! files are fixed in place and never overwritten, and answers files are
+//! checked key by key.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde::Deserialize;
+use tempfile::TempDir;
+
+mod common;
+
+use seaworthy::init::answers::Answers;
+use seaworthy::init::detect;
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    stack: String,
+    framework: String,
+    manager: String,
+    start: String,
+    port: u16,
+    route: String,
+    services: Vec<String>,
+    workers: Vec<String>,
+}
+
+fn projects() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(common::root().join("fixtures/init"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// A temporary copy of a fixture project, without its expected.toml.
+fn copy(project: &Path) -> TempDir {
+    fn walk(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &target);
+            } else if entry.file_name() != "expected.toml" {
+                fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = TempDir::new().unwrap();
+    walk(project, dir.path());
+    dir
+}
+
+fn seaworthy(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("seaworthy")
+        .unwrap()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// Every file under `dir`, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.clone(), fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn detection_table() {
+    let projects = projects();
+    assert!(projects.len() >= 30, "{} projects", projects.len());
+    let mut failed = Vec::new();
+    for project in &projects {
+        let text = fs::read_to_string(project.join("expected.toml")).unwrap();
+        let expected: Expected = toml::from_str(&text).unwrap();
+        let found = match detect::detect(project) {
+            Ok(d) => d,
+            Err(e) => {
+                failed.push(format!("{}: {e}", project.display()));
+                continue;
+            }
+        };
+        let actual = Expected {
+            stack: found.stack.value.clone(),
+            framework: found.framework.value.clone(),
+            manager: found.manager.value.name.clone(),
+            start: found.start.value.clone(),
+            port: found.port.as_ref().map_or(0, |p| p.value),
+            route: found
+                .health
+                .as_ref()
+                .map_or(String::new(), |h| h.value.clone()),
+            services: found.services.iter().map(|s| s.value.clone()).collect(),
+            workers: found.workers.iter().map(|w| w.value.name.clone()).collect(),
+        };
+        if actual != expected {
+            failed.push(format!(
+                "{}:\n  expected {expected:?}\n  found    {actual:?}",
+                project.display()
+            ));
+        }
+        // Every fact says where it comes from.
+        let evidence = [
+            &found.stack.evidence,
+            &found.start.evidence,
+            &found.framework.evidence,
+        ];
+        assert!(evidence.iter().all(|e| !e.is_empty()));
+    }
+    eprintln!(
+        "detection table: {} of {} projects pass",
+        projects.len() - failed.len(),
+        projects.len()
+    );
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn init_defaults_passes_check_strict_and_a_second_run_changes_nothing() {
+    for project in projects() {
+        let dir = copy(&project);
+        let name = project.file_name().unwrap().to_string_lossy().into_owned();
+        let first = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+        assert_eq!(first.status.code(), Some(0), "{name}: {first:?}");
+        for file in [
+            "Dockerfile",
+            "compose.yaml",
+            ".dockerignore",
+            ".env.example",
+            "seaworthy.toml",
+        ] {
+            assert!(dir.path().join(file).is_file(), "{name}: no {file}");
+        }
+        let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{name}: {}{}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let before = snapshot(dir.path());
+        let second = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+        assert_eq!(second.status.code(), Some(0), "{name}: {second:?}");
+        assert!(
+            second.stdout.is_empty(),
+            "{name}: {}",
+            String::from_utf8_lossy(&second.stdout)
+        );
+        assert_eq!(
+            snapshot(dir.path()),
+            before,
+            "{name}: the second run changed files"
+        );
+    }
+}
+
+/// One project per stack, with no data service and with PostgreSQL and
+/// Redis: what renders parses and passes `check --strict`.
+#[test]
+fn every_stack_with_and_without_data_services() {
+    for project in ["fastapi-plain", "express-basic", "go-nethttp", "rust-axum"] {
+        for services in ["[]", r#"["postgres", "redis"]"#] {
+            let dir = copy(&common::root().join("fixtures/init").join(project));
+            let answers = dir.path().join("answers.toml");
+            fs::write(&answers, format!("services = {services}\n")).unwrap();
+            let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+            assert_eq!(out.status.code(), Some(0), "{project} {services}: {out:?}");
+            let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+            let parsed: serde_json::Value = serde_saphyr::from_str(&compose).unwrap();
+            let names: Vec<&String> = parsed["services"].as_object().unwrap().keys().collect();
+            let wanted = if services == "[]" { 1 } else { 3 };
+            assert_eq!(names.len(), wanted, "{project} {services}: {names:?}");
+            if services != "[]" {
+                assert!(compose.contains("condition: service_healthy"), "{compose}");
+                let env = fs::read_to_string(dir.path().join(".env.example")).unwrap();
+                assert!(env.contains("POSTGRES_PASSWORD=\n"), "{env}");
+            }
+            let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+            assert_eq!(
+                check.status.code(),
+                Some(0),
+                "{project} {services}: {}",
+                String::from_utf8_lossy(&check.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn dry_run_writes_nothing_and_shows_new_files_as_dev_null_diffs() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    let before = snapshot(dir.path());
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.contains("--- /dev/null\n+++ b/Dockerfile\n"), "{diff}");
+    assert!(diff.contains("+++ b/compose.yaml\n"), "{diff}");
+    assert!(
+        diff.contains("+HEALTHCHECK"),
+        "the rules' probe is in the plan: {diff}"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn an_existing_dockerfile_is_fixed_in_place_not_replaced() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    let mine = "FROM python:3.12-slim\n# my own comment\nWORKDIR /srv\nCOPY . .\nRUN pip install -r requirements.txt gunicorn\nEXPOSE 8000\nCMD [\"gunicorn\", \"app:app\", \"--bind\", \"0.0.0.0:8000\"]\n";
+    fs::write(dir.path().join("Dockerfile"), mine).unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let after = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        after.starts_with("FROM python:3.12-slim\n# my own comment\nWORKDIR /srv\n"),
+        "{after}"
+    );
+    assert!(after.contains("HEALTHCHECK"), "{after}");
+    assert!(!after.contains("Written by `seaworthy init`"), "{after}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Dockerfile: note: exists"), "{stderr}");
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn without_a_terminal_init_asks_for_defaults_or_answers() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    let out = seaworthy(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--defaults"));
+    assert!(!dir.path().join("Dockerfile").exists());
+}
+
+#[test]
+fn an_unknown_answer_key_is_an_error_at_its_place() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    fs::write(
+        dir.path().join("answers.toml"),
+        "port = 8000\nhealth_route = \"/x\"\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("answers.toml:2:1: "), "{stderr}");
+    assert!(stderr.contains("health_path"), "the nearest key: {stderr}");
+    assert!(!dir.path().join("Dockerfile").exists());
+}
+
+#[test]
+fn a_bad_answer_value_is_an_error_at_its_place() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    fs::write(dir.path().join("answers.toml"), "memory = \"lots\"\n").unwrap();
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("answers.toml:1:10: `lots` is not a memory size"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn answers_change_what_is_rendered() {
+    let dir = copy(&common::root().join("fixtures/init/fastapi-plain"));
+    fs::write(
+        dir.path().join("answers.toml"),
+        "port = 9000\nstart = \"uvicorn main:app --host 0.0.0.0 --port 9000\"\nlog_level = \"DEBUG\"\ncategory = \"infrastructure\"\nmemory = \"128M\"\n[[workers]]\nname = \"jobs\"\ncommand = \"python -m jobs\"\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(dockerfile.contains("EXPOSE 9000\n"), "{dockerfile}");
+    let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(compose.contains("LOG_LEVEL: DEBUG"), "{compose}");
+    assert!(compose.contains("  jobs:\n"), "{compose}");
+    assert!(compose.contains("memory: 128M"), "{compose}");
+    assert!(
+        compose.contains("127.0.0.1:9000/healthz"),
+        "the probe uses the answers: {compose}"
+    );
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn templates_can_be_overridden_one_by_one() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    let templates = TempDir::new().unwrap();
+    fs::write(
+        templates.path().join("env.example"),
+        "# ours\n{% for name in variables %}{{ name }}=\n{% endfor %}",
+    )
+    .unwrap();
+    let out = seaworthy(
+        dir.path(),
+        &[
+            "init",
+            "--defaults",
+            "--yes",
+            "--templates",
+            templates.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".env.example")).unwrap(),
+        "# ours\n"
+    );
+    assert!(fs::read_to_string(dir.path().join("Dockerfile"))
+        .unwrap()
+        .contains("Written by `seaworthy init`"));
+}
+
+#[test]
+fn a_project_init_does_not_know_is_an_error() {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("index.html"), "<p>hi</p>\n").unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no stack recognised"));
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn defaults_follow_detection() {
+    let project = common::root().join("fixtures/init/fastapi-postgres");
+    let detection = detect::detect(&project).unwrap();
+    let answers = Answers::defaults(&detection);
+    assert_eq!(answers.port, Some(8000));
+    assert_eq!(answers.health_path.as_deref(), Some("/health"));
+    assert_eq!(answers.services, ["postgres", "redis"]);
+}
