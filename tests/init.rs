@@ -365,3 +365,84 @@ fn defaults_follow_detection() {
     assert_eq!(answers.health_path.as_deref(), Some("/health"));
     assert_eq!(answers.services, ["postgres", "redis"]);
 }
+
+#[test]
+fn a_scaffolded_health_endpoint_is_a_new_file_and_the_note_says_how_to_mount_it() {
+    let dir = copy(&common::root().join("fixtures/init/flask-pipenv-redis"));
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("health.py: note: a new health endpoint: to serve it, add `from health import health_blueprint` and `application.register_blueprint(health_blueprint)` to server.py"),
+        "{stderr}"
+    );
+    let module = fs::read_to_string(dir.path().join("health.py")).unwrap();
+    assert!(
+        module.contains(r#"CRITICAL = {"redis": "REDIS_URL"}"#),
+        "{module}"
+    );
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // An app whose code declares its route gets no module.
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert!(!dir.path().join("health.py").exists());
+}
+
+/// The Flask module, mounted as its note says, in real Flask: 200 while
+/// the data service accepts connections, 503 once it does not. Skipped
+/// (with a note) where Python has no Flask.
+#[test]
+fn the_flask_health_endpoint_answers_200_then_503() {
+    let has_flask = std::process::Command::new("python3")
+        .args(["-c", "import flask"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_flask {
+        eprintln!("note: python3 with flask is absent; the scaffolded endpoint is not run");
+        return;
+    }
+    let dir = copy(&common::root().join("fixtures/init/flask-pipenv-redis"));
+    seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let script = r#"
+import os, socket
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen()
+os.environ["REDIS_URL"] = "redis://127.0.0.1:%d/0" % listener.getsockname()[1]
+import server
+from health import health_blueprint
+server.application.register_blueprint(health_blueprint)
+client = server.application.test_client()
+up = client.get("/health")
+listener.close()
+down = client.get("/health")
+print(up.status_code, up.get_json()["status"], down.status_code, down.get_json()["checks"]["redis"])
+"#;
+    // server.py imports redis only to make a client; a stand-in module
+    // keeps the test free of the redis package.
+    fs::write(
+        dir.path().join("redis.py"),
+        "class Redis:\n    @staticmethod\n    def from_url(url):\n        return None\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "200 ok 503 unreachable"
+    );
+}

@@ -45,6 +45,9 @@ pub struct Answers {
     pub log_level: String,
     /// How its probe is built (`[health] style`).
     pub probe_style: String,
+    /// Whether to write a health endpoint module for it (when its code
+    /// declares no health route and its framework has one).
+    pub health_scaffold: bool,
 }
 
 impl Answers {
@@ -64,6 +67,9 @@ impl Answers {
             cpus: cpus.into(),
             log_level: "INFO".into(),
             probe_style: "auto".into(),
+            health_scaffold: detection.health.is_none()
+                && detection.port.is_some()
+                && detect::scaffold(detection).is_some(),
         }
     }
 
@@ -111,6 +117,9 @@ impl Answers {
         set(file.probe_style, &mut answers.probe_style, &|v| {
             one_of(v, PROBE_STYLES)
         })?;
+        if let Some(scaffold) = file.health_scaffold {
+            answers.health_scaffold = *scaffold.get_ref();
+        }
         if let Some(port) = file.port {
             answers.port = (*port.get_ref() != 0).then_some(*port.get_ref());
         }
@@ -165,6 +174,7 @@ struct File {
     cpus: Option<Spanned<String>>,
     log_level: Option<Spanned<String>>,
     probe_style: Option<Spanned<String>>,
+    health_scaffold: Option<Spanned<bool>>,
 }
 
 /// `[[workers]]` in an answers file.

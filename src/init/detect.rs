@@ -82,6 +82,8 @@ pub struct Detection {
     pub binary: Option<(String, String)>,
     /// Whether `package.json` has a `build` script (Node).
     pub build_script: bool,
+    /// The file that makes the app (`app/main.py`), and its variable.
+    pub entry: (PathBuf, Option<String>),
     /// What was seen but not used, with why.
     pub notes: Vec<String>,
 }
@@ -178,6 +180,28 @@ pub struct ServiceRow {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct ScaffoldRow {
+    framework: String,
+    template: String,
+    file: String,
+    mount: String,
+    #[allow(dead_code)]
+    source: String,
+}
+
+/// A health endpoint init can write for an app that has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scaffold {
+    /// The template, under `templates/`.
+    pub template: &'static str,
+    /// The new file, beside the entry file (relative to the project).
+    pub file: PathBuf,
+    /// The one line the user adds to mount it, in words.
+    pub mount: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Table {
     stack: Vec<StackRow>,
     manifest: Vec<ManifestRow>,
@@ -186,6 +210,7 @@ struct Table {
     port: Vec<PortRow>,
     worker: Vec<WorkerRow>,
     service: Vec<ServiceRow>,
+    scaffold: Vec<ScaffoldRow>,
 }
 
 fn table() -> &'static Table {
@@ -518,7 +543,32 @@ pub fn detect(root: &Path) -> Result<Detection, InputError> {
         server,
         binary,
         build_script,
+        entry: (entry_file.to_path_buf(), var),
         notes,
+    })
+}
+
+/// The health endpoint init can write for the app `detection` found, when
+/// its framework has one (`[[scaffold]]`).
+pub fn scaffold(detection: &Detection) -> Option<Scaffold> {
+    let row = table()
+        .scaffold
+        .iter()
+        .find(|s| s.framework == detection.framework.value)?;
+    let (entry, var) = &detection.entry;
+    let dir = entry.parent().unwrap_or(Path::new(""));
+    let file = dir.join(&row.file);
+    let shown = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    let mount = row
+        .mount
+        .replace("{module}", &module(&file))
+        .replace("{var}", var.as_deref().unwrap_or("app"))
+        .replace("{entry}", &shown(entry))
+        .replace("{dir}", &shown(dir));
+    Some(Scaffold {
+        template: &row.template,
+        file,
+        mount,
     })
 }
 

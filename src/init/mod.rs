@@ -41,8 +41,8 @@ pub fn plan(root: &Path, rendered: Vec<render::Rendered>, resolver: &Resolver) -
     let mut notes = Vec::new();
     let mut created: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for file in rendered {
-        let path = root.join(file.name);
-        let kept = if file.name == "compose.yaml" {
+        let path = root.join(&file.name);
+        let kept = if file.name == Path::new("compose.yaml") {
             existing_compose.clone()
         } else {
             path.exists().then(|| path.clone())
@@ -50,20 +50,21 @@ pub fn plan(root: &Path, rendered: Vec<render::Rendered>, resolver: &Resolver) -
         match kept {
             Some(kept) => notes.push(InputError::path(
                 &kept,
-                if file.name == "Dockerfile" || file.name == "compose.yaml" {
+                if file.name == Path::new("Dockerfile") || file.name == Path::new("compose.yaml") {
                     "exists: not rendered again; the rules fix it instead (init never overwrites a file)"
                 } else {
                     "exists: kept as it is (init never overwrites a file)"
                 },
             )),
-            None => created.push((path, file.text.into_bytes())),
+            None => {
+                if let Some(note) = file.note {
+                    notes.push(InputError::path(&path, note));
+                }
+                created.push((path, file.text.into_bytes()));
+            }
         }
     }
-    let is_ruled = |path: &Path| {
-        RULED
-            .iter()
-            .any(|n| path.file_name().is_some_and(|f| f == *n))
-    };
+    let is_ruled = |path: &Path| RULED.iter().any(|n| *path == root.join(n));
     let mut paths: Vec<PathBuf> = created
         .iter()
         .map(|(p, _)| p.clone())

@@ -4,7 +4,7 @@
 //! log rotation, no restart policy: the rules insert those afterwards, so
 //! they are written by the same code as everywhere else.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -37,15 +37,37 @@ const TEMPLATES: &[(&str, &str)] = &[
         "seaworthy.toml",
         include_str!("../../templates/seaworthy.toml"),
     ),
+    (
+        "health/fastapi.py",
+        include_str!("../../templates/health/fastapi.py"),
+    ),
+    (
+        "health/flask.py",
+        include_str!("../../templates/health/flask.py"),
+    ),
+    (
+        "health/django.py",
+        include_str!("../../templates/health/django.py"),
+    ),
+    (
+        "health/aiohttp.py",
+        include_str!("../../templates/health/aiohttp.py"),
+    ),
+    (
+        "health/express.js",
+        include_str!("../../templates/health/express.js"),
+    ),
 ];
 
-/// One rendered file: its name in the project and its text.
+/// One rendered file: its path in the project and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
-    /// The file name at the project's root (`Dockerfile`, `.env.example`).
-    pub name: &'static str,
+    /// The file's path, relative to the project (`Dockerfile`, `app/health.py`).
+    pub name: PathBuf,
     /// Its text.
     pub text: String,
+    /// What the user should know about it (how to mount a health endpoint).
+    pub note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +113,8 @@ struct Context<'a> {
     cpus: &'a str,
     log_level: &'a str,
     probe_style: &'a str,
+    mount: String,
+    critical: String,
 }
 
 /// A command line as an exec-form JSON array (the answers hold no quotes).
@@ -160,6 +184,7 @@ pub fn render(
     } else {
         String::new()
     };
+    let scaffold = detect::scaffold(detection).filter(|_| answers.health_scaffold);
     let manager = &detection.manager.value;
     let context = Context {
         stack: &answers.stack,
@@ -193,20 +218,35 @@ pub fn render(
         cpus: &answers.cpus,
         log_level: &answers.log_level,
         probe_style: &answers.probe_style,
+        mount: scaffold
+            .as_ref()
+            .map(|s| s.mount.clone())
+            .unwrap_or_default(),
+        critical: critical(&answers.services),
     };
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     let dockerfile = format!("{}.Dockerfile", answers.stack);
-    let files: [(&'static str, &str); 5] = [
-        ("Dockerfile", &dockerfile),
-        ("compose.yaml", "compose.yaml"),
-        (".dockerignore", "dockerignore"),
-        (".env.example", "env.example"),
-        ("seaworthy.toml", "seaworthy.toml"),
+    let mut files: Vec<(PathBuf, &str, Option<String>)> = vec![
+        ("Dockerfile".into(), &dockerfile, None),
+        ("compose.yaml".into(), "compose.yaml", None),
+        (".dockerignore".into(), "dockerignore", None),
+        (".env.example".into(), "env.example", None),
+        ("seaworthy.toml".into(), "seaworthy.toml", None),
     ];
+    if let Some(scaffold) = &scaffold {
+        files.push((
+            scaffold.file.clone(),
+            scaffold.template,
+            Some(format!(
+                "a new health endpoint: to serve it, {}",
+                scaffold.mount
+            )),
+        ));
+    }
     files
         .into_iter()
-        .map(|(name, source)| {
+        .map(|(name, source, note)| {
             let text = template(source, templates)?;
             let fail = |e: minijinja::Error| {
                 let at = templates
@@ -224,7 +264,19 @@ pub fn render(
             Ok(Rendered {
                 name,
                 text: format!("{}\n", rendered.trim_end()),
+                note,
             })
         })
         .collect()
+}
+
+/// The data services a health endpoint checks, as a literal both Python
+/// and JavaScript read: `{"postgres": "DATABASE_URL"}`.
+fn critical(services: &[String]) -> String {
+    let pairs: Vec<String> = detect::services()
+        .iter()
+        .filter(|s| services.contains(&s.name))
+        .map(|s| format!("{:?}: {:?}", s.name, s.url_env))
+        .collect();
+    format!("{{{}}}", pairs.join(", "))
 }

@@ -41,6 +41,8 @@ pub trait Prompter {
         options: &[String],
         default: usize,
     ) -> Result<usize, Stop>;
+    /// Yes or no.
+    fn confirm(&mut self, question: &Question, default: bool) -> Result<bool, Stop>;
     /// Any of `options` (the indexes chosen).
     fn multi_select(
         &mut self,
@@ -100,6 +102,23 @@ pub fn ask(
     } else {
         answers.health_path = None;
     }
+    answers.health_scaffold = match detect::scaffold(detection) {
+        Some(scaffold) if answers.port.is_some() && answers.health_path.is_none() => {
+            let message = format!("Write a health endpoint ({})?", scaffold.file.display());
+            let help = format!(
+                "200 with JSON, 503 when a data service is down; to serve it, {}",
+                scaffold.mount
+            );
+            prompter.confirm(
+                &Question {
+                    message: &message,
+                    help: &help,
+                },
+                answers.health_scaffold,
+            )?
+        }
+        _ => false,
+    };
     if !answers.workers.is_empty() {
         let options: Vec<String> = detection
             .workers
@@ -291,6 +310,15 @@ impl Prompter for Terminal {
             .map_err(stop)
     }
 
+    fn confirm(&mut self, question: &Question, default: bool) -> Result<bool, Stop> {
+        inquire::Confirm::new(question.message)
+            .with_default(default)
+            .with_help_message(question.help)
+            .with_render_config(self.render)
+            .prompt()
+            .map_err(stop)
+    }
+
     fn multi_select(
         &mut self,
         question: &Question,
@@ -341,6 +369,9 @@ mod tests {
                 .next()
                 .map_or(default, |v| options.iter().position(|o| o == v).unwrap()))
         }
+        fn confirm(&mut self, _: &Question, default: bool) -> Result<bool, Stop> {
+            Ok(self.next().map_or(default, |v| v == "y"))
+        }
         fn multi_select(
             &mut self,
             _: &Question,
@@ -372,11 +403,14 @@ mod tests {
     fn a_changed_category_brings_its_limits() {
         let detection = detection();
         let defaults = Answers::defaults(&detection);
-        // start, port, route, services (none), category
+        // start, port, route (none), scaffold (no), workers (none),
+        // services (none), category; the rest by default
         let mut script = Script(vec![
             None,
             Some("9000"),
             Some(""),
+            Some("n"),
+            Some("none"),
             Some("none"),
             Some("database"),
             None,
@@ -388,6 +422,8 @@ mod tests {
         assert_eq!(answers.port, Some(9000));
         assert_eq!(answers.health_path, None);
         assert!(answers.services.is_empty());
+        assert!(answers.workers.is_empty());
+        assert!(!answers.health_scaffold);
         assert_eq!(
             (answers.memory.as_str(), answers.cpus.as_str()),
             ("512M", "1.0")
