@@ -10,6 +10,6 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/{{ binary }} {{ bu
 
 {{ probe_note }}FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/{{ binary }} /usr/local/bin/{{ binary }}
-USER nonroot:nonroot
+USER 65532:65532
 {% if port %}EXPOSE {{ port }}
 {% endif %}CMD {{ start_argv }}

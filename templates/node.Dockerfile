@@ -6,13 +6,13 @@ WORKDIR /app
 COPY {{ manager.copy | join(" ") }} ./
 RUN {{ manager.install }}
 COPY . .
-{% if build_script %}RUN npm run build
-{% endif %}RUN {{ manager.prune }}
+RUN {% if build_script %}npm run build && {% endif %}{{ manager.prune }}
 
 {{ probe_note }}FROM node:22-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app ./
-USER node
+# The node image's own unprivileged user.
+USER 1000
 {% if port %}EXPOSE {{ port }}
 {% endif %}CMD {{ start_argv }}

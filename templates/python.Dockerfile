@@ -13,9 +13,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH="/opt/venv/bin:$PATH"
 WORKDIR /app
-RUN useradd --create-home --uid 10001 app
+RUN useradd --no-log-init --create-home --uid 10001 app
 COPY --from=build /opt/venv /opt/venv
 COPY --chown=app:app . .
-USER app
+USER 10001
 {% if port %}EXPOSE {{ port }}
 {% endif %}CMD {{ start_argv }}

@@ -12,9 +12,9 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     && cp target/release/{{ binary }} /usr/local/bin/{{ binary }}
 
 {{ probe_note }}FROM debian:bookworm-slim
-RUN useradd --uid 10001 app
+RUN useradd --no-log-init --uid 10001 app
 COPY --from=build /usr/local/bin/{{ binary }} /usr/local/bin/{{ binary }}
-USER app
+USER 10001
 {% if framework == "Rocket" %}ENV ROCKET_ADDRESS=0.0.0.0{% if port %} ROCKET_PORT={{ port }}{% endif %}
 {% endif %}{% if port %}EXPOSE {{ port }}
 {% endif %}CMD {{ start_argv }}

@@ -446,3 +446,47 @@ print(up.status_code, up.get_json()["status"], down.status_code, down.get_json()
         "200 ok 503 unreachable"
     );
 }
+
+/// compose-go (`docker-compose config`), as `scripts/conformance` installs
+/// it under `.conformance/`, or where `SEAWORTHY_COMPOSE_GO` points; the
+/// test says so and passes when neither is there.
+fn compose_go() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("SEAWORTHY_COMPOSE_GO") {
+        return Some(PathBuf::from(path));
+    }
+    let lib = common::root().join(".conformance/venv/lib");
+    fs::read_dir(lib)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|python| python.path().join("site-packages/compose/docker-compose"))
+        .find(|binary| binary.is_file())
+}
+
+#[test]
+fn rendered_compose_files_pass_compose_config() {
+    let Some(binary) = compose_go() else {
+        eprintln!("note: compose-go is absent (scripts/conformance installs it); not run");
+        return;
+    };
+    for project in projects() {
+        let dir = copy(&project);
+        let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+        assert_eq!(out.status.code(), Some(0));
+        // The variables .env.example lists, filled in as a user would.
+        let example = fs::read_to_string(dir.path().join(".env.example")).unwrap();
+        fs::write(dir.path().join(".env"), example.replace("=\n", "=secret\n")).unwrap();
+        let config = std::process::Command::new(&binary)
+            .args(["config", "-q"])
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        assert!(
+            config.status.success(),
+            "{}: {}",
+            project.display(),
+            String::from_utf8_lossy(&config.stderr)
+        );
+    }
+}
