@@ -305,9 +305,11 @@ fn answers_change_what_is_rendered() {
     assert!(compose.contains("  jobs:\n"), "{compose}");
     assert!(compose.contains("memory: 128M"), "{compose}");
     assert!(
-        compose.contains("127.0.0.1:9000/healthz"),
-        "the probe uses the answers: {compose}"
+        dockerfile.contains("127.0.0.1:9000/healthz"),
+        "the probe uses the answers: {dockerfile}"
     );
+    let worker = "  jobs:\n    build: .\n    command: [\"python\", \"-m\", \"jobs\"]\n    # A worker serves no port: the image's HEALTHCHECK is not for it.\n    healthcheck:\n      disable: true\n";
+    assert!(compose.contains(worker), "{compose}");
     let check = seaworthy(dir.path(), &["check", "--strict", "."]);
     assert_eq!(
         check.status.code(),

@@ -82,6 +82,8 @@ pub struct Detection {
     pub binary: Option<(String, String)>,
     /// Whether `package.json` has a `build` script (Node).
     pub build_script: bool,
+    /// Variables the framework needs from `.env` (`SECRET_KEY_BASE`).
+    pub secrets: Vec<String>,
     /// The file that makes the app (`app/main.py`), and its variable.
     pub entry: (PathBuf, Option<String>),
     /// What was seen but not used, with why.
@@ -135,6 +137,8 @@ struct FrameworkRow {
     server: Option<String>,
     #[serde(default)]
     port: Option<u16>,
+    #[serde(default)]
+    secrets: Vec<String>,
     #[allow(dead_code)]
     source: String,
 }
@@ -543,6 +547,7 @@ pub fn detect(root: &Path) -> Result<Detection, InputError> {
         server,
         binary,
         build_script,
+        secrets: row.secrets.clone(),
         entry: (entry_file.to_path_buf(), var),
         notes,
     })

@@ -19,6 +19,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/python.Dockerfile"),
     ),
     (
+        "ruby.Dockerfile",
+        include_str!("../../templates/ruby.Dockerfile"),
+    ),
+    (
         "node.Dockerfile",
         include_str!("../../templates/node.Dockerfile"),
     ),
@@ -107,7 +111,10 @@ struct Context<'a> {
     health_path: Option<&'a str>,
     workers: Vec<Process>,
     services: Vec<Service<'a>>,
-    variables: Vec<&'static str>,
+    variables: Vec<&'a str>,
+    secrets: &'a [String],
+    service_names: &'a [String],
+    rails_assets: bool,
     category: &'a str,
     memory: &'a str,
     cpus: &'a str,
@@ -176,11 +183,10 @@ pub fn render(
         .iter()
         .flat_map(|s| url(s.name).1)
         .copied()
+        .chain(detection.secrets.iter().map(String::as_str))
         .collect();
     let probe_note = if answers.port.is_none() {
         "# It serves no port, so it gets no HEALTHCHECK (nothing to probe).\n# seaworthy: ignore[SW101]\n".to_string()
-    } else if !answers.workers.is_empty() {
-        "# Workers run this image too, with no port: the app's probe is in\n# compose.yaml, on the app only.\n# seaworthy: ignore[SW101]\n".to_string()
     } else {
         String::new()
     };
@@ -213,6 +219,9 @@ pub fn render(
             .collect(),
         services,
         variables,
+        secrets: &detection.secrets,
+        service_names: &answers.services,
+        rails_assets: root.join("app/assets").is_dir(),
         category: &answers.category,
         memory: &answers.memory,
         cpus: &answers.cpus,

@@ -192,7 +192,24 @@ pub fn service_hint(compose: &std::path::Path, name: &str, service: &Value) -> S
                     .unwrap_or(std::path::Path::new("."))
                     .join(context)
             }),
+        probe_disabled: probe_disabled(service),
     }
+}
+
+/// Whether a service turns its image's HEALTHCHECK off: `healthcheck:
+/// {disable: true}` or `test: ["NONE"]` (the Compose specification's two
+/// forms).
+pub fn probe_disabled(service: &Value) -> bool {
+    let Some(check) = service.get("healthcheck") else {
+        return false;
+    };
+    check.get("disable").and_then(Value::as_bool) == Some(true)
+        || check
+            .get("test")
+            .and_then(Value::as_array)
+            .and_then(|t| t.first())
+            .and_then(Value::as_str)
+            == Some("NONE")
 }
 
 /// A service's own `entrypoint:` and `command:` as JSON text, `None` when it

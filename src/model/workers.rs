@@ -60,6 +60,7 @@ mod tests {
             start: start.map(str::to_string),
             plain_port_off: None,
             context: None,
+            probe_disabled: false,
         }
     }
 

@@ -51,6 +51,10 @@ pub struct ServiceHint {
     /// Its build context (`build.context` beside the Compose file), when
     /// it builds from a local folder: where its app's code is read.
     pub context: Option<std::path::PathBuf>,
+    /// Whether it turns the image's HEALTHCHECK off
+    /// (`healthcheck: {disable: true}`, `test: ["NONE"]`): what the image
+    /// declares is not run for it.
+    pub probe_disabled: bool,
 }
 
 impl ServiceHint {

@@ -60,7 +60,9 @@ inherits its HEALTHCHECK. If some of them are workers (they run their own
 SW201`), or the services would be probed on different ports, no HEALTHCHECK
 is inserted: a warning says why, and SW201 puts a probe in Compose on each
 serving service, with its own port. When they all agree on one port, the
-HEALTHCHECK uses it.
+HEALTHCHECK uses it. A service that turns the image's check off
+(`healthcheck: {disable: true}` or `test: ["NONE"]`) does not count: it
+never runs the HEALTHCHECK.
 
 ## Where it goes
 The HEALTHCHECK goes right before the final stage's CMD or ENTRYPOINT, or at
@@ -250,10 +252,12 @@ fn shared_port(
     stage: &crate::syntax::dockerfile::Stage,
     policy: &crate::settings::policy::Policy,
 ) -> Option<Result<PortChoice, String>> {
+    // A service that turns the image's HEALTHCHECK off does not run it,
+    // so a worker that does so takes no harm from one.
     let builders: Vec<_> = policy
         .builders
         .iter()
-        .filter(|h| h.runs(stage.name.as_deref(), true))
+        .filter(|h| h.runs(stage.name.as_deref(), true) && !h.probe_disabled)
         .cloned()
         .collect();
     if builders.len() < 2 {
