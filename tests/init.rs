@@ -375,7 +375,7 @@ fn a_scaffolded_health_endpoint_is_a_new_file_and_the_note_says_how_to_mount_it(
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("health.py: note: a new health endpoint: to serve it, add `from health import health_blueprint` and `application.register_blueprint(health_blueprint)` to server.py"),
+        stderr.contains("health.py: note: a new health endpoint: to serve it, add `from health import health_blueprint` and `application.register_blueprint(health_blueprint)` to server.py; then `[health] path = \"/health\"` in seaworthy.toml makes the probe strict"),
         "{stderr}"
     );
     let module = fs::read_to_string(dir.path().join("health.py")).unwrap();

@@ -248,7 +248,7 @@ pub fn render(
             scaffold.file.clone(),
             scaffold.template,
             Some(format!(
-                "a new health endpoint: to serve it, {}",
+                "a new health endpoint: to serve it, {}; then `[health] path = \"/health\"` in seaworthy.toml makes the probe strict",
                 scaffold.mount
             )),
         ));
