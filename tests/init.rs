@@ -492,3 +492,20 @@ fn rendered_compose_files_pass_compose_config() {
         );
     }
 }
+
+#[test]
+fn a_worker_cannot_take_the_name_of_another_service() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    fs::write(
+        dir.path().join("answers.toml"),
+        "services = [\"redis\"]\n\n[[workers]]\nname = \"redis\"\ncommand = \"rq worker\"\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("answers.toml:3:1: `redis` is taken"),
+        "{stderr}"
+    );
+}

@@ -144,9 +144,20 @@ impl Answers {
             for worker in workers {
                 let span = worker.span();
                 let worker = worker.into_inner();
-                if let Some(why) =
-                    start_problem(&worker.command).or_else(|| name_problem(&worker.name))
-                {
+                let taken = worker.name == "app"
+                    || answers.services.contains(&worker.name)
+                    || answers.workers.iter().any(|w| w.name == worker.name);
+                let why = start_problem(&worker.command)
+                    .or_else(|| name_problem(&worker.name))
+                    .or_else(|| {
+                        taken.then(|| {
+                            format!(
+                                "`{}` is taken (by the app, a data service or another worker): name the worker otherwise",
+                                worker.name
+                            )
+                        })
+                    });
+                if let Some(why) = why {
                     return Err(error(span, why));
                 }
                 answers.workers.push(Worker {
