@@ -181,7 +181,14 @@ fn init_defaults_passes_check_strict_and_a_second_run_changes_nothing() {
 /// Redis: what renders parses and passes `check --strict`.
 #[test]
 fn every_stack_with_and_without_data_services() {
-    for project in ["fastapi-plain", "express-basic", "go-nethttp", "rust-axum"] {
+    for project in [
+        "fastapi-plain",
+        "express-basic",
+        "go-nethttp",
+        "rust-axum",
+        "sinatra-redis",
+        "spring-maven-postgres",
+    ] {
         for services in ["[]", r#"["postgres", "redis"]"#] {
             let dir = copy(&common::root().join("fixtures/init").join(project));
             let answers = dir.path().join("answers.toml");
@@ -507,5 +514,26 @@ fn a_worker_cannot_take_the_name_of_another_service() {
     assert!(
         stderr.contains("answers.toml:3:1: `redis` is taken"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_spring_boot_app_gets_the_memory_it_needs_and_spring_variables() {
+    let dir = copy(&common::root().join("fixtures/init/spring-maven-postgres"));
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(
+        compose.contains("          memory: 512M\n          cpus: \"0.5\"\n"),
+        "{compose}"
+    );
+    assert!(
+        compose.contains("SPRING_DATASOURCE_URL: jdbc:postgresql://postgres:5432/app"),
+        "{compose}"
+    );
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("http://127.0.0.1:8080/actuator/health"),
+        "{dockerfile}"
     );
 }

@@ -63,7 +63,7 @@ impl Answers {
             workers: detection.workers.iter().map(|w| w.value.clone()).collect(),
             services: detection.services.iter().map(|s| s.value.clone()).collect(),
             category: category.name().into(),
-            memory: memory.into(),
+            memory: detection.memory.clone().unwrap_or_else(|| memory.into()),
             cpus: cpus.into(),
             log_level: "INFO".into(),
             probe_style: "auto".into(),

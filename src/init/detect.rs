@@ -43,6 +43,8 @@ pub struct Manager {
     pub install: String,
     /// The command that drops development dependencies (Node), if any.
     pub prune: Option<String>,
+    /// The command that builds the artifact (Java), if any.
+    pub package: Option<String>,
 }
 
 /// A process that runs beside the app from the same image, with no port.
@@ -84,6 +86,8 @@ pub struct Detection {
     pub build_script: bool,
     /// Variables the framework needs from `.env` (`SECRET_KEY_BASE`).
     pub secrets: Vec<String>,
+    /// A memory limit the framework needs above its category's default.
+    pub memory: Option<String>,
     /// The file that makes the app (`app/main.py`), and its variable.
     pub entry: (PathBuf, Option<String>),
     /// What was seen but not used, with why.
@@ -120,6 +124,8 @@ struct ManagerRow {
     install: String,
     #[serde(default)]
     prune: Option<String>,
+    #[serde(default)]
+    package: Option<String>,
     #[allow(dead_code)]
     source: String,
 }
@@ -139,6 +145,8 @@ struct FrameworkRow {
     port: Option<u16>,
     #[serde(default)]
     secrets: Vec<String>,
+    #[serde(default)]
+    memory: Option<String>,
     #[allow(dead_code)]
     source: String,
 }
@@ -176,6 +184,10 @@ pub struct ServiceRow {
     pub image: String,
     /// The variable the app is given to reach it.
     pub url_env: String,
+    /// Its value (Compose interpolates it).
+    pub url: String,
+    /// What `.env` must set for it.
+    pub variables: Vec<String>,
     dependencies: Vec<String>,
     env: Vec<String>,
     #[allow(dead_code)]
@@ -206,6 +218,16 @@ pub struct Scaffold {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct ConnectionRow {
+    framework: String,
+    service: String,
+    env: Vec<(String, String)>,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Table {
     stack: Vec<StackRow>,
     manifest: Vec<ManifestRow>,
@@ -215,6 +237,7 @@ struct Table {
     worker: Vec<WorkerRow>,
     service: Vec<ServiceRow>,
     scaffold: Vec<ScaffoldRow>,
+    connection: Vec<ConnectionRow>,
 }
 
 fn table() -> &'static Table {
@@ -233,6 +256,19 @@ pub fn stacks() -> Vec<&'static str> {
 /// The data services detection knows, in the table's order.
 pub fn services() -> &'static [ServiceRow] {
     &table().service
+}
+
+/// The variables an app of `framework` is given to reach `service`: the
+/// framework's own (`[[connection]]`), else the service's URL variable.
+pub fn connection(framework: &str, service: &ServiceRow) -> Vec<(String, String)> {
+    table()
+        .connection
+        .iter()
+        .find(|c| c.framework == framework && c.service == service.name)
+        .map_or_else(
+            || vec![(service.url_env.clone(), service.url.clone())],
+            |c| c.env.clone(),
+        )
 }
 
 fn compile(pattern: &str) -> Regex {
@@ -255,7 +291,11 @@ impl Files {
         let mut texts: Vec<(PathBuf, String)> = crate::model::project::context_files(root)
             .filter_map(|path| {
                 let relative = path.strip_prefix(root).ok()?.to_path_buf();
-                if routes::skipped(&relative) && relative.components().count() > 1 {
+                // Files at the root are the project's own (requirements.txt
+                // is not a doc), and so is all of Maven's and Gradle's
+                // src/main (whose packages are often com.example…).
+                let own = relative.components().count() == 1 || relative.starts_with("src/main");
+                if routes::skipped(&relative) && !own {
                     return None;
                 }
                 let text = std::fs::read_to_string(&path).ok()?;
@@ -390,6 +430,7 @@ pub fn detect(root: &Path) -> Result<Detection, InputError> {
                     copy: m.copy.clone(),
                     install: m.install.clone(),
                     prune: m.prune.clone(),
+                    package: m.package.clone(),
                 },
                 why,
             )
@@ -548,6 +589,7 @@ pub fn detect(root: &Path) -> Result<Detection, InputError> {
         binary,
         build_script,
         secrets: row.secrets.clone(),
+        memory: row.memory.clone(),
         entry: (entry_file.to_path_buf(), var),
         notes,
     })

@@ -23,6 +23,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/ruby.Dockerfile"),
     ),
     (
+        "java.Dockerfile",
+        include_str!("../../templates/java.Dockerfile"),
+    ),
+    (
         "node.Dockerfile",
         include_str!("../../templates/node.Dockerfile"),
     ),
@@ -76,9 +80,11 @@ pub struct Rendered {
 
 #[derive(Serialize)]
 struct Manager<'a> {
-    copy: &'a [String],
+    name: &'a str,
+    copy: Vec<&'a str>,
     install: &'a str,
     prune: Option<&'a str>,
+    package: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -91,8 +97,13 @@ struct Process {
 struct Service<'a> {
     name: &'a str,
     image: &'a str,
-    url_env: &'a str,
-    url: String,
+    env: Vec<Variable>,
+}
+
+#[derive(Serialize)]
+struct Variable {
+    name: String,
+    value: String,
 }
 
 #[derive(Serialize)]
@@ -130,23 +141,6 @@ fn argv(command: &str) -> String {
     crate::health::probe::json_array(&words)
 }
 
-/// How the app reaches a data service, and the variables that needs.
-fn url(name: &str) -> (String, &'static [&'static str]) {
-    match name {
-        "postgres" => (
-            "postgresql://app:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}@postgres:5432/app"
-                .into(),
-            &["POSTGRES_PASSWORD"],
-        ),
-        "mysql" => (
-            "mysql://app:${MYSQL_PASSWORD:?set MYSQL_PASSWORD in .env}@mysql:3306/app".into(),
-            &["MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"],
-        ),
-        "redis" => ("redis://redis:6379/0".into(), &[]),
-        other => (format!("mongodb://{other}:27017/app"), &[]),
-    }
-}
-
 /// The text of template `name`: from `dir` when it has one, else embedded.
 fn template(name: &str, dir: Option<&Path>) -> Result<String, InputError> {
     if let Some(path) = dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
@@ -175,14 +169,16 @@ pub fn render(
         .map(|s| Service {
             name: &s.name,
             image: &s.image,
-            url_env: &s.url_env,
-            url: url(&s.name).0,
+            env: detect::connection(&detection.framework.value, s)
+                .into_iter()
+                .map(|(name, value)| Variable { name, value })
+                .collect(),
         })
         .collect();
-    let variables = services
+    let variables = detect::services()
         .iter()
-        .flat_map(|s| url(s.name).1)
-        .copied()
+        .filter(|s| answers.services.contains(&s.name))
+        .flat_map(|s| s.variables.iter().map(String::as_str))
         .chain(detection.secrets.iter().map(String::as_str))
         .collect();
     let probe_note = if answers.port.is_none() {
@@ -196,9 +192,18 @@ pub fn render(
         stack: &answers.stack,
         framework: &detection.framework.value,
         manager: Manager {
-            copy: &manager.copy,
+            name: &manager.name,
+            // A file the project lacks (an optional settings.gradle) is
+            // left out: COPY fails on a missing file.
+            copy: manager
+                .copy
+                .iter()
+                .map(String::as_str)
+                .filter(|f| *f == "." || root.join(f).exists())
+                .collect(),
             install: &manager.install,
             prune: manager.prune.as_deref(),
+            package: manager.package.as_deref(),
         },
         server: detection.server.as_deref(),
         binary: detection.binary.as_ref().map(|(b, _)| b.as_str()),

@@ -196,7 +196,13 @@ pub fn ask(
         answers.memory = limits.0.into();
         answers.cpus = limits.1.into();
     }
-    let limit_help = format!("the {} category's default", answers.category);
+    let limit_help = match &detection.memory {
+        Some(memory) if *memory == answers.memory => format!(
+            "what {} needs (data/stacks.toml); CPU: the {} category's default",
+            detection.framework.value, answers.category
+        ),
+        _ => format!("the {} category's default", answers.category),
+    };
     answers.memory = prompter.text(
         &Question {
             message: "Memory limit",
