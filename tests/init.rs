@@ -95,7 +95,7 @@ fn detection_table() {
     for project in &projects {
         let text = fs::read_to_string(project.join("expected.toml")).unwrap();
         let expected: Expected = toml::from_str(&text).unwrap();
-        let found = match detect::detect(project) {
+        let found = match detect::detect(project, None) {
             Ok(d) => d,
             Err(e) => {
                 failed.push(format!("{}: {e}", project.display()));
@@ -368,7 +368,7 @@ fn a_project_init_does_not_know_is_an_error() {
 #[test]
 fn defaults_follow_detection() {
     let project = common::root().join("fixtures/init/fastapi-postgres");
-    let detection = detect::detect(&project).unwrap();
+    let detection = detect::detect(&project, None).unwrap();
     let answers = Answers::defaults(&detection);
     assert_eq!(answers.port, Some(8000));
     assert_eq!(answers.health_path.as_deref(), Some("/health"));
@@ -535,5 +535,47 @@ fn a_spring_boot_app_gets_the_memory_it_needs_and_spring_variables() {
     assert!(
         dockerfile.contains("http://127.0.0.1:8080/actuator/health"),
         "{dockerfile}"
+    );
+}
+
+/// A Rails app with a package.json for its assets and an Express server
+/// beside it: Ruby by default, Node when the answers say so.
+fn two_stacks() -> TempDir {
+    let dir = copy(&common::root().join("fixtures/init/rails-postgres"));
+    fs::copy(
+        common::root().join("fixtures/init/express-basic/package.json"),
+        dir.path().join("package.json"),
+    )
+    .unwrap();
+    fs::copy(
+        common::root().join("fixtures/init/express-basic/server.js"),
+        dir.path().join("server.js"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_answers_can_choose_among_the_stacks_the_files_show() {
+    let dir = two_stacks();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--dry-run"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+FROM ruby:3.3-slim"));
+    fs::write(dir.path().join("answers.toml"), "stack = \"node\"\n").unwrap();
+    let out = seaworthy(
+        dir.path(),
+        &["init", "--answers", "answers.toml", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+FROM node:22-slim"));
+    fs::write(dir.path().join("answers.toml"), "\nstack = \"go\"\n").unwrap();
+    let out = seaworthy(
+        dir.path(),
+        &["init", "--answers", "answers.toml", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("answers.toml:2:9: `go` is not a stack this project has files of; it has: ruby (Gemfile), node (package.json)"),
+        "{stderr}"
     );
 }

@@ -167,3 +167,28 @@ fn ctrl_c_at_the_last_question_writes_nothing() {
     assert_eq!(code, Some(130), "{rest}");
     assert!(!written(dir.path()));
 }
+
+#[test]
+fn the_stack_is_asked_when_the_files_show_several() {
+    let dir = project();
+    fs::write(
+        dir.path().join("package.json"),
+        "{\"dependencies\": {\"express\": \"4\"}, \"scripts\": {\"start\": \"node server.js\"}}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("server.js"),
+        "const express = require('express');\nconst app = express();\napp.listen(3000);\n",
+    )
+    .unwrap();
+    let mut session = init(dir.path());
+    // python (requirements.txt) first, node second: down, Enter.
+    answer(&mut session, "Stack", "\x1b[B\r");
+    session
+        .exp_string("stack       node (package.json exists)")
+        .expect("the chosen stack");
+    answer(&mut session, QUESTIONS[0], "\x1b");
+    let (rest, code) = finish(session);
+    assert_eq!(code, Some(1), "{rest}");
+    assert!(!written(dir.path()));
+}

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{fix, prompt, show, Global, WriteFlags};
-use crate::init::answers::Answers;
+use crate::init::answers::{self, Answers};
 use crate::init::detect::{self, Detection};
 use crate::init::wizard::{self, Stop};
 use crate::init::{self as scaffold, render};
@@ -39,7 +39,34 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
         stderr!("{}: error: not a folder", root.display());
         return Ok(2);
     }
-    let detection = match detect::detect(&root) {
+    let candidates = detect::candidates(&root);
+    let interactive = args.answers.is_none() && !args.defaults;
+    if interactive {
+        if let Some(why) = prompt::cannot_ask() {
+            stderr!(
+                "error: {why}: pass --defaults or --answers FILE to run init without questions"
+            );
+            return Ok(2);
+        }
+    }
+    let mut terminal = wizard::Terminal::new(show::colour(&std::io::stderr()));
+    let stack = match &args.answers {
+        Some(file) => match answers::stack_of(file, &candidates) {
+            Ok(stack) => stack,
+            Err(e) => {
+                stderr!("{e}");
+                return Ok(2);
+            }
+        },
+        None if interactive && candidates.len() > 1 => {
+            match wizard::ask_stack(&mut terminal, &candidates) {
+                Ok(stack) => Some(stack),
+                Err(stop) => return Ok(stopped(stop)),
+            }
+        }
+        None => None,
+    };
+    let detection = match detect::detect(&root, stack.as_deref()) {
         Ok(d) => d,
         Err(e) => {
             stderr!("error: {e}");
@@ -61,22 +88,9 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
     } else if args.defaults {
         defaults
     } else {
-        if let Some(why) = prompt::cannot_ask() {
-            stderr!(
-                "error: {why}: pass --defaults or --answers FILE to run init without questions"
-            );
-            return Ok(2);
-        }
-        let mut terminal = wizard::Terminal::new(show::colour(&std::io::stderr()));
         match wizard::ask(&mut terminal, &detection, defaults) {
             Ok(a) => a,
-            Err(stop) => {
-                stderr!("nothing written");
-                return Ok(match stop {
-                    Stop::Cancelled => 1,
-                    Stop::Interrupted => 130,
-                });
-            }
+            Err(stop) => return Ok(stopped(stop)),
         }
     };
     let rendered = match render::render(&root, &detection, &answers, args.templates.as_deref()) {
@@ -88,6 +102,15 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
     };
     let plan = scaffold::plan(&root, rendered, resolver);
     fix::apply(&plan, &args.write, global)
+}
+
+/// Says that nothing was written, and returns the exit code of `stop`.
+fn stopped(stop: Stop) -> i32 {
+    stderr!("nothing written");
+    match stop {
+        Stop::Cancelled => 1,
+        Stop::Interrupted => 130,
+    }
 }
 
 /// What detection found, one fact a line with its evidence.

@@ -170,6 +170,40 @@ impl Answers {
     }
 }
 
+/// The stack an answers file asks for (read before detection, which it
+/// steers): one of `candidates`, the stacks whose marker files the project
+/// has, else an error at its place.
+pub fn stack_of(path: &Path, candidates: &[(&str, String)]) -> Result<Option<String>, InputError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::path(path, format!("cannot read answers: {e}")))?;
+    let file: File = crate::settings::from_toml(path, &text)?;
+    let Some(stack) = file.stack else {
+        return Ok(None);
+    };
+    if candidates.iter().any(|(name, _)| name == stack.get_ref()) {
+        return Ok(Some(stack.into_inner()));
+    }
+    let (line, col) = crate::source::line_col(text.as_bytes(), stack.span().start);
+    let found: Vec<String> = candidates
+        .iter()
+        .map(|(name, marker)| format!("{name} ({marker})"))
+        .collect();
+    Err(InputError::at(
+        path,
+        line,
+        col,
+        format!(
+            "`{}` is not a stack this project has files of; it has: {}",
+            stack.get_ref(),
+            if found.is_empty() {
+                "none".to_string()
+            } else {
+                found.join(", ")
+            }
+        ),
+    ))
+}
+
 /// `--answers FILE`: every key optional, no other key allowed.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -386,31 +386,53 @@ fn entry<'a>(
     })
 }
 
-/// Reads the project at `root`: an error when no stack is recognised.
-pub fn detect(root: &Path) -> Result<Detection, InputError> {
-    let mut files = Files::read(root);
+/// The stacks whose marker files `root` has, in the table's order, each
+/// with the first marker found: the first is the one detection picks.
+pub fn candidates(root: &Path) -> Vec<(&'static str, String)> {
+    table()
+        .stack
+        .iter()
+        .filter_map(|s| {
+            s.markers
+                .iter()
+                .find(|m| root.join(m).is_file())
+                .map(|m| (s.name.as_str(), m.clone()))
+        })
+        .collect()
+}
+
+/// Reads the project at `root` as a project of `stack` (default: the
+/// first candidate): an error when no stack, or not that one, is
+/// recognised.
+pub fn detect(root: &Path, stack: Option<&str>) -> Result<Detection, InputError> {
     let table = table();
-    let Some((stack, marker)) = table.stack.iter().find_map(|s| {
-        s.markers
-            .iter()
-            .find(|m| root.join(m).is_file())
-            .map(|m| (s, m.clone()))
-    }) else {
+    let found = candidates(root);
+    let chosen = match stack {
+        Some(wanted) => found.iter().find(|(name, _)| *name == wanted),
+        None => found.first(),
+    };
+    let Some((name, marker)) = chosen.cloned() else {
+        let markers = |rows: &mut dyn Iterator<Item = &StackRow>| {
+            rows.flat_map(|s| s.markers.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         return Err(InputError::path(
             root,
-            format!(
-                "no stack recognised: init knows {} projects (by {}); write the Dockerfile by hand, then `seaworthy fix` it",
-                stacks().join(", "),
-                table
-                    .stack
-                    .iter()
-                    .flat_map(|s| s.markers.iter().map(String::as_str))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            match stack {
+                Some(wanted) => format!(
+                    "not a {wanted} project: it has none of {}",
+                    markers(&mut table.stack.iter().filter(|s| s.name == wanted))
+                ),
+                None => format!(
+                    "no stack recognised: init knows {} projects (by {}); write the Dockerfile by hand, then `seaworthy fix` it",
+                    stacks().join(", "),
+                    markers(&mut table.stack.iter())
+                ),
+            },
         ));
     };
-    let name = stack.name.as_str();
+    let mut files = Files::read(root);
     let mut notes = Vec::new();
     let manager = table
         .manager

@@ -52,6 +52,28 @@ pub trait Prompter {
     ) -> Result<Vec<usize>, Stop>;
 }
 
+/// Asks which stack the project is, when its files say several
+/// (`candidates`, as [`detect::candidates`] lists them; the first is the
+/// default).
+pub fn ask_stack(
+    prompter: &mut dyn Prompter,
+    candidates: &[(&'static str, String)],
+) -> Result<String, Stop> {
+    let options: Vec<String> = candidates
+        .iter()
+        .map(|(name, marker)| format!("{name} ({marker} exists)"))
+        .collect();
+    let picked = prompter.select(
+        &Question {
+            message: "Stack",
+            help: "the project has files of several stacks",
+        },
+        &options,
+        0,
+    )?;
+    Ok(candidates[picked].0.to_string())
+}
+
 /// The evidence of an optional fact, or what its absence means.
 fn evidence<T>(fact: Option<&detect::Fact<T>>, absent: &str) -> String {
     fact.map_or_else(|| absent.to_string(), |f| format!("from {}", f.evidence))
@@ -394,7 +416,7 @@ mod tests {
     fn detection() -> Detection {
         let root =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/init/fastapi-postgres");
-        detect::detect(&root).unwrap()
+        detect::detect(&root, None).unwrap()
     }
 
     #[test]
