@@ -579,3 +579,29 @@ fn the_answers_can_choose_among_the_stacks_the_files_show() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_broken_template_is_an_error_at_its_line() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    let templates = TempDir::new().unwrap();
+    fs::write(
+        templates.path().join("seaworthy.toml"),
+        "[health]\n{% if port %}\nport = {{ port }}\n",
+    )
+    .unwrap();
+    let out = seaworthy(
+        dir.path(),
+        &[
+            "init",
+            "--defaults",
+            "--yes",
+            "--templates",
+            templates.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("seaworthy.toml:"), "{stderr}");
+    assert!(stderr.contains("template error"), "{stderr}");
+    assert!(!dir.path().join("Dockerfile").exists());
+}
