@@ -348,17 +348,42 @@ fn declared(files: &Files, stack: &str, name: &str) -> Option<String> {
     let manifests = table().manifest.iter().filter(|m| m.stack == stack);
     manifests
         .flat_map(|m| {
-            files
-                .manifest_dirs
-                .iter()
-                .map(move |dir| (m, dir.join(&m.file)))
+            files.manifest_dirs.iter().flat_map(move |dir| {
+                files
+                    .texts
+                    .iter()
+                    .filter(move |(path, _)| {
+                        path.parent() == Some(dir.as_path())
+                            && routes::wildcard(
+                                &m.file,
+                                &path.file_name().unwrap_or_default().to_string_lossy(),
+                            )
+                    })
+                    .map(move |file| (m, file))
+            })
         })
-        .find_map(|(m, path)| {
-            let text = files.at(&path)?;
+        .find_map(|(m, (path, text))| {
             let pattern = m.dependency.replace("{name}", &regex::escape(name));
             let found = compile(&pattern).find(text)?;
-            Some(at(&path, text, found.start()))
+            Some(at(path, text, found.start()))
         })
+}
+
+/// The first file at `root` whose name matches `pattern` (`*` stands for
+/// any text: `*.csproj`).
+fn at_root_matching(root: &Path, pattern: &str) -> Option<String> {
+    if !pattern.contains('*') {
+        return root.join(pattern).is_file().then(|| pattern.to_string());
+    }
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| routes::wildcard(pattern, name))
+        .collect();
+    names.sort();
+    names.into_iter().next()
 }
 
 /// The Python module of a file: `app/main.py` → `app.main`.
@@ -395,8 +420,8 @@ pub fn candidates(root: &Path) -> Vec<(&'static str, String)> {
         .filter_map(|s| {
             s.markers
                 .iter()
-                .find(|m| root.join(m).is_file())
-                .map(|m| (s.name.as_str(), m.clone()))
+                .find_map(|m| at_root_matching(root, m))
+                .map(|m| (s.name.as_str(), m))
         })
         .collect()
 }
@@ -439,10 +464,7 @@ pub fn detect(root: &Path, stack: Option<&str>) -> Result<Detection, InputError>
         .iter()
         .filter(|m| m.stack == name)
         .find_map(|m| match &m.lockfile {
-            Some(lock) => root
-                .join(lock)
-                .is_file()
-                .then(|| (m, format!("{lock} exists"))),
+            Some(lock) => at_root_matching(root, lock).map(|lock| (m, format!("{lock} exists"))),
             None => Some((m, format!("no lockfile: {}'s plain install", m.name))),
         })
         .map(|(m, why)| {
@@ -735,6 +757,19 @@ fn binary(
                     .map(|m| m.trim().rsplit('/').next().unwrap_or("app").to_string())
             })?;
             Some((module, ".".into()))
+        }
+        "dotnet" => {
+            let project = at_root_matching(root, "*.csproj")?;
+            let text = files.at_root(&project).unwrap_or_default();
+            let assembly = Regex::new(r"<AssemblyName>\s*([^<\s]+)\s*</AssemblyName>")
+                .expect("a valid pattern")
+                .captures(text)
+                .map(|c| c[1].to_string());
+            let stem = Path::new(&project).with_extension("");
+            Some((
+                assembly.unwrap_or_else(|| stem.to_string_lossy().into_owned()),
+                project,
+            ))
         }
         "rust" => {
             let manifest: toml::Table = files.at_root("Cargo.toml")?.parse().ok()?;

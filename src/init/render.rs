@@ -27,6 +27,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/java.Dockerfile"),
     ),
     (
+        "dotnet.Dockerfile",
+        include_str!("../../templates/dotnet.Dockerfile"),
+    ),
+    (
         "node.Dockerfile",
         include_str!("../../templates/node.Dockerfile"),
     ),
@@ -199,7 +203,7 @@ pub fn render(
                 .copy
                 .iter()
                 .map(String::as_str)
-                .filter(|f| *f == "." || root.join(f).exists())
+                .filter(|f| *f == "." || f.contains('*') || root.join(f).exists())
                 .collect(),
             install: &manager.install,
             prune: manager.prune.as_deref(),
