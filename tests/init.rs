@@ -605,3 +605,21 @@ fn a_broken_template_is_an_error_at_its_line() {
     assert!(stderr.contains("template error"), "{stderr}");
     assert!(!dir.path().join("Dockerfile").exists());
 }
+
+#[test]
+fn a_start_command_that_names_its_port_decides_the_port() {
+    let dir = copy(&common::root().join("fixtures/init/fastapi-plain"));
+    fs::write(
+        dir.path().join("answers.toml"),
+        "start = \"uvicorn main:app --host 0.0.0.0 --port 9100\"\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(dockerfile.contains("EXPOSE 9100\n"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("127.0.0.1:9100/healthz"),
+        "{dockerfile}"
+    );
+}

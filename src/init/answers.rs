@@ -120,6 +120,11 @@ impl Answers {
         if let Some(scaffold) = file.health_scaffold {
             answers.health_scaffold = *scaffold.get_ref();
         }
+        // A start command that names its port decides it, unless the
+        // answers name one too.
+        if let Some(named) = detect::start_port(&answers.start) {
+            answers.port = Some(named);
+        }
         if let Some(port) = file.port {
             answers.port = (*port.get_ref() != 0).then_some(*port.get_ref());
         }
@@ -165,6 +170,10 @@ impl Answers {
                     command: worker.command,
                 });
             }
+        }
+        if answers.port.is_none() {
+            answers.health_path = None;
+            answers.health_scaffold = false;
         }
         Ok(answers)
     }

@@ -513,7 +513,7 @@ pub fn detect(root: &Path, stack: Option<&str>) -> Result<Detection, InputError>
         })?;
     let row = framework.value;
 
-    let port = port(&files, name, row);
+    let mut port = port(&files, name, row);
     let fill = |template: &str| {
         template
             .replace("{module}", &module(entry_file))
@@ -548,7 +548,13 @@ pub fn detect(root: &Path, stack: Option<&str>) -> Result<Detection, InputError>
                 continue;
             }
             match kind {
-                "web" => start = Fact::new(command.to_string(), evidence),
+                "web" => {
+                    // The port its flags name is the one it listens on.
+                    if let Some(named) = start_port(command) {
+                        port = Some(Fact::new(named, format!("the web command at {evidence}")));
+                    }
+                    start = Fact::new(command.to_string(), evidence);
+                }
                 "release" => {}
                 _ => workers.push(Fact::new(
                     Worker {
@@ -661,6 +667,19 @@ pub fn scaffold(detection: &Detection) -> Option<Scaffold> {
         file,
         mount,
     })
+}
+
+/// The port a start command's flags name (`--port N`, `--bind HOST:N`,
+/// `-p N`), read as the rules read a Dockerfile's CMD.
+pub fn start_port(command: &str) -> Option<u16> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let service = serde_json::json!({ "command": words });
+    let doc = crate::health::port::as_dockerfile(Path::new("Procfile"), "scratch", &service)?;
+    let found = crate::health::port::command_ports(&doc, doc.final_stage());
+    match found.as_slice() {
+        [one] => Some(one.port),
+        _ => None,
+    }
 }
 
 /// The port: named in code or an env file, else the framework's default.

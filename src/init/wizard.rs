@@ -94,10 +94,17 @@ pub fn ask(
         &answers.start,
         answers::start_problem,
     )?;
-    let port_help = evidence(
-        detection.port.as_ref(),
-        "no port found in the code: leave empty if it serves nothing",
-    );
+    let named = detect::start_port(&answers.start).filter(|p| Some(*p) != answers.port);
+    if let Some(named) = named {
+        answers.port = Some(named);
+    }
+    let port_help = match named {
+        Some(_) => "from the start command's flags".to_string(),
+        None => evidence(
+            detection.port.as_ref(),
+            "no port found in the code: leave empty if it serves nothing",
+        ),
+    };
     let port = prompter.text(
         &Question {
             message: "Port it listens on (empty: none)",
