@@ -31,6 +31,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/dotnet.Dockerfile"),
     ),
     (
+        "php.Dockerfile",
+        include_str!("../../templates/php.Dockerfile"),
+    ),
+    (
         "node.Dockerfile",
         include_str!("../../templates/node.Dockerfile"),
     ),
@@ -130,6 +134,7 @@ struct Context<'a> {
     secrets: &'a [String],
     service_names: &'a [String],
     rails_assets: bool,
+    docroot: String,
     category: &'a str,
     memory: &'a str,
     cpus: &'a str,
@@ -231,6 +236,12 @@ pub fn render(
         secrets: &detection.secrets,
         service_names: &answers.services,
         rails_assets: root.join("app/assets").is_dir(),
+        // The web root: the folder of the entry file (public/ for Laravel).
+        docroot: Path::new("/var/www/html")
+            .join(detection.entry.0.parent().unwrap_or(Path::new("")))
+            .to_string_lossy()
+            .trim_end_matches('/')
+            .to_string(),
         category: &answers.category,
         memory: &answers.memory,
         cpus: &answers.cpus,
