@@ -1,4 +1,4 @@
-//! Renders the answers into files with `minijinja` (ADR 010): templates
+//! Renders the answers into files with `minijinja` (ADR 011): templates
 //! under `templates/`, embedded at build time and overridable one by one
 //! from a folder (`init --templates DIR`). Templates hold no probe, no
 //! log rotation, no restart policy: the rules insert those afterwards, so
