@@ -552,41 +552,28 @@ fn command_words(service: &Value) -> Vec<String> {
     words
 }
 
-/// The comments that belong to a service: the comment lines right above
-/// its name and every comment inside its mapping, each with its line
-/// number (1-based, in the text as parsed, which a fix pass may have
-/// moved) and its text after `#`. A `#` inside a quoted value is
-/// taken for a comment too: what reads these looks for warnings, and a
-/// false one only makes it more careful.
-pub fn comments<'a>(file: &'a ComposeFile, service: &Service) -> Vec<(usize, &'a str)> {
+/// The comments that go with a service: the comment lines right above
+/// its name and every comment inside its mapping, each as its text after
+/// `#`. A `#` inside a quoted value is taken for a comment too: what reads
+/// these looks for warnings, and a false one only makes it more careful.
+/// Only the service's own lines are read (a file of many services reads
+/// each line about once).
+pub fn comments<'a>(file: &'a ComposeFile, service: &Service) -> Vec<&'a str> {
     let text = file.text.as_str();
     let start = text[..service.key.start].rfind('\n').map_or(0, |at| at + 1);
     let end = text[service.node.end..]
         .find('\n')
         .map_or(text.len(), |at| service.node.end + at);
-    let first_line = text[..start].matches('\n').count() + 1;
-    let above: Vec<&str> = text[..start]
+    let mut above: Vec<&str> = text[..start]
         .lines()
         .rev()
         .take_while(|line| line.trim_start().starts_with('#'))
         .collect();
-    let mut out: Vec<(usize, &str)> = above
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, line)| (first_line - above.len() + i, *line))
-        .collect();
-    out.extend(
-        text[start..end]
-            .lines()
-            .enumerate()
-            .map(|(i, line)| (first_line + i, line)),
-    );
-    out.into_iter()
-        .filter_map(|(line, text)| {
-            text.split_once('#')
-                .map(|(_, comment)| (line, comment.trim()))
-        })
+    above.reverse();
+    above
+        .into_iter()
+        .chain(text[start..end].lines())
+        .filter_map(|line| line.split_once('#').map(|(_, comment)| comment.trim()))
         .collect()
 }
 

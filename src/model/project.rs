@@ -17,7 +17,7 @@ use crate::syntax::dockerfile::{Dockerfile, Stage};
 #[derive(Debug, Default)]
 pub struct Project {
     dockerfiles: HashMap<PathBuf, Dockerfile>,
-    builders: HashMap<PathBuf, Vec<ServiceHint>>,
+    builders: HashMap<PathBuf, Arc<[ServiceHint]>>,
     /// Build contexts already searched for a word: (folder, word) to the
     /// first file that has it. Rules ask once per pass.
     searched: std::sync::Mutex<HashMap<(PathBuf, &'static str), Option<PathBuf>>>,
@@ -164,10 +164,15 @@ impl Project {
     }
 
     /// Records a Dockerfile (after fixes) and the services that build it.
-    pub fn add(&mut self, doc: Dockerfile, builders: &[ServiceHint]) {
+    pub fn add(&mut self, doc: Dockerfile, builders: Arc<[ServiceHint]>) {
         let path = key(&doc.source.path);
-        self.builders.insert(path.clone(), builders.to_vec());
+        self.builders.insert(path.clone(), builders);
         self.dockerfiles.insert(path, doc);
+    }
+
+    /// Whether the Dockerfile at `key` (a [`key`]) is recorded already.
+    pub fn has(&self, key: &Path) -> bool {
+        self.dockerfiles.contains_key(key)
     }
 
     /// Why `service` (named `name`, in the Compose file at `compose_path`)
@@ -178,17 +183,20 @@ impl Project {
             return None;
         };
         let final_stage = stage.index == doc.final_stage().index;
-        let group: Vec<ServiceHint> = self
-            .builders
-            .get(&key(&path))?
+        let builders = self.builders.get(&key(&path))?;
+        let compose = key(compose_path);
+        let own = builders.iter().find(|h| {
+            h.name == name
+                && h.runs(stage.name.as_deref(), final_stage)
+                && key(&h.compose) == compose
+        })?;
+        if crate::model::workers::serves(own) {
+            return None;
+        }
+        let group: Vec<&ServiceHint> = builders
             .iter()
             .filter(|h| h.runs(stage.name.as_deref(), final_stage))
-            .cloned()
             .collect();
-        let compose = key(compose_path);
-        let own = group
-            .iter()
-            .find(|h| h.name == name && key(&h.compose) == compose)?;
         crate::model::workers::worker(own, &group)
     }
 

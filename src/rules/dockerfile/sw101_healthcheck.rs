@@ -9,6 +9,7 @@ use crate::health::port::{self, PortChoice};
 use crate::health::probe::{self, Client, Probe, Target};
 use crate::model::workers;
 use crate::registry::{self, RuleMeta, Scope, Severity};
+use crate::settings::policy::ServiceHint;
 
 /// SW101's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -250,11 +251,10 @@ fn shared_port(
     stage: &crate::syntax::dockerfile::Stage,
     policy: &crate::settings::policy::Policy,
 ) -> Option<Result<PortChoice, String>> {
-    let builders: Vec<_> = policy
+    let builders: Vec<&ServiceHint> = policy
         .builders
         .iter()
         .filter(|h| h.runs(stage.name.as_deref(), true))
-        .cloned()
         .collect();
     if builders.len() < 2 {
         return None;
@@ -284,7 +284,7 @@ fn shared_port(
     let choices: Vec<(&str, Result<PortChoice, String>)> = builders
         .iter()
         .map(|h| {
-            let policy = policy.clone().for_service(Some(h.clone()));
+            let policy = policy.clone().for_service(Some((*h).clone()));
             (h.name.as_str(), port::resolve(doc, stage, &policy))
         })
         .collect();
