@@ -1,0 +1,479 @@
+//! A health check the user wrote (a Dockerfile HEALTHCHECK, a Compose
+//! `healthcheck.test`), read for what SW107 and SW209 judge: which programs
+//! it runs, whether it needs a shell, which port and route it probes, how
+//! strict it is, and whether its client can hang. Only what the text says
+//! for certain is read; anything else is left unknown.
+
+use crate::health::installed::{self, Base, Evidence};
+use crate::health::port::{self, PortChoice};
+use crate::health::probe::Target;
+use crate::model::routes::{self, Choice};
+use crate::settings::policy::Policy;
+use crate::syntax::dockerfile::{Dockerfile, Stage};
+
+/// Why a user's check can never pass, or is fragile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Defect {
+    /// It runs a program the image does not have (`/bin/sh` for a shell
+    /// form), and why seaworthy knows.
+    Missing(String, String),
+    /// It probes a port nothing in the image or service listens on, by the
+    /// evidence (every port the evidence names, with its source).
+    Port(u16, Vec<PortChoice>),
+    /// It requires an answer from a health route the app's code does not
+    /// declare, while the code declares another (that one, and where).
+    Route(String, routes::Route),
+    /// Its HTTP client has no time limit: a hung server leaves it running
+    /// past the check's timeout.
+    Untimed(String),
+}
+
+impl Defect {
+    /// Whether the check can only fail (else it is merely fragile).
+    pub fn fatal(&self) -> bool {
+        !matches!(self, Defect::Untimed(_))
+    }
+
+    /// What is wrong, for the message.
+    pub fn describe(&self) -> String {
+        match self {
+            Defect::Missing(program, why) => {
+                format!("it runs `{program}`, which the image does not have ({why})")
+            }
+            Defect::Port(port, served) => {
+                let mut ports: Vec<String> = served
+                    .iter()
+                    .map(|c| format!("{} ({})", c.port, c.source))
+                    .collect();
+                ports.dedup();
+                format!(
+                    "it probes port {port}, where nothing listens by the evidence: {}",
+                    ports.join("; ")
+                )
+            }
+            Defect::Route(path, declared) => format!(
+                "it requires an answer from `{path}`, which the app's code does not declare; it declares `{}` at {}",
+                declared.path,
+                declared.at()
+            ),
+            Defect::Untimed(client) => format!(
+                "its `{client}` has no time limit of its own (curl `--max-time`, wget `-T`), so a hung server leaves it running past the check's timeout"
+            ),
+        }
+    }
+}
+
+/// What is wrong with `check` as the check of `stage`'s image, and the
+/// target a replacement probes: the check's own port and route, except
+/// where those are the defect (then the port and route the evidence
+/// gives). Says nothing where evidence is missing.
+pub fn judge(
+    doc: &Dockerfile,
+    stage: &Stage,
+    policy: &Policy,
+    check: &UserCheck,
+) -> (Vec<Defect>, Result<(Target, String), String>) {
+    let mut defects: Vec<Defect> = check
+        .missing(doc, stage)
+        .into_iter()
+        .map(|(program, why)| Defect::Missing(program, why))
+        .collect();
+    let base = Base::of(doc, stage);
+    // An image seaworthy does not know may listen on ports it does not say.
+    let ports_known = crate::model::images::lookup(&base.image).is_some()
+        || base.python
+        || base.node
+        || base.busybox
+        || base.glibc
+        || base.bare;
+    let served = port::served_ports(doc, stage, policy);
+    let wrong_port = check
+        .port
+        .filter(|p| ports_known && !served.is_empty() && !served.iter().any(|c| c.port == *p));
+    if let Some(port) = wrong_port {
+        defects.push(Defect::Port(port, served.clone()));
+    }
+    let written = policy.written_route().map(|(path, _)| path);
+    let mut route = check.route.clone().filter(|_| check.strict);
+    if let Some(path) = route
+        .clone()
+        .filter(|p| written.as_deref() != Some(p.as_str()))
+    {
+        let found = routes::discover(doc, &crate::health::route::context(doc, policy));
+        let contradicted = routes::kind_of(&path).is_some()
+            && found.refused.is_empty()
+            && !found.routes.is_empty()
+            && !found.routes.iter().any(|r| r.path == path);
+        if contradicted {
+            match found.for_docker() {
+                Choice::Route(declared) => {
+                    route = Some(declared.path.clone());
+                    defects.push(Defect::Route(path, declared));
+                }
+                // Several candidates: the check is surely wrong, but which
+                // route is right is not known; no replacement.
+                _ => route = None,
+            }
+        }
+    }
+    // A client the image lacks cannot hang either: only the missing one is said.
+    let lacking = |client: &String| {
+        defects
+            .iter()
+            .any(|d| matches!(d, Defect::Missing(p, _) if p.rsplit('/').next() == Some(client)))
+    };
+    if let Some(client) = check.untimed.as_ref().filter(|c| !lacking(c)) {
+        defects.push(Defect::Untimed(client.clone()));
+    }
+    let port = match (check.port, wrong_port) {
+        (Some(port), None) => Ok(PortChoice {
+            port,
+            source: "the port of the check".to_string(),
+        }),
+        _ => port::resolve(doc, stage, policy),
+    };
+    let target = port.and_then(|choice| {
+        if route
+            .as_deref()
+            .is_some_and(|r| !crate::health::probe::valid_route(r))
+        {
+            return Err("its route is not a plain URL path".to_string());
+        }
+        Ok((Target::new(choice.port, route), choice.source))
+    });
+    (defects, target)
+}
+
+/// What a user's check does, as far as its text says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserCheck {
+    /// The shell that runs it (`sh` for a shell form or `CMD-SHELL`,
+    /// `bash` for `["bash", "-c", …]`), if one does.
+    pub shell: Option<String>,
+    /// The programs it runs, as written (`curl`, `/usr/bin/wget`), in order.
+    pub programs: Vec<String>,
+    /// The port it probes on this host, if its text names one.
+    pub port: Option<u16>,
+    /// The path of the URL it asks for, if it asks for one on this host.
+    pub route: Option<String>,
+    /// Whether it requires a 2xx/3xx answer (`curl -f`, `wget`,
+    /// `urllib.request.urlopen`).
+    pub strict: bool,
+    /// The HTTP client it runs with no time limit of its own or around it
+    /// (curl without `-m`/`--max-time`, wget without `-T`/`--timeout`).
+    pub untimed: Option<String>,
+}
+
+/// Commands a line of shell runs that are not programs an image may lack.
+const BUILTINS: &[&str] = &[
+    "exit", "true", "false", "test", "[", "[[", "!", ":", "echo", "printf", "if", "then", "else",
+    "fi", "{", "}", "return", "set", "cd", "read",
+];
+
+impl UserCheck {
+    /// Reads an exec-form check (`["curl", "-f", URL]`): a shell only when
+    /// its argv calls one with `-c`.
+    pub fn exec(argv: &[String]) -> UserCheck {
+        let program = argv
+            .first()
+            .map(|p| p.rsplit('/').next().unwrap_or(p).to_string());
+        if let (Some(shell @ ("sh" | "bash" | "ash" | "dash")), Some("-c"), Some(line)) = (
+            program.as_deref(),
+            argv.get(1).map(String::as_str),
+            argv.get(2),
+        ) {
+            let mut check = UserCheck::shell(line);
+            check.shell = Some(shell.to_string());
+            check.programs.insert(0, argv[0].clone());
+            return check;
+        }
+        let mut check = UserCheck {
+            port: port::probed_port(&argv.join(" ")),
+            ..UserCheck::default()
+        };
+        check.read_command(argv);
+        check
+    }
+
+    /// Reads a shell-form check (a line `/bin/sh -c` runs).
+    pub fn shell(line: &str) -> UserCheck {
+        let mut check = UserCheck {
+            shell: Some("sh".to_string()),
+            port: port::probed_port(line),
+            ..UserCheck::default()
+        };
+        for words in simple_commands(line) {
+            check.read_command(&words);
+        }
+        check
+    }
+
+    /// Reads one simple command: its programs (through `timeout`, `exec`,
+    /// `env` and `VAR=value` prefixes), its URL, strictness and time limit.
+    fn read_command(&mut self, words: &[String]) {
+        let mut rest = words;
+        let mut limited = false;
+        loop {
+            let Some(first) = rest.first() else { return };
+            let name = first.rsplit('/').next().unwrap_or(first);
+            if first.contains('=') && !first.starts_with('-') {
+                rest = &rest[1..];
+                continue;
+            }
+            match name {
+                "exec" | "command" | "nice" | "nohup" => rest = &rest[1..],
+                "env" => {
+                    rest = &rest[1..];
+                    while rest.first().is_some_and(|w| w.starts_with('-')) {
+                        rest = &rest[1..];
+                    }
+                }
+                "timeout" => {
+                    self.programs.push(first.clone());
+                    limited = true;
+                    rest = &rest[1..];
+                    while rest.first().is_some_and(|w| w.starts_with('-')) {
+                        let takes =
+                            matches!(rest[0].as_str(), "-s" | "-k" | "--signal" | "--kill-after");
+                        rest = &rest[if takes { 2 } else { 1 }.min(rest.len())..];
+                    }
+                    // The duration.
+                    rest = &rest[1.min(rest.len())..];
+                }
+                _ if BUILTINS.contains(&name) => return,
+                _ => break,
+            }
+        }
+        let program = rest[0].clone();
+        let name = program.rsplit('/').next().unwrap_or(&program).to_string();
+        self.programs.push(program);
+        let args = &rest[1..];
+        let url = args.iter().find_map(|a| local_url(a));
+        if let Some((_, route)) = &url {
+            self.route.get_or_insert(route.clone());
+        }
+        match name.as_str() {
+            "curl" => {
+                let short = |c: char| {
+                    args.iter()
+                        .any(|a| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(c))
+                };
+                let long = |flag: &str| {
+                    args.iter()
+                        .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+                };
+                if short('f') || long("--fail") || long("--fail-with-body") {
+                    self.strict = true;
+                }
+                if !limited && !short('m') && !long("--max-time") {
+                    self.untimed.get_or_insert(name);
+                }
+            }
+            "wget" => {
+                self.strict = true;
+                let timed = args.iter().any(|a| {
+                    a.starts_with("-T")
+                        || a == "--timeout"
+                        || a.starts_with("--timeout=")
+                        || (a.starts_with('-') && !a.starts_with("--") && a.contains('T'))
+                });
+                if !limited && !timed {
+                    self.untimed.get_or_insert(name);
+                }
+            }
+            _ if name.starts_with("python") => {
+                let code = args.join(" ");
+                if code.contains("urlopen") {
+                    self.strict = true;
+                }
+                if let Some((_, route)) = code.split_whitespace().find_map(|w| local_url(w)) {
+                    self.route.get_or_insert(route);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The programs of the check that the image of `stage` lacks, each with
+    /// why (its shell first, when it needs one the image does not have).
+    pub fn missing(&self, doc: &Dockerfile, stage: &Stage) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let wanted = self
+            .shell
+            .iter()
+            .filter(|shell| {
+                self.programs.first().and_then(|p| p.rsplit('/').next()) != Some(shell.as_str())
+            })
+            .map(|shell| format!("/bin/{shell}"))
+            .chain(self.programs.iter().cloned());
+        for program in wanted {
+            if out.iter().any(|(p, _)| *p == program) {
+                continue;
+            }
+            if let Evidence::Lacks(why) = installed::program(doc, stage, &program) {
+                out.push((program, why));
+            }
+        }
+        out
+    }
+}
+
+/// A URL on this host in a word (`http://localhost:8000/health`,
+/// `127.0.0.1:8000/health`): its port (80 when none is written) and path
+/// (`/` when none).
+fn local_url(word: &str) -> Option<(u16, String)> {
+    let word = word.trim_matches(|c| c == '\'' || c == '"' || c == '(' || c == ')' || c == ',');
+    let rest = match word.find("http://") {
+        Some(at) => &word[at + "http://".len()..],
+        None if !word.contains("://") => word,
+        None => return None,
+    };
+    // The URL ends where the word, a quote or a call around it does.
+    let rest = rest
+        .split(|c: char| c.is_whitespace() || c == '\'' || c == '"')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([')', ',']);
+    let (authority, path) = match rest.find('/') {
+        Some(at) => (&rest[..at], &rest[at..]),
+        None => (rest, "/"),
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') => (host, port.parse().ok()?),
+        _ => (authority, 80),
+    };
+    if !matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "[::1]") {
+        return None;
+    }
+    let path = path.split('#').next().unwrap_or("/");
+    Some((port, path.to_string()))
+}
+
+/// The simple commands of a shell line, as words: quotes respected and
+/// removed, split at unquoted `&&`, `||`, `;`, `|`, `&`, `(`, `)` and line
+/// breaks. `$(…)` and backquotes are not followed: what runs inside them
+/// stays unread rather than misread.
+fn simple_commands(line: &str) -> Vec<Vec<String>> {
+    let mut commands = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    let end_word = |word: &mut String, words: &mut Vec<String>, in_word: &mut bool| {
+        if *in_word {
+            words.push(std::mem::take(word));
+            *in_word = false;
+        }
+    };
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"'), '\\') => {
+                if let Some(next) = chars.next() {
+                    word.push(next);
+                }
+            }
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, '\\') => {
+                if let Some(next) = chars.next() {
+                    if next != '\n' {
+                        word.push(next);
+                        in_word = true;
+                    }
+                }
+            }
+            (None, c) if c.is_whitespace() && c != '\n' => {
+                end_word(&mut word, &mut words, &mut in_word)
+            }
+            (None, '&' | '|' | ';' | '(' | ')' | '\n' | '`') => {
+                end_word(&mut word, &mut words, &mut in_word);
+                if !words.is_empty() {
+                    commands.push(std::mem::take(&mut words));
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    end_word(&mut word, &mut words, &mut in_word);
+    if !words.is_empty() {
+        commands.push(words);
+    }
+    // A word that opened `$(` holds a command we do not follow: drop the rest.
+    commands
+        .into_iter()
+        .map(|words| {
+            words
+                .into_iter()
+                .take_while(|w| !w.ends_with('$'))
+                .collect::<Vec<_>>()
+        })
+        .filter(|words| !words.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_shell_checks() {
+        let check = UserCheck::shell("curl -f http://localhost:8000/health || exit 1");
+        assert_eq!(check.shell.as_deref(), Some("sh"));
+        assert_eq!(check.programs, ["curl"]);
+        assert_eq!(
+            (check.port, check.route.as_deref()),
+            (Some(8000), Some("/health"))
+        );
+        assert!(check.strict);
+        assert_eq!(check.untimed.as_deref(), Some("curl"));
+
+        let timed = UserCheck::shell("curl -fsS -m 4 localhost:80/health-check || exit 1");
+        assert_eq!(timed.untimed, None);
+        assert_eq!(timed.route.as_deref(), Some("/health-check"));
+        let wrapped = UserCheck::shell("timeout 4 curl --silent localhost:80/");
+        assert_eq!(wrapped.programs, ["timeout", "curl"]);
+        assert_eq!((wrapped.untimed, wrapped.strict), (None, false));
+        let wget = UserCheck::shell("wget -qO- http://127.0.0.1:3000/healthz");
+        assert_eq!(wget.untimed.as_deref(), Some("wget"));
+        assert!(
+            UserCheck::shell("wget -q -T 4 --spider http://127.0.0.1:3000/")
+                .untimed
+                .is_none()
+        );
+        let quoted = UserCheck::shell(
+            "python -c \"import urllib.request; urllib.request.urlopen('http://localhost:8000/health')\" || exit 1",
+        );
+        assert_eq!(quoted.programs, ["python"]);
+        assert!(quoted.strict);
+        assert_eq!(quoted.route.as_deref(), Some("/health"));
+        let secret = UserCheck::shell(
+            "mysqladmin ping -h 127.0.0.1 --password=\"$(cat /run/secrets/db-password)\" --silent",
+        );
+        assert_eq!(secret.programs, ["mysqladmin"]);
+    }
+
+    #[test]
+    fn reads_exec_checks() {
+        let argv = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let check = UserCheck::exec(&argv(&["curl", "-f", "http://localhost:8000/health"]));
+        assert_eq!(check.shell, None);
+        assert_eq!(check.programs, ["curl"]);
+        let shell = UserCheck::exec(&argv(&["/bin/sh", "-c", "wget -q -T 3 localhost:80"]));
+        assert_eq!(shell.shell.as_deref(), Some("sh"));
+        assert_eq!(shell.programs, ["/bin/sh", "wget"]);
+        assert_eq!(shell.port, Some(80));
+        let node = UserCheck::exec(&argv(&["node", "healthcheck.js"]));
+        assert_eq!(
+            (node.programs.len(), node.port, node.route),
+            (1, None, None)
+        );
+    }
+}
