@@ -91,6 +91,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         ),
     };
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message,
