@@ -129,7 +129,7 @@ pub struct RuleMeta {
 /// catalogue in `rules` must list exactly these (a test keeps them equal).
 pub const CODES: &[&str] = &[
     "SW101", "SW102", "SW103", "SW104", "SW106", "SW107", "SW201", "SW202", "SW203", "SW204",
-    "SW205", "SW206", "SW207", "SW208", "SW301",
+    "SW205", "SW206", "SW207", "SW208", "SW209", "SW301",
 ];
 
 /// Whether `code` is selected by `pattern` (an ID or a prefix like `SW1`;
