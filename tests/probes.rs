@@ -660,7 +660,7 @@ fn fixed_forms() -> Vec<Form> {
                 ..Default::default()
             };
             let resolver = seaworthy::settings::resolver::Resolver::new(None).unwrap();
-            let plan = planner::build(&[case.clone()], &resolver, &overrides);
+            let plan = planner::build(std::slice::from_ref(&case), &resolver, &overrides);
             assert!(
                 plan.errors.is_empty(),
                 "{}: {:?}",

@@ -116,13 +116,12 @@ pub fn judge(
             }
         }
     }
-    // A client the image lacks cannot hang either: only the missing one is said.
-    let lacking = |client: &String| {
-        defects
-            .iter()
-            .any(|d| matches!(d, Defect::Missing(p, _) if p.rsplit('/').next() == Some(client)))
-    };
-    if let Some(client) = check.untimed.as_ref().filter(|c| !lacking(c)) {
+    // Only a client the image is known to have can hang: one it lacks is
+    // said to be missing, and which client an unknown image runs (busybox
+    // or GNU wget) is not known.
+    let present =
+        |client: &&String| matches!(installed::program(doc, stage, client), Evidence::Has(_));
+    if let Some(client) = check.untimed.as_ref().filter(present) {
         defects.push(Defect::Untimed(client.clone()));
     }
     let port = match (check.port, wrong_port) {
@@ -282,12 +281,10 @@ impl UserCheck {
                 }
             }
             _ if name.starts_with("python") => {
+                // urlopen raises on a 4xx/5xx answer, unless that is caught.
                 let code = args.join(" ");
-                if code.contains("urlopen") {
+                if code.contains("urlopen") && !code.contains("HTTPError") {
                     self.strict = true;
-                }
-                if let Some((_, route)) = code.split_whitespace().find_map(|w| local_url(w)) {
-                    self.route.get_or_insert(route);
                 }
             }
             _ => {}
@@ -470,10 +467,44 @@ mod tests {
         assert_eq!(shell.shell.as_deref(), Some("sh"));
         assert_eq!(shell.programs, ["/bin/sh", "wget"]);
         assert_eq!(shell.port, Some(80));
+        // The URL inside a whole `-c` argument ends at its quote.
+        let python = UserCheck::exec(&argv(&[
+            "python",
+            "-c",
+            "import urllib.request; urllib.request.urlopen('http://localhost:8080/', timeout=3)",
+        ]));
+        assert_eq!(
+            (python.port, python.route.as_deref()),
+            (Some(8080), Some("/"))
+        );
+        assert!(python.strict);
+        // seaworthy's own lenient form catches HTTPError: not strict.
+        let lenient = UserCheck::exec(&argv(&[
+            "python",
+            "-c",
+            "import urllib.request as r, urllib.error as e\ntry: r.urlopen('http://127.0.0.1:8000/', timeout=4)\nexcept e.HTTPError: pass",
+        ]));
+        assert!(!lenient.strict);
         let node = UserCheck::exec(&argv(&["node", "healthcheck.js"]));
         assert_eq!(
             (node.programs.len(), node.port, node.route),
             (1, None, None)
         );
+    }
+
+    #[test]
+    fn a_shell_line_needs_sh_even_when_it_calls_bash() {
+        let doc = Dockerfile::parse(crate::source::Source::new(
+            "Dockerfile",
+            b"FROM gcr.io/distroless/static-debian12\n".to_vec(),
+        ))
+        .unwrap();
+        let check = UserCheck::shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080'");
+        let missing: Vec<String> = check
+            .missing(&doc, doc.final_stage())
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(missing, ["/bin/sh", "bash"]);
     }
 }

@@ -35,7 +35,8 @@ evidence seaworthy also uses to choose its own probes, it can never pass:
 
 It also reports, as a warning, a check whose HTTP client has no time limit
 (curl without `-m`/`--max-time`, wget without `-T`/`--timeout`, and no
-`timeout N` around it): on a hung server it runs past the check's timeout.
+`timeout N` around it) in an image known to have that client: on a hung
+server it runs past the check's timeout.
 
 It says nothing where the evidence is missing. Programs are judged only for
 the clients seaworthy knows (curl, wget, nc, python, node, bash, sh), and
