@@ -86,7 +86,15 @@ pub fn judge(
         || base.busybox
         || base.glibc
         || base.bare;
-    let served = port::served_ports(doc, stage, policy);
+    let mut served = port::served_ports(doc, stage, policy);
+    // A health route the code serves on a port of its own (Spring's
+    // `management.server.port`).
+    if let Some((port, at)) = crate::health::route::evidence(doc, policy).port {
+        served.push(PortChoice {
+            port,
+            source: format!("the health route's own port: {at}"),
+        });
+    }
     let wrong_port = check
         .port
         .filter(|p| ports_known && !served.is_empty() && !served.iter().any(|c| c.port == *p));
