@@ -66,12 +66,15 @@ impl Defect {
 /// What is wrong with `check` as the check of `stage`'s image, and the
 /// target a replacement probes: the check's own port and route, except
 /// where those are the defect (then the port and route the evidence
-/// gives). Says nothing where evidence is missing.
+/// gives). Says nothing where evidence is missing; `own_network` false
+/// (a Compose service in another's network namespace, `network_mode:`)
+/// says nothing about ports, which another container may serve.
 pub fn judge(
     doc: &Dockerfile,
     stage: &Stage,
     policy: &Policy,
     check: &UserCheck,
+    own_network: bool,
 ) -> (Vec<Defect>, Result<(Target, String), String>) {
     let mut defects: Vec<Defect> = check
         .missing(doc, stage)
@@ -80,12 +83,13 @@ pub fn judge(
         .collect();
     let base = Base::of(doc, stage);
     // An image seaworthy does not know may listen on ports it does not say.
-    let ports_known = crate::model::images::lookup(&base.image).is_some()
-        || base.python
-        || base.node
-        || base.busybox
-        || base.glibc
-        || base.bare;
+    let ports_known = own_network
+        && (crate::model::images::lookup(&base.image).is_some()
+            || base.python
+            || base.node
+            || base.busybox
+            || base.glibc
+            || base.bare);
     let mut served = port::served_ports(doc, stage, policy);
     // A health route the code serves on a port of its own (Spring's
     // `management.server.port`).
@@ -256,8 +260,10 @@ impl UserCheck {
         self.programs.push(program);
         let args = &rest[1..];
         let url = args.iter().find_map(|a| local_url(a));
-        if let Some((_, route)) = &url {
+        if let Some((port, route)) = &url {
             self.route.get_or_insert(route.clone());
+            // `http://localhost/`: port 80, which no other form names.
+            self.port.get_or_insert(*port);
         }
         match name.as_str() {
             "curl" => {
@@ -493,6 +499,9 @@ mod tests {
             "import urllib.request as r, urllib.error as e\ntry: r.urlopen('http://127.0.0.1:8000/', timeout=4)\nexcept e.HTTPError: pass",
         ]));
         assert!(!lenient.strict);
+        // No port written: HTTP's own.
+        let plain = UserCheck::exec(&argv(&["curl", "-f", "http://localhost/"]));
+        assert_eq!(plain.port, Some(80));
         let node = UserCheck::exec(&argv(&["node", "healthcheck.js"]));
         assert_eq!(
             (node.programs.len(), node.port, node.route),

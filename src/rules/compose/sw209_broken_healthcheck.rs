@@ -42,7 +42,9 @@ image does not have (`curl` in `python:3.12-slim`; `CMD-SHELL` needs
 `/bin/sh`), probes a port nothing listens on (the service's `ports:` and
 `expose:` and its command count too), or requires a health route the app's
 code contradicts. A warning when its curl or wget has no time limit and
-the image is known to have that client.
+the image is known to have that client. A service with `network_mode:`
+shares another network namespace, where others may serve the port: its
+ports are not judged.
 Nothing is said where the evidence is missing (an image seaworthy does not
 know). `healthcheck: {disable: true}` and `test: ["NONE"]` are respected.
 
@@ -92,8 +94,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             service.name,
             service.meaning,
         )));
+        // In another's network namespace, another container may serve the port.
+        let own_network = service.meaning.get("network_mode").is_none();
         let judged = |doc: &Dockerfile, stage: &Stage| {
-            let (defects, target) = check::judge(doc, stage, &policy, &user);
+            let (defects, target) = check::judge(doc, stage, &policy, &user, own_network);
             let test = target.and_then(|(target, source)| {
                 let (client, why) = probe::choose(doc, stage, Style::Instruction, &target)?;
                 let test = test_of(probe::command(client, &target, &policy.config.health)?);

@@ -100,7 +100,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         Some(_) => return Vec::new(),
         None => UserCheck::shell(String::from_utf8_lossy(command).trim()),
     };
-    let (defects, target) = check::judge(doc, stage, ctx.policy, &user);
+    let (defects, target) = check::judge(doc, stage, ctx.policy, &user, true);
     if defects.is_empty() {
         return Vec::new();
     }
