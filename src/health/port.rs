@@ -161,13 +161,14 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
 }
 
 /// Every port the evidence says `stage`'s server may listen on, with where
-/// each comes from: the ports settings name, the Compose service's
-/// published and command ports, EXPOSE, the start command and environment,
+/// each comes from: the ports settings name, the published and command
+/// ports of the Compose services that run it, EXPOSE, the start command and environment,
 /// a wrapper's metrics port, the base image's own EXPOSE. Empty when there
 /// is no evidence at all (then nothing can be said about a port).
 pub fn served_ports(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Vec<PortChoice> {
     let choice = |port: u16, source: String| PortChoice { port, source };
-    let hint = policy.service.as_ref().filter(|h| {
+    // Every Compose service that runs the stage: any of them may serve.
+    let hints = policy.service.iter().chain(&policy.builders).filter(|h| {
         h.runs(
             stage.name.as_deref(),
             stage.index == doc.final_stage().index,
@@ -188,7 +189,7 @@ pub fn served_ports(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Vec<Por
             .map(|p| choice(p, format!("[health] port in {}", policy.config_name()))),
     );
     out.extend(policy.app_port.clone().map(|a| choice(a.port, a.source)));
-    if let Some(hint) = hint {
+    for hint in hints {
         out.extend(
             policy
                 .service_config(&hint.name)
