@@ -334,9 +334,11 @@ impl UserCheck {
 /// (`/` when none).
 fn local_url(word: &str) -> Option<(u16, String)> {
     let word = word.trim_matches(|c| c == '\'' || c == '"' || c == '(' || c == ')' || c == ',');
+    // Without a scheme, only `host:port…` or `host/path` is a URL: a bare
+    // host is some other flag's value (`pg_isready -h 127.0.0.1`).
     let rest = match word.find("http://") {
         Some(at) => &word[at + "http://".len()..],
-        None if !word.contains("://") => word,
+        None if !word.contains("://") && word.contains([':', '/']) => word,
         None => return None,
     };
     // The URL ends where the word, a quote or a call around it does.
@@ -502,6 +504,9 @@ mod tests {
         // No port written: HTTP's own.
         let plain = UserCheck::exec(&argv(&["curl", "-f", "http://localhost/"]));
         assert_eq!(plain.port, Some(80));
+        // A bare host is another flag's value, not a URL on port 80.
+        let pg = UserCheck::shell("pg_isready -h 127.0.0.1 -t 4 -U postgres || exit 1");
+        assert_eq!((pg.port, pg.route), (None, None));
         let node = UserCheck::exec(&argv(&["node", "healthcheck.js"]));
         assert_eq!(
             (node.programs.len(), node.port, node.route),
@@ -523,5 +528,88 @@ mod tests {
             .map(|(p, _)| p)
             .collect();
         assert_eq!(missing, ["/bin/sh", "bash"]);
+    }
+
+    /// Every documented check of `data/images.toml` (what SW201 writes for a
+    /// service running that image) is one SW209 accepts: fixing a file
+    /// twice changes nothing.
+    #[test]
+    fn the_documented_checks_are_not_broken() {
+        let table: toml::Value = toml::from_str(include_str!("../../data/images.toml")).unwrap();
+        let mut judged = 0;
+        for image in table["image"].as_array().unwrap() {
+            let name = image["name"].as_str().unwrap();
+            let tag = image
+                .get("tag_contains")
+                .and_then(|t| t.as_str())
+                .unwrap_or("latest");
+            for key in ["health", "health_before"] {
+                let Some(test) = image.get(key).and_then(|t| t.as_array()) else {
+                    continue;
+                };
+                let test: Vec<String> = test
+                    .iter()
+                    .map(|t| t.as_str().unwrap().replace("$$", "$"))
+                    .collect();
+                let check = match test[0].as_str() {
+                    "CMD" => UserCheck::exec(&test[1..]),
+                    _ => UserCheck::shell(&test[1]),
+                };
+                let text = format!("FROM {name}:{tag}\n");
+                let doc =
+                    Dockerfile::parse(crate::source::Source::new("Dockerfile", text.into_bytes()))
+                        .unwrap();
+                let (defects, _) =
+                    judge(&doc, doc.final_stage(), &Policy::defaults(), &check, true);
+                assert!(defects.is_empty(), "{name} {key}: {defects:?}");
+                judged += 1;
+            }
+        }
+        assert!(judged > 10, "{judged}");
+    }
+
+    /// Every probe SW101 and SW107 write, on the images that get each
+    /// client, is one SW107 accepts: fixing twice changes nothing.
+    #[test]
+    fn seaworthys_own_probes_are_not_broken() {
+        use crate::health::probe::{choose, command, Probe};
+        let cases = [
+            ("FROM python:3.12-slim\nEXPOSE 8000\n", 8000),
+            ("FROM python:2.7-slim\nEXPOSE 8000\n", 8000),
+            ("FROM node:20-alpine\nEXPOSE 3000\n", 3000),
+            ("FROM node:20-slim\nEXPOSE 3000\n", 3000),
+            ("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nEXPOSE 8080\n", 8080),
+            ("FROM alpine:3.20\nEXPOSE 9000\n", 9000),
+            ("FROM alpine:3.20\nEXPOSE 25\n", 25),
+            ("FROM debian:bookworm-slim\nEXPOSE 9092\n", 9092),
+            ("FROM gcr.io/distroless/static-debian12\nEXPOSE 8080\n", 8080),
+            ("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y postgresql-15\nEXPOSE 5432\n", 5432),
+            ("FROM alpine:3.20\nRUN apk add redis\nEXPOSE 6379\n", 6379),
+        ];
+        let health = crate::settings::Health::default();
+        for (text, port) in cases {
+            let doc = Dockerfile::parse(crate::source::Source::new(
+                "Dockerfile",
+                text.as_bytes().to_vec(),
+            ))
+            .unwrap();
+            let stage = doc.final_stage();
+            for route in [None, Some("/healthz".to_string())] {
+                let target = Target::new(port, route);
+                let (client, _) =
+                    choose(&doc, stage, crate::settings::Style::Auto, &target).unwrap();
+                let check = match command(client, &target, &health).unwrap() {
+                    Probe::Exec(argv) => UserCheck::exec(&argv),
+                    Probe::Shell(line) => {
+                        UserCheck::exec(&["/bin/sh".to_string(), "-c".to_string(), line])
+                    }
+                };
+                let (defects, _) = judge(&doc, stage, &Policy::defaults(), &check, true);
+                assert!(
+                    defects.is_empty(),
+                    "{text:?} {target:?}: {check:?} {defects:?}"
+                );
+            }
+        }
     }
 }
