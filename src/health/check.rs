@@ -158,7 +158,8 @@ pub fn judge(
 /// What a user's check does, as far as its text says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserCheck {
-    /// The shell that runs it (`sh` for a shell form or `CMD-SHELL`,
+    /// The shell that runs it (`/bin/sh` for a shell form or `CMD-SHELL`,
+    /// which the caller replaces by the image's `SHELL` when it sets one;
     /// `bash` for `["bash", "-c", …]`), if one does.
     pub shell: Option<String>,
     /// The programs it runs, as written (`curl`, `/usr/bin/wget`), in order.
@@ -206,10 +207,11 @@ impl UserCheck {
         check
     }
 
-    /// Reads a shell-form check (a line `/bin/sh -c` runs).
+    /// Reads a shell-form check (a line `/bin/sh -c` runs, unless the image
+    /// sets another `SHELL`).
     pub fn shell(line: &str) -> UserCheck {
         let mut check = UserCheck {
-            shell: Some("sh".to_string()),
+            shell: Some("/bin/sh".to_string()),
             port: port::probed_port(line),
             ..UserCheck::default()
         };
@@ -313,9 +315,13 @@ impl UserCheck {
             .shell
             .iter()
             .filter(|shell| {
-                self.programs.first().and_then(|p| p.rsplit('/').next()) != Some(shell.as_str())
+                let name = shell.rsplit('/').next();
+                self.programs.first().and_then(|p| p.rsplit('/').next()) != name
             })
-            .map(|shell| format!("/bin/{shell}"))
+            .map(|shell| match shell.contains('/') {
+                true => shell.clone(),
+                false => format!("/bin/{shell}"),
+            })
             .chain(self.programs.iter().cloned());
         for program in wanted {
             if out.iter().any(|(p, _)| *p == program) {
@@ -439,7 +445,7 @@ mod tests {
     #[test]
     fn reads_shell_checks() {
         let check = UserCheck::shell("curl -f http://localhost:8000/health || exit 1");
-        assert_eq!(check.shell.as_deref(), Some("sh"));
+        assert_eq!(check.shell.as_deref(), Some("/bin/sh"));
         assert_eq!(check.programs, ["curl"]);
         assert_eq!(
             (check.port, check.route.as_deref()),

@@ -12,7 +12,7 @@ use crate::model::compose::{self, Service};
 use crate::model::project::Built;
 use crate::registry::{Change, Level, Owned, RuleMeta, Scope, Severity, Target};
 use crate::settings::Style;
-use crate::syntax::dockerfile::{Dockerfile, Stage};
+use crate::syntax::dockerfile::{words, Dockerfile, Stage};
 use crate::syntax::yaml::splice::quoted;
 
 /// What the fix may touch: `healthcheck.test`, nothing else of it.
@@ -86,7 +86,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let path = &ctx.file.source.path;
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
-        let Some(user) = user_check(service.meaning) else {
+        let Some((user, shell_form)) = user_check(service.meaning) else {
             continue;
         };
         let policy = ctx.policy.clone().for_service(Some(port::service_hint(
@@ -97,6 +97,16 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         // In another's network namespace, another container may serve the port.
         let own_network = service.meaning.get("network_mode").is_none();
         let judged = |doc: &Dockerfile, stage: &Stage| {
+            // Docker runs `CMD-SHELL` with the image's SHELL, when it sets one.
+            let mut user = user.clone();
+            if let Some(shell) = doc
+                .last_inherited(stage, "SHELL")
+                .and_then(|i| words::exec_form(&doc.instructions()[i].args.bytes))
+                .and_then(|shell| shell.into_iter().next())
+                .filter(|_| shell_form)
+            {
+                user.shell = Some(shell);
+            }
             let (defects, target) = check::judge(doc, stage, &policy, &user, own_network);
             let test = target.and_then(|(target, source)| {
                 let (client, why) = probe::choose(doc, stage, Style::Instruction, &target)?;
@@ -156,10 +166,11 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     out
 }
 
-/// The service's own healthcheck test, read; `None` when it has none, it
-/// is disabled (`disable: true`, `test: ["NONE"]`), or its form is not one
-/// Compose runs.
-fn user_check(service: &Value) -> Option<UserCheck> {
+/// The service's own healthcheck test, read, and whether it is a shell
+/// form (`CMD-SHELL`, a string) the image's shell runs; `None` when it has
+/// none, it is disabled (`disable: true`, `test: ["NONE"]`), or its form is
+/// not one Compose runs.
+fn user_check(service: &Value) -> Option<(UserCheck, bool)> {
     let healthcheck = service.get("healthcheck")?;
     if healthcheck.get("disable") == Some(&Value::Bool(true)) {
         return None;
@@ -167,14 +178,14 @@ fn user_check(service: &Value) -> Option<UserCheck> {
     // Compose's interpolation turns `$$` into `$` before the check runs.
     let unescape = |s: &Value| s.as_str().map(|s| s.replace("$$", "$"));
     match healthcheck.get("test")? {
-        Value::String(line) => Some(UserCheck::shell(&line.replace("$$", "$"))),
+        Value::String(line) => Some((UserCheck::shell(&line.replace("$$", "$")), true)),
         Value::Array(items) => {
             let words: Vec<String> = items.iter().map(unescape).collect::<Option<_>>()?;
             match words.split_first() {
                 Some((kind, argv)) if kind == "CMD" && !argv.is_empty() => {
-                    Some(UserCheck::exec(argv))
+                    Some((UserCheck::exec(argv), false))
                 }
-                Some((kind, [line])) if kind == "CMD-SHELL" => Some(UserCheck::shell(line)),
+                Some((kind, [line])) if kind == "CMD-SHELL" => Some((UserCheck::shell(line), true)),
                 _ => None,
             }
         }

@@ -23,7 +23,8 @@ Reads the HEALTHCHECK the image already has and reports it when, by the
 evidence seaworthy also uses to choose its own probes, it can never pass:
 - it runs a program the final image does not have: `curl` in
   `python:3.12-slim` (exit 127, unhealthy forever), a shell form (which
-  needs `/bin/sh`) in a distroless or scratch image, a package the
+  Docker runs with `/bin/sh`, or with the image's `SHELL` when it sets one)
+  in a distroless or scratch image, a package the
   Dockerfile installs and later removes (`apk del`, `apt-get purge`);
 - it probes a port nothing listens on by the evidence: EXPOSE, the ports
   the start command and environment name, the ports settings name, the
@@ -98,7 +99,12 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let user = match words::exec_form(command) {
         Some(argv) if !argv.is_empty() => UserCheck::exec(&argv),
         Some(_) => return Vec::new(),
-        None => UserCheck::shell(String::from_utf8_lossy(command).trim()),
+        None => {
+            let mut user = UserCheck::shell(String::from_utf8_lossy(command).trim());
+            // Docker runs a shell-form check with the image's SHELL.
+            user.shell = doc.shell(index).into_iter().next();
+            user
+        }
     };
     let (defects, target) = check::judge(doc, stage, ctx.policy, &user, true);
     if defects.is_empty() {
