@@ -63,6 +63,41 @@ impl Defect {
     }
 }
 
+/// Every port the evidence says `stage`'s server listens on, when `port`
+/// is none of them: a probe of it can only fail. `None` when it is one of
+/// them, or nothing can be said: no port evidence, an image seaworthy does
+/// not know (it may listen on ports it does not declare), or, with
+/// `own_network` false, a network namespace another container may serve.
+pub fn unserved(
+    doc: &Dockerfile,
+    stage: &Stage,
+    policy: &Policy,
+    port: u16,
+    own_network: bool,
+) -> Option<Vec<PortChoice>> {
+    let base = Base::of(doc, stage);
+    let ports_known = own_network
+        && (crate::model::images::lookup(&base.image).is_some()
+            || base.python
+            || base.node
+            || base.busybox
+            || base.glibc
+            || base.bare);
+    if !ports_known {
+        return None;
+    }
+    let mut served = port::served_ports(doc, stage, policy);
+    // A health route the code serves on a port of its own (Spring's
+    // `management.server.port`).
+    if let Some((port, at)) = crate::health::route::evidence(doc, policy).port {
+        served.push(PortChoice {
+            port,
+            source: format!("the health route's own port: {at}"),
+        });
+    }
+    (!served.is_empty() && !served.iter().any(|c| c.port == port)).then_some(served)
+}
+
 /// What is wrong with `check` as the check of `stage`'s image, and the
 /// target a replacement probes: the check's own port and route, except
 /// where those are the defect (then the port and route the evidence
@@ -81,29 +116,11 @@ pub fn judge(
         .into_iter()
         .map(|(program, why)| Defect::Missing(program, why))
         .collect();
-    let base = Base::of(doc, stage);
-    // An image seaworthy does not know may listen on ports it does not say.
-    let ports_known = own_network
-        && (crate::model::images::lookup(&base.image).is_some()
-            || base.python
-            || base.node
-            || base.busybox
-            || base.glibc
-            || base.bare);
-    let mut served = port::served_ports(doc, stage, policy);
-    // A health route the code serves on a port of its own (Spring's
-    // `management.server.port`).
-    if let Some((port, at)) = crate::health::route::evidence(doc, policy).port {
-        served.push(PortChoice {
-            port,
-            source: format!("the health route's own port: {at}"),
-        });
-    }
     let wrong_port = check
         .port
-        .filter(|p| ports_known && !served.is_empty() && !served.iter().any(|c| c.port == *p));
-    if let Some(port) = wrong_port {
-        defects.push(Defect::Port(port, served.clone()));
+        .and_then(|p| unserved(doc, stage, policy, p, own_network).map(|served| (p, served)));
+    if let Some((port, served)) = &wrong_port {
+        defects.push(Defect::Port(*port, served.clone()));
     }
     let written = policy.written_route().map(|(path, _)| path);
     let mut route = check.route.clone().filter(|_| check.strict);
