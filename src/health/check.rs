@@ -57,7 +57,7 @@ impl Defect {
                 declared.at()
             ),
             Defect::Untimed(client) => format!(
-                "its `{client}` has no time limit of its own (curl `--max-time`, wget `-T`), so a hung server leaves it running past the check's timeout"
+                "its `{client}` has no time limit of its own (curl `--max-time`, wget `-T`, urlopen's `timeout=`, node's `setTimeout`), so a hung server leaves it running past the check's timeout"
             ),
         }
     }
@@ -189,7 +189,8 @@ pub struct UserCheck {
     /// `urllib.request.urlopen`).
     pub strict: bool,
     /// The HTTP client it runs with no time limit of its own or around it
-    /// (curl without `-m`/`--max-time`, wget without `-T`/`--timeout`).
+    /// (curl without `-m`/`--max-time`, wget without `-T`/`--timeout`,
+    /// python's urlopen without `timeout=`, node's `http.get` without one).
     pub untimed: Option<String>,
 }
 
@@ -314,10 +315,25 @@ impl UserCheck {
                 }
             }
             _ if name.starts_with("python") => {
-                // urlopen raises on a 4xx/5xx answer, unless that is caught.
+                // urlopen raises on a 4xx/5xx answer, unless that is caught;
+                // without `timeout=` it waits on a hung server for ever.
                 let code = args.join(" ");
                 if code.contains("urlopen") && !code.contains("HTTPError") {
                     self.strict = true;
+                }
+                if code.contains("urlopen") && !code.contains("timeout") && !limited {
+                    self.untimed.get_or_insert(name);
+                }
+            }
+            // `http.get` without `setTimeout`/`timeout` waits for ever too.
+            "node" | "nodejs" => {
+                let code = args.join(" ");
+                let requests = code.contains("http.get(")
+                    || code.contains("http.request(")
+                    || code.contains("').get(")
+                    || code.contains("\").get(");
+                if requests && !code.contains("imeout") && !limited {
+                    self.untimed.get_or_insert(name);
                 }
             }
             _ => {}
@@ -490,6 +506,12 @@ mod tests {
         assert_eq!(quoted.programs, ["python"]);
         assert!(quoted.strict);
         assert_eq!(quoted.route.as_deref(), Some("/health"));
+        assert_eq!(quoted.untimed.as_deref(), Some("python"));
+        let node = UserCheck::shell(
+            "node -e \"require('http').get('http://localhost:3000/', r => process.exit(r.statusCode === 200 ? 0 : 1))\"",
+        );
+        assert_eq!(node.untimed.as_deref(), Some("node"));
+        assert_eq!(UserCheck::shell("node healthcheck.js").untimed, None);
         let secret = UserCheck::shell(
             "mysqladmin ping -h 127.0.0.1 --password=\"$(cat /run/secrets/db-password)\" --silent",
         );

@@ -41,8 +41,9 @@ amounts to. An error when the test can never pass: it runs a program the
 image does not have (`curl` in `python:3.12-slim`; `CMD-SHELL` needs
 `/bin/sh`), probes a port nothing listens on (the service's `ports:` and
 `expose:` and its command count too), or requires a health route the app's
-code contradicts. A warning when its curl or wget has no time limit and
-the image is known to have that client. A service with `network_mode:`
+code contradicts. A warning when its HTTP client (curl, wget, python's
+urlopen, node's http.get) has no time limit and the image is known to have
+that client. A service with `network_mode:`
 shares another network namespace, where others may serve the port: its
 ports are not judged.
 Nothing is said where the evidence is missing (an image seaworthy does not

@@ -35,7 +35,8 @@ evidence seaworthy also uses to choose its own probes, it can never pass:
   SW101: `@app.get("/healthz")`, `app.get('/healthz', …)`, …).
 
 It also reports, as a warning, a check whose HTTP client has no time limit
-(curl without `-m`/`--max-time`, wget without `-T`/`--timeout`, and no
+(curl without `-m`/`--max-time`, wget without `-T`/`--timeout`, python's
+`urlopen` without `timeout=`, node's `http.get` without a timeout, and no
 `timeout N` around it) in an image known to have that client: on a hung
 server it runs past the check's timeout.
 
