@@ -82,3 +82,44 @@ fn every_rule_case() {
         .collect();
     assert!(untested.is_empty(), "rules without a case: {untested:?}");
 }
+
+/// SW107/SW209: a check that can only fail is an error, a merely fragile
+/// one (no client timeout) a warning, whether or not its fix is applied.
+#[test]
+fn broken_checks_are_errors_and_fragile_ones_warnings() {
+    use seaworthy::registry::Severity;
+    let severity = |case: &str, unsafe_fixes: bool| {
+        let overrides = Overrides {
+            select: Some(vec![case[..5].to_string()]),
+            unsafe_fixes,
+            ..Overrides::default()
+        };
+        let plan = planner::build(
+            &[common::root().join("tests/rules").join(case)],
+            &Resolver::new(None).unwrap(),
+            &overrides,
+        );
+        let severities: Vec<Severity> = plan.findings().map(|(_, f)| f.severity).collect();
+        assert_eq!(severities.len(), 1, "{case}");
+        severities[0]
+    };
+    for unsafe_fixes in [false, true] {
+        assert_eq!(
+            severity("SW107/python-slim-curl", unsafe_fixes),
+            Severity::Error
+        );
+        assert_eq!(severity("SW107/wrong-port", unsafe_fixes), Severity::Error);
+        assert_eq!(
+            severity("SW107/curl-no-timeout", unsafe_fixes),
+            Severity::Warning
+        );
+        assert_eq!(
+            severity("SW209/python-image-curl", unsafe_fixes),
+            Severity::Error
+        );
+        assert_eq!(
+            severity("SW209/built-flask-no-timeout", unsafe_fixes),
+            Severity::Warning
+        );
+    }
+}

@@ -1,12 +1,10 @@
 //! SW101: the final stage has no HEALTHCHECK.
 
-use super::{
-    copied_to, first_health_stage_user, place, probe_stage, stage_start, Ctx, HEALTH_STAGE,
-};
+use super::{place, Ctx};
 use crate::diagnostic::Diagnostic;
-use crate::edit::{Edit, Fix};
+use crate::edit::Fix;
 use crate::health::port::{self, PortChoice};
-use crate::health::probe::{self, Client, Probe, Target};
+use crate::health::probe::{self, Target};
 use crate::model::workers;
 use crate::registry::{self, RuleMeta, Scope, Severity};
 use crate::settings::policy::ServiceHint;
@@ -112,6 +110,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let span = from.keyword_start..from.keyword_start + from.keyword.len();
     let warn = |message: String| {
         vec![Diagnostic {
+            severity: None,
             rule: &META,
             span: span.clone(),
             message,
@@ -154,73 +153,24 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
     };
     let health = &policy.config.health;
-    let mut command = match probe::command(client, &target, health) {
+    let command = match probe::command(client, &target, health) {
         Ok(command) => command,
         Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
     };
-    let mut edits = Vec::new();
-
-    if let (Client::Stage, Probe::Exec(argv)) = (client, &mut command) {
-        let probes = probe_stage(doc, health);
-        if stage.name.as_deref() == Some(probes) {
-            return warn(format!(
-                "final stage has no HEALTHCHECK; it is itself named `{probes}`, so it cannot copy a probe from the `{probes}` stage: rename it, or write its HEALTHCHECK by hand"
-            ));
-        }
-        if doc.stage_named(probes).is_none() {
-            let user = match probes {
-                HEALTH_STAGE => {
-                    first_health_stage_user(doc).map_or(stage.index, |u| u.min(stage.index))
-                }
-                _ => stage.index,
-            };
-            let position = match place::health_stage_position(doc, user, None) {
-                Ok(position) => position,
-                Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
-            };
-            let at = stage_start(doc, position);
-            let text = place::lines_at(
-                doc,
-                at,
-                &[
-                    format!("FROM {} AS {probes}", health.stage_image),
-                    String::new(),
-                ],
-            );
-            edits.push(Edit::insert(at, text));
-        }
-        match copied_to(doc, stage, probes, &argv[0]) {
-            Some(destination) => argv[0] = destination,
-            None => {
-                let copy = format!("COPY --from={probes} {0} {0}", argv[0]);
-                match place::insert_lines(doc, doc.after_instruction(stage.from), &[copy]) {
-                    Ok(edit) => edits.push(edit),
-                    Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
-                }
-            }
-        }
-    }
-
-    let lines = [
-        format!(
-            "HEALTHCHECK {} {}",
-            probe::OPTIONS,
-            place::continuation(doc)
-        ),
-        format!("    CMD {}", command.render()),
-    ];
-    let healthcheck =
-        match place::insert_lines(doc, place::before_start_command(doc, stage), &lines) {
-            Ok(edit) => edit,
-            Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
-        };
-    match edits
-        .iter_mut()
-        .find(|e| e.range.start == healthcheck.range.start)
-    {
-        Some(edit) => edit.text.push_str(&healthcheck.text),
-        None => edits.push(healthcheck),
-    }
+    let edits = match super::probe_edits(doc, stage, health, client, command, |command| {
+        let lines = [
+            format!(
+                "HEALTHCHECK {} {}",
+                probe::OPTIONS,
+                place::continuation(doc)
+            ),
+            format!("    CMD {command}"),
+        ];
+        place::insert_lines(doc, place::before_start_command(doc, stage), &lines)
+    }) {
+        Ok(edits) => edits,
+        Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+    };
 
     let mut strictness = match &route {
         Some((_, from)) => format!("{} ({from})", target.accepts(client, health)),
@@ -230,6 +180,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         strictness.push_str(&format!("; {note}"));
     }
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message: format!(

@@ -64,6 +64,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let span = instr.keyword_start..instr.keyword_start + instr.keyword.len();
     let warn = |message: String| {
         vec![Diagnostic {
+            severity: None,
             rule: &META,
             span: span.clone(),
             message,
@@ -93,6 +94,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             ],
         );
         return vec![Diagnostic {
+            severity: None,
             rule: &META,
             span,
             message: format!(
@@ -128,6 +130,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         moved.push_str(eol);
     }
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message: format!(
@@ -157,6 +160,7 @@ fn final_health_stage(
 ) -> Vec<Diagnostic> {
     let warn = |why: String| {
         vec![Diagnostic {
+            severity: None,
             rule: &META,
             span: span.clone(),
             message: format!(
@@ -204,6 +208,7 @@ fn final_health_stage(
         ],
     );
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message: format!(

@@ -88,6 +88,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let keyword = instr.keyword.clone();
     let refuse = |why: String| {
         vec![Diagnostic {
+            severity: None,
             rule: &META,
             span: span.clone(),
             message: format!(
@@ -145,6 +146,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     };
     if doc.stage_of(index) != Some(stage) {
         return vec![Diagnostic {
+            severity: None,
             rule: &META,
             span,
             message: format!(
@@ -193,6 +195,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             None if instr.args.text().trim().is_empty() => return Vec::new(),
             None => {
                 return vec![Diagnostic {
+                    severity: None,
                     rule: &META,
                     span,
                     message: format!(
@@ -216,6 +219,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         "`style = \"stage\"` makes every server follow the health-stage pattern"
     };
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message: format!(
