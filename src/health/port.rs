@@ -168,12 +168,16 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
 pub fn served_ports(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Vec<PortChoice> {
     let choice = |port: u16, source: String| PortChoice { port, source };
     // Every Compose service that runs the stage: any of them may serve.
-    let hints = policy.service.iter().chain(&policy.builders).filter(|h| {
-        h.runs(
-            stage.name.as_deref(),
-            stage.index == doc.final_stage().index,
-        )
-    });
+    let hints = policy
+        .service
+        .iter()
+        .chain(policy.builders.iter())
+        .filter(|h| {
+            h.runs(
+                stage.name.as_deref(),
+                stage.index == doc.final_stage().index,
+            )
+        });
     let mut out: Vec<PortChoice> = Vec::new();
     out.extend(
         policy
