@@ -9,7 +9,6 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use seaworthy::engine::planner;
-use seaworthy::output::diff;
 use seaworthy::settings::policy::Overrides;
 use seaworthy::settings::resolver::Resolver;
 
@@ -31,21 +30,7 @@ fn render(folder: &Path, code: &str) -> String {
     for note in &plan.notes {
         text.push_str(&format!("note: {note}\n"));
     }
-    for (file, finding) in plan.findings() {
-        text.push_str(&format!(
-            "{}:{}:{}: {} {:?} {}\n",
-            seaworthy::paths::display(&file.path),
-            finding.start.line,
-            finding.start.col,
-            finding.rule.code,
-            finding.status,
-            finding.message
-        ));
-    }
-    text.push('\n');
-    for change in &plan.files {
-        text.push_str(&diff::unified(change));
-    }
+    common::push_report(&mut text, &plan);
     text
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::error::InputError;
 use crate::settings::policy::ServiceHint;
 use crate::source::Source;
-use crate::syntax::yaml::tree::{Kind, Node};
+use crate::syntax::yaml::tree::{Entry, Kind, Node};
 use crate::syntax::yaml::Stream;
 
 /// A parsed Compose file: a YAML stream whose `services` are mappings.
@@ -71,21 +71,31 @@ impl ComposeFile {
         self.tree.roots().filter_map(|root| root.get("services"))
     }
 
-    /// Every service the rules can edit, in file order: services that are
-    /// aliases or anchored (editing them would change others too) and
-    /// services that `extends` another (what they inherit is elsewhere) are
-    /// left out.
-    pub fn services(&self) -> Vec<Service<'_>> {
+    /// Every service entry of the file once (the first of a repeated name),
+    /// in file order, with what it means: what [`ComposeFile::services`]
+    /// and [`ComposeFile::left_alone`] sort.
+    fn service_entries(&self) -> impl Iterator<Item = (&str, &Entry, &Value)> {
         let mut seen = std::collections::HashSet::new();
         self.services_nodes()
             .filter_map(Node::entries)
             .flatten()
-            .filter_map(|entry| {
+            .filter_map(move |entry| {
                 let name = entry.key.scalar()?;
                 if !seen.insert(name) {
                     return None;
                 }
                 let meaning = self.meaning().get("services")?.get(name)?;
+                Some((name, entry, meaning))
+            })
+    }
+
+    /// Every service the rules can edit, in file order: services that are
+    /// aliases or anchored (editing them would change others too) and
+    /// services that `extends` another (what they inherit is elsewhere) are
+    /// left out.
+    pub fn services(&self) -> Vec<Service<'_>> {
+        self.service_entries()
+            .filter_map(|(name, entry, meaning)| {
                 let own = meaning.is_object()
                     && !entry.value.is_shared()
                     && meaning.get("extends").is_none();
@@ -102,16 +112,8 @@ impl ComposeFile {
     /// The services [`ComposeFile::services`] leaves out, each with why:
     /// anchored (`web: &web`), an alias (`web: *base`), or `extends`.
     pub fn left_alone(&self) -> Vec<(String, String)> {
-        let mut seen = std::collections::HashSet::new();
-        self.services_nodes()
-            .filter_map(Node::entries)
-            .flatten()
-            .filter_map(|entry| {
-                let name = entry.key.scalar()?;
-                if !seen.insert(name) {
-                    return None;
-                }
-                let meaning = self.meaning().get("services")?.get(name)?;
+        self.service_entries()
+            .filter_map(|(name, entry, meaning)| {
                 let why = if let Some(anchor) = &entry.value.anchor {
                     format!(
                         "it is anchored (`&{}`), so an edit would change every service that reuses it",

@@ -108,15 +108,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     }
     let from = &doc.instructions()[stage.from];
     let span = from.keyword_start..from.keyword_start + from.keyword.len();
-    let warn = |message: String| {
-        vec![Diagnostic {
-            severity: None,
-            rule: &META,
-            span: span.clone(),
-            message,
-            fix: None,
-        }]
-    };
+    let warn = |message: String| vec![Diagnostic::new(&META, span.clone(), message)];
     let service_platform = policy.service.as_ref().and_then(|h| h.platform.as_deref());
     if let Some(why) = probe::platform_refusal(doc, stage, service_platform) {
         return warn(format!("final stage has no HEALTHCHECK; {why}"));

@@ -62,15 +62,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     };
     let instr = &doc.instructions()[copy];
     let span = instr.keyword_start..instr.keyword_start + instr.keyword.len();
-    let warn = |message: String| {
-        vec![Diagnostic {
-            severity: None,
-            rule: &META,
-            span: span.clone(),
-            message,
-            fix: None,
-        }]
-    };
+    let warn = |message: String| vec![Diagnostic::new(&META, span.clone(), message)];
     let user = doc.stage_of(copy).expect("instructions after a FROM").index;
     let Some(stage) = doc.stage_named(HEALTH_STAGE) else {
         let position = match place::health_stage_position(doc, user, None) {
@@ -159,15 +151,9 @@ fn final_health_stage(
     span: std::ops::Range<usize>,
 ) -> Vec<Diagnostic> {
     let warn = |why: String| {
-        vec![Diagnostic {
-            severity: None,
-            rule: &META,
-            span: span.clone(),
-            message: format!(
+        vec![Diagnostic::new(&META, span.clone(), format!(
                 "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage (line {line}), which is the final stage: {why}; move it yourself"
-            ),
-            fix: None,
-        }]
+            ))]
     };
     let image = &policy.config.health.stage_image;
     if !stage.image.eq_ignore_ascii_case(image) {
