@@ -2,7 +2,7 @@
 //! fix that resolves it, or the reason there is none.
 
 use crate::edit::Fix;
-use crate::registry::RuleMeta;
+use crate::registry::{RuleMeta, Severity};
 use crate::source::Span;
 
 /// One finding of one rule in one file.
@@ -16,6 +16,10 @@ pub struct Diagnostic {
     pub message: String,
     /// The edits that resolve it; `None` makes it a warning.
     pub fix: Option<Fix>,
+    /// A severity below the rule's own for this finding (a check that is
+    /// merely fragile, where the rule's other findings can only fail);
+    /// `None`: the rule's.
+    pub severity: Option<Severity>,
 }
 
 impl Diagnostic {
@@ -26,6 +30,7 @@ impl Diagnostic {
             span,
             message: message.into(),
             fix: None,
+            severity: None,
         }
     }
 

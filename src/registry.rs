@@ -64,6 +64,9 @@ pub enum Change {
     /// Rewrite its items one for one (bind mounts to named volumes: as many
     /// items as before).
     Replace,
+    /// Rewrite the one key of it named here (`healthcheck.test`): every
+    /// other key it holds stays as it was, and none is added or lost.
+    Within(&'static str),
 }
 
 /// A key a rule's fix may change, and how.
@@ -125,8 +128,8 @@ pub struct RuleMeta {
 /// Every rule's ID, in order: what selectors are checked against. The
 /// catalogue in `rules` must list exactly these (a test keeps them equal).
 pub const CODES: &[&str] = &[
-    "SW101", "SW102", "SW103", "SW104", "SW106", "SW201", "SW202", "SW203", "SW204", "SW205",
-    "SW206", "SW207", "SW208", "SW301",
+    "SW101", "SW102", "SW103", "SW104", "SW106", "SW107", "SW201", "SW202", "SW203", "SW204",
+    "SW205", "SW206", "SW207", "SW208", "SW209", "SW301",
 ];
 
 /// Whether `code` is selected by `pattern` (an ID or a prefix like `SW1`;

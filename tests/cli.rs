@@ -817,6 +817,25 @@ fn a_key_from_a_merge_key_is_reported_for_its_service_and_the_rest_fixed() {
 // ------------------------------------------------------- rough edges
 
 #[test]
+fn rules_list_columns_line_up() {
+    let dir = TempDir::new().unwrap();
+    let out = seaworthy(dir.path()).arg("rules").assert().success();
+    let stdout = text(&out.get_output().stdout);
+    // The target column starts at the same place on every line, whatever
+    // the longest rule name (dockerfile-broken-healthcheck pushed it once).
+    let starts: std::collections::BTreeSet<usize> = stdout
+        .lines()
+        .filter_map(|l| {
+            ["Dockerfile", "compose", "app config"]
+                .iter()
+                .filter_map(|t| l.find(&format!(" {t} ")))
+                .min()
+        })
+        .collect();
+    assert_eq!(starts.len(), 1, "{stdout}");
+}
+
+#[test]
 fn rules_lists_the_rules_a_prefix_selects() {
     let dir = TempDir::new().unwrap();
     let out = seaworthy(dir.path())

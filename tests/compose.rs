@@ -125,10 +125,13 @@ fn assert_tree_properties(source: &Path, unsafe_fixes: bool) -> (usize, usize) {
             .findings
             .iter()
             .any(|f| matches!(f.code(), "SW205" | "SW208"));
+        // SW209 replaces a healthcheck's `test` value (unsafe fixes only).
+        let tests_replaced = change.findings.iter().any(|f| f.code() == "SW209");
         let mut lines = after.lines();
         for line in before.lines() {
-            let may_change =
-                rewritten && (line.trim_start().starts_with("- ") || line.contains("depends_on"));
+            let may_change = (rewritten
+                && (line.trim_start().starts_with("- ") || line.contains("depends_on")))
+                || (tests_replaced && line.trim_start().starts_with("test:"));
             if may_change {
                 continue;
             }

@@ -7,6 +7,8 @@
 //! 3. a comment line inside a shell-form start command vanished when SW103
 //!    wrapped it.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,15 +19,7 @@ use seaworthy::settings::Config;
 use seaworthy::source::Source;
 use seaworthy::syntax::dockerfile::Dockerfile;
 
-const STAGE_CONFIG: &str = r#"
-[health]
-style = "stage"
-stage_image = "alfred/healthcheck:0.4.0"
-stage_binary = "/usr/local/bin/healthcheck"
-stage_probe_args = ["--http", "{url}"]
-stage_wraps = true
-metrics_port = 9091
-"#;
+use common::STAGE_CONFIG;
 
 fn policy(config: &str) -> Policy {
     let config = Config::parse(Path::new("seaworthy.toml"), config).unwrap();

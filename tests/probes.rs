@@ -12,7 +12,11 @@
 //! - Compose probes: the `health` test arrays of `data/images.toml`, read
 //!   through `images::lookup` (and any other `health…` key holding a test
 //!   array, such as a check for older tags); `CMD` runs as argv,
-//!   `CMD-SHELL` through `/bin/sh -c`, both with Compose's `$$` unescaped.
+//!   `CMD-SHELL` through `/bin/sh -c`, both with Compose's `$$` unescaped;
+//! - replacements: the probe each SW107/SW209 rule case under
+//!   `tests/rules/` writes in place of a broken check, read back from the
+//!   fixed file (a HEALTHCHECK's exec form, a Compose `test`) and run on
+//!   the port it names, strict or lenient as its message says.
 //!
 //! Each probe runs in its own process group under a hard limit
 //! ([`HARD_LIMIT`]): one that never gives up is killed and reported, it does
@@ -47,6 +51,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use seaworthy::engine::planner;
 use seaworthy::health::probe::{self, Client, Probe, Speaks, Target};
 use seaworthy::model::images::{self, KnownImage};
 use seaworthy::settings::Health;
@@ -351,6 +358,8 @@ enum Origin {
     Dockerfile { client: Client, mode: Mode },
     /// A test array of the image table, run as Compose runs it.
     Image { test: Vec<String> },
+    /// The probe a rule case's fix wrote in place of a broken check.
+    Fixed { invocation: Invocation },
 }
 
 /// One probe form.
@@ -376,6 +385,7 @@ impl Form {
                     .expect("checked when listed"),
             ),
             Origin::Image { test } => compose_invocation(test).expect("checked when listed"),
+            Origin::Fixed { invocation } => invocation.clone(),
         }
     }
 
@@ -625,6 +635,116 @@ fn image_forms(programs: &Programs) -> Vec<Form> {
         }
     }
     forms
+}
+
+/// The rules whose fixes replace a user's check: every case of theirs
+/// under `tests/rules/` that gets a replacement is a form.
+const REPLACING_RULES: &[&str] = &["SW107", "SW209"];
+
+/// The replacements the rule cases of [`REPLACING_RULES`] write, read back
+/// from the fixed files exactly as Docker and Compose would run them.
+fn fixed_forms() -> Vec<Form> {
+    let mut forms = Vec::new();
+    for code in REPLACING_RULES {
+        let dir = common::root().join("tests/rules").join(code);
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        cases.sort();
+        for case in cases {
+            let overrides = seaworthy::settings::policy::Overrides {
+                select: Some(vec![code.to_string()]),
+                unsafe_fixes: true,
+                ..Default::default()
+            };
+            let resolver = seaworthy::settings::resolver::Resolver::new(None).unwrap();
+            let plan = planner::build(std::slice::from_ref(&case), &resolver, &overrides);
+            assert!(
+                plan.errors.is_empty(),
+                "{}: {:?}",
+                case.display(),
+                plan.errors
+            );
+            for change in &plan.files {
+                let Some(finding) = change.findings.iter().find(|f| f.code() == *code) else {
+                    continue;
+                };
+                if change.before.as_deref() == Some(change.after.as_slice()) {
+                    continue;
+                }
+                let invocation = replacement(&change.path, &change.after)
+                    .unwrap_or_else(|| panic!("{}: no replaced check", change.path.display()));
+                let port = probe_port(&invocation).unwrap_or_else(|| {
+                    panic!("{}: no port in {invocation:?}", change.path.display())
+                });
+                let stage = match &invocation {
+                    Invocation::Argv(argv) => {
+                        argv[0] == probe::stage_binary(&Health::default())
+                            || argv[0] == "/bin/portcheck"
+                    }
+                    Invocation::Shell(_) => false,
+                };
+                forms.push(Form {
+                    name: format!(
+                        "fixed/{code}/{}",
+                        case.file_name().unwrap().to_string_lossy()
+                    ),
+                    aliases: Vec::new(),
+                    origin: Origin::Fixed { invocation },
+                    kind: Kind::Http {
+                        strict: finding.message.contains("it requires"),
+                        port: Some(port),
+                    },
+                    bound: DOCKERFILE_TIMEOUT,
+                    skip: stage.then(|| {
+                        client_forms(Client::Stage)
+                            .2
+                            .unwrap_or_default()
+                            .to_string()
+                    }),
+                });
+            }
+        }
+    }
+    assert!(
+        !forms.is_empty(),
+        "the SW107/SW209 cases write no replacement"
+    );
+    forms
+}
+
+/// The check a fixed file ends with: the final HEALTHCHECK of a
+/// Dockerfile (exec form as argv), or the one `test` of a Compose file.
+fn replacement(path: &Path, after: &[u8]) -> Option<Invocation> {
+    let source = seaworthy::source::Source::new(path, after.to_vec());
+    if path.file_name()? == "Dockerfile" {
+        let doc = seaworthy::syntax::dockerfile::Dockerfile::parse(source).ok()?;
+        let index = doc.last_inherited(doc.final_stage(), "HEALTHCHECK")?;
+        let text = doc.instructions()[index].args.text();
+        let argv: Vec<String> = serde_json::from_str(text[text.find("CMD")? + 3..].trim()).ok()?;
+        // `["/bin/sh", "-c", LINE]` is how a Dockerfile writes a shell probe.
+        return Some(match argv.as_slice() {
+            [sh, c, line] if sh == "/bin/sh" && c == "-c" => Invocation::Shell(line.clone()),
+            _ => Invocation::Argv(argv),
+        });
+    }
+    let file = seaworthy::model::compose::ComposeFile::parse(source).ok()?;
+    let services = file.meaning().get("services")?.as_object()?;
+    let mut tests = services
+        .values()
+        .filter_map(|s| s.get("healthcheck")?.get("test"));
+    let test: Vec<String> = serde_json::from_value(tests.next()?.clone()).ok()?;
+    compose_invocation(&test)
+}
+
+/// The port a replacement probes (its URL's, else the port it connects to).
+fn probe_port(invocation: &Invocation) -> Option<u16> {
+    url_port(invocation).or_else(|| match invocation {
+        Invocation::Argv(argv) => seaworthy::health::port::probed_port(&argv.join(" ")),
+        Invocation::Shell(line) => seaworthy::health::port::probed_port(line),
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -1757,6 +1877,7 @@ fn probe_forms_against_live_servers() {
 
     let (mut forms, refused) = dockerfile_forms();
     forms.extend(image_forms(&programs));
+    forms.extend(fixed_forms());
     check_known_failing(&forms);
     for form in &mut forms {
         if form.skip.is_some() {
@@ -1956,20 +2077,16 @@ fn report(forms: &[Form], refused: &[String], records: &[Record]) {
         DOWN_BOUND.as_secs(),
         HARD_LIMIT.as_secs()
     );
-    let title = |kind: Kind| {
-        match kind {
+    const TCP: &str = "TCP (a server that greets, like SMTP: `tcp` forms wait for its first byte, `connect` forms only connect)";
+    let title = |kind: Kind| match kind {
         Kind::Http { .. } => "HTTP",
-        Kind::Tcp => "TCP (a server that greets, like SMTP: `tcp` forms wait for its first byte, `connect` forms only connect)",
+        Kind::Tcp => TCP,
         Kind::Postgres => "PostgreSQL",
         Kind::Redis => "Redis",
-    }
     };
-    for group in [
-        "HTTP",
-        "TCP (a server that greets, like SMTP)",
-        "PostgreSQL",
-        "Redis",
-    ] {
+    // One list of titles, the one `title` gives: a heading spelled twice
+    // once dropped the TCP table from the report.
+    for group in ["HTTP", TCP, "PostgreSQL", "Redis"] {
         let members: Vec<&Form> = forms.iter().filter(|f| title(f.kind) == group).collect();
         let Some(first) = members.first() else {
             continue;

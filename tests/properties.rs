@@ -20,16 +20,7 @@ use seaworthy::settings::Config;
 use seaworthy::source::Source;
 use seaworthy::syntax::dockerfile::{words, Dockerfile};
 
-/// The full health-stage pattern: copied probe, wrapped start command.
-const STAGE_CONFIG: &str = r#"
-[health]
-style = "stage"
-stage_image = "alfred/healthcheck:0.4.0"
-stage_binary = "/usr/local/bin/healthcheck"
-stage_probe_args = ["--http", "{url}"]
-stage_wraps = true
-metrics_port = 9091
-"#;
+use common::STAGE_CONFIG;
 
 /// The default policy, or the health-stage pattern.
 fn policy(stage: bool) -> Policy {

@@ -9,7 +9,6 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use seaworthy::engine::planner;
-use seaworthy::output::diff;
 use seaworthy::settings::policy::Overrides;
 use seaworthy::settings::resolver::Resolver;
 
@@ -31,21 +30,7 @@ fn render(folder: &Path, code: &str) -> String {
     for note in &plan.notes {
         text.push_str(&format!("note: {note}\n"));
     }
-    for (file, finding) in plan.findings() {
-        text.push_str(&format!(
-            "{}:{}:{}: {} {:?} {}\n",
-            seaworthy::paths::display(&file.path),
-            finding.start.line,
-            finding.start.col,
-            finding.rule.code,
-            finding.status,
-            finding.message
-        ));
-    }
-    text.push('\n');
-    for change in &plan.files {
-        text.push_str(&diff::unified(change));
-    }
+    common::push_report(&mut text, &plan);
     text
 }
 
@@ -81,4 +66,45 @@ fn every_rule_case() {
         .filter(|c| !tested.iter().any(|t| t == *c))
         .collect();
     assert!(untested.is_empty(), "rules without a case: {untested:?}");
+}
+
+/// SW107/SW209: a check that can only fail is an error, a merely fragile
+/// one (no client timeout) a warning, whether or not its fix is applied.
+#[test]
+fn broken_checks_are_errors_and_fragile_ones_warnings() {
+    use seaworthy::registry::Severity;
+    let severity = |case: &str, unsafe_fixes: bool| {
+        let overrides = Overrides {
+            select: Some(vec![case[..5].to_string()]),
+            unsafe_fixes,
+            ..Overrides::default()
+        };
+        let plan = planner::build(
+            &[common::root().join("tests/rules").join(case)],
+            &Resolver::new(None).unwrap(),
+            &overrides,
+        );
+        let severities: Vec<Severity> = plan.findings().map(|(_, f)| f.severity).collect();
+        assert_eq!(severities.len(), 1, "{case}");
+        severities[0]
+    };
+    for unsafe_fixes in [false, true] {
+        assert_eq!(
+            severity("SW107/python-slim-curl", unsafe_fixes),
+            Severity::Error
+        );
+        assert_eq!(severity("SW107/wrong-port", unsafe_fixes), Severity::Error);
+        assert_eq!(
+            severity("SW107/curl-no-timeout", unsafe_fixes),
+            Severity::Warning
+        );
+        assert_eq!(
+            severity("SW209/python-image-curl", unsafe_fixes),
+            Severity::Error
+        );
+        assert_eq!(
+            severity("SW209/built-flask-no-timeout", unsafe_fixes),
+            Severity::Warning
+        );
+    }
 }

@@ -6,7 +6,6 @@ mod common;
 use std::path::Path;
 
 use seaworthy::engine::planner;
-use seaworthy::output::diff;
 use seaworthy::settings::policy::Overrides;
 use seaworthy::settings::resolver::Resolver;
 
@@ -15,21 +14,7 @@ fn render(folder: &Path, overrides: &Overrides) -> String {
     let plan = planner::build(&[relative], &Resolver::new(None).unwrap(), overrides);
     assert!(plan.errors.is_empty(), "{:?}", plan.errors);
     let mut text = String::new();
-    for (file, finding) in plan.findings() {
-        text.push_str(&format!(
-            "{}:{}:{}: {} {:?} {}\n",
-            seaworthy::paths::display(&file.path),
-            finding.start.line,
-            finding.start.col,
-            finding.rule.code,
-            finding.status,
-            finding.message
-        ));
-    }
-    text.push('\n');
-    for change in &plan.files {
-        text.push_str(&diff::unified(change));
-    }
+    common::push_report(&mut text, &plan);
     text
 }
 

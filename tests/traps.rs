@@ -1,6 +1,8 @@
 //! Every trap a shell script that tried this job fell into, as a test of the
 //! engine on an inline Dockerfile.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,15 +12,7 @@ use seaworthy::settings::policy::{Overrides, Policy};
 use seaworthy::settings::Config;
 use seaworthy::source::Source;
 
-const STAGE_CONFIG: &str = r#"
-[health]
-style = "stage"
-stage_image = "alfred/healthcheck:0.4.0"
-stage_binary = "/usr/local/bin/healthcheck"
-stage_probe_args = ["--http", "{url}"]
-stage_wraps = true
-metrics_port = 9091
-"#;
+use common::STAGE_CONFIG;
 
 fn fix_with(config: &str, text: &str) -> (String, Vec<(String, Status)>) {
     let config = Config::parse(Path::new("seaworthy.toml"), config).unwrap();

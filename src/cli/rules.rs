@@ -46,11 +46,13 @@ pub(super) fn run(args: &Args) -> std::io::Result<i32> {
     Ok(0)
 }
 
-/// One line of the rule list.
+/// One line of the rule list, its name padded to the longest rule name so
+/// the columns line up.
 fn list(out: &mut impl Write, rule: &crate::registry::RuleMeta) -> std::io::Result<()> {
+    let width = rules::all().iter().map(|r| r.name.len()).max().unwrap_or(0);
     writeln!(
         out,
-        "{:<7} {:<27} {:<11} {}",
+        "{:<7} {:<width$} {:<11} {}",
         rule.code,
         rule.name,
         rule.target.name(),

@@ -137,6 +137,15 @@ fn allowed(change: Change, was: &Value, now: &Value) -> bool {
         Change::Extend => contained(was, now),
         Change::Reshape => entry_names(was) == entry_names(now),
         Change::Replace => was.as_array().map(Vec::len) == now.as_array().map(Vec::len),
+        Change::Within(inner) => match (was.as_object(), now.as_object()) {
+            (Some(was), Some(now)) => {
+                was.len() == now.len()
+                    && was
+                        .iter()
+                        .all(|(k, v)| now.get(k).is_some_and(|n| k == inner || n == v))
+            }
+            _ => false,
+        },
     }
 }
 

@@ -138,7 +138,7 @@ pub fn fix_to_fixed_point<D: Driver>(
                 rule: d.rule,
                 severity: match status {
                     Status::Warning => Severity::Warning,
-                    _ => d.rule.severity,
+                    _ => d.severity.unwrap_or(d.rule.severity),
                 },
                 start: position(start),
                 end: position(end),

@@ -200,14 +200,15 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         .iter()
         .map(|(path, _)| (project::key(path), (path, std::sync::OnceLock::new())))
         .collect();
-    // Every service that builds a Dockerfile, whichever Compose file names it.
-    let builders = |key: &PathBuf| -> Vec<ServiceHint> {
-        hints
-            .get(key)
-            .into_iter()
-            .flatten()
-            .map(|(hint, _)| hint.clone())
-            .collect()
+    // Every service that builds a Dockerfile, whichever Compose file names
+    // it: one shared list per Dockerfile (a file of a thousand services
+    // that build one image must not copy it a thousand times).
+    let shared: HashMap<&PathBuf, Arc<[ServiceHint]>> = hints
+        .iter()
+        .map(|(key, list)| (key, list.iter().map(|(hint, _)| hint.clone()).collect()))
+        .collect();
+    let builders = |key: &PathBuf| -> Arc<[ServiceHint]> {
+        shared.get(key).cloned().unwrap_or_else(|| Arc::from([]))
     };
     let planned_dockerfile = |key: &PathBuf| {
         let (path, slot) = &slots[key];
@@ -230,10 +231,13 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
                     continue;
                 };
                 let key = project::key(&path);
+                if project.has(&key) {
+                    continue;
+                }
                 if let Some(Ok((_, fixed))) =
                     slots.contains_key(&key).then(|| planned_dockerfile(&key))
                 {
-                    project.add(fixed.clone(), &builders(&key));
+                    project.add(fixed.clone(), builders(&key));
                 }
             }
             plan_compose(file, &settings, &project)
@@ -366,12 +370,12 @@ pub fn plan_dockerfile(
 fn plan_dockerfile_parsed(
     path: &Path,
     settings: &Settings,
-    builders: Vec<ServiceHint>,
+    builders: Arc<[ServiceHint]>,
 ) -> Result<(FileChange, Dockerfile), InputError> {
     let source = read(path)?;
     let config = settings.resolver.for_file(path)?;
     let mut overrides = settings.overrides.clone();
-    if let [hint] = builders.as_slice() {
+    if let [hint] = &*builders {
         if let Some(section) = config.services.get(&hint.name) {
             overrides.ignore.extend(section.ignore.iter().cloned());
         }

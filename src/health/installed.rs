@@ -6,8 +6,207 @@
 //! (`apk add --virtual .build-deps …` then `apk del .build-deps`). Package
 //! names are matched exactly: `curl-dev` and `libcurl4-openssl-dev` are not
 //! curl.
+//!
+//! [`Base`] and [`program`] say which programs a stage's image has at all:
+//! the probe code chooses its client by them (SW101/SW201), and SW107/SW209
+//! judge a user's check by them, so both read one set of facts.
 
+use crate::model::images::{self, Reference, PROBE_CLIENTS};
 use crate::syntax::dockerfile::{Dockerfile, Stage};
+
+/// Base images of glibc distributions: bash and coreutils are there.
+const GLIBC_BASES: &[&str] = &[
+    "debian",
+    "ubuntu",
+    "fedora",
+    "centos",
+    "rockylinux",
+    "almalinux",
+    "amazonlinux",
+    "oraclelinux",
+    "ubi8",
+    "ubi9",
+    "buildpack-deps",
+];
+
+/// What a stage's base image is, as far as the programs in it go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    /// The image at the bottom of the stage's chain, lower case.
+    pub image: String,
+    /// It taken apart.
+    pub reference: Reference,
+    /// A Python image (`python`, `pypy`, a tag naming python).
+    pub python: bool,
+    /// A Python 2 image.
+    pub python2: bool,
+    /// A Node.js image.
+    pub node: bool,
+    /// An Alpine or busybox image: busybox's sh, wget and nc.
+    pub busybox: bool,
+    /// A glibc distribution's image by name: sh, bash and coreutils.
+    pub glibc: bool,
+    /// scratch or distroless: no shell and no client at all.
+    pub bare: bool,
+}
+
+impl Base {
+    /// Reads the base image of `stage`'s chain.
+    pub fn of(doc: &Dockerfile, stage: &Stage) -> Base {
+        let image = doc.base_image(stage).to_ascii_lowercase();
+        let reference = Reference::parse(&image);
+        let name = reference.name().to_string();
+        let tag = reference.tag.clone();
+        let python = name == "python" || name == "pypy" || tag.contains("python");
+        Base {
+            python2: name == "python"
+                && (tag == "2" || tag.starts_with("2.") || tag.starts_with("2-")),
+            python,
+            node: name == "node",
+            busybox: name == "alpine" || name == "busybox" || tag.contains("alpine"),
+            glibc: GLIBC_BASES.contains(&name.as_str()),
+            bare: name == "scratch" || image.contains("distroless"),
+            image,
+            reference,
+        }
+    }
+
+    /// Whether the base image surely has `program` on PATH.
+    fn provides(&self, program: &str) -> bool {
+        match program {
+            "python" => self.python,
+            "python3" => self.python && !self.python2,
+            "node" => self.node,
+            "sh" => self.busybox || self.glibc || self.python || self.node,
+            "wget" | "nc" => self.busybox,
+            "bash" => self.glibc,
+            _ => false,
+        }
+    }
+}
+
+/// What the evidence says about a program in a stage's image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// It is there, and why seaworthy knows.
+    Has(String),
+    /// It is not there, and why seaworthy knows.
+    Lacks(String),
+    /// Nothing says either way: a rule says nothing.
+    Unknown,
+}
+
+/// The packages that bring each program of [`PROBE_CLIENTS`].
+fn packages_of(program: &str) -> &'static [&'static str] {
+    match program {
+        "curl" => &["curl"],
+        "wget" => &["wget", "busybox"],
+        "nc" => &[
+            "netcat-openbsd",
+            "netcat-traditional",
+            "netcat",
+            "ncat",
+            "nmap-ncat",
+            "busybox",
+            "busybox-extras",
+        ],
+        "python" | "python3" => &["python3", "python3-minimal", "python", "python-is-python3"],
+        "node" => &["nodejs", "nodejs-current", "node"],
+        "bash" => &["bash"],
+        "sh" => &["busybox", "dash", "bash"],
+        _ => &[],
+    }
+}
+
+/// Whether `stage`'s image has `program` (called by name or by path), by
+/// the packages its chain installs and removes, what copies or scripts in
+/// its chain could bring, and what its base image ships (`[[clients]]` in
+/// `data/images.toml`; scratch and distroless have no shell or client).
+/// Only the programs of [`PROBE_CLIENTS`] are judged; any other is
+/// [`Evidence::Unknown`].
+pub fn program(doc: &Dockerfile, stage: &Stage, program: &str) -> Evidence {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    if !PROBE_CLIENTS.contains(&name) {
+        return Evidence::Unknown;
+    }
+    let packages = packages_of(name);
+    let installed = Installed::of(doc, stage);
+    if let Some(line) = installed.has(packages) {
+        return Evidence::Has(format!("installed at line {line}"));
+    }
+    let chain = doc.inherited(stage);
+    if name == "sh" {
+        let shell_run = chain.iter().find(|&&i| {
+            let instr = &doc.instructions()[i];
+            instr.keyword == "RUN"
+                && crate::syntax::dockerfile::words::exec_form(&instr.args.bytes).is_none()
+                && doc.shell(i).first().is_some_and(|s| s == "/bin/sh")
+        });
+        if let Some(&i) = shell_run {
+            return Evidence::Has(format!(
+                "the shell-form RUN at line {} runs it",
+                doc.instructions()[i].first_line + 1
+            ));
+        }
+    }
+    let base = Base::of(doc, stage);
+    let table = images::clients(&base.image);
+    if base.provides(name) || table.is_some_and(|t| t.clients.iter().any(|c| c == name)) {
+        return Evidence::Has(format!("base image {}", base.image));
+    }
+    // What the base image itself ships must be known for any absence: a
+    // package the Dockerfile adds and removes may be one the base has too.
+    let scratch = base.reference.name() == "scratch";
+    if table.is_none() && !base.bare {
+        return Evidence::Unknown;
+    }
+    if let Some((package, line)) = installed
+        .removed
+        .iter()
+        .rev()
+        .find(|(package, _)| packages.contains(&package.as_str()))
+    {
+        return Evidence::Lacks(format!(
+            "the `{package}` package it installs is removed at line {line}"
+        ));
+    }
+    // A copy, a download or a build in the chain may bring it by other
+    // means than a package manager.
+    let is_name = |word: &str| word.rsplit('/').next() == Some(name);
+    let mentioned = chain
+        .iter()
+        .any(|&i| match doc.instructions()[i].keyword.as_str() {
+            "COPY" | "ADD" => doc.words(i).iter().any(|w| is_name(&w.value)),
+            "RUN" => commands(&doc.script(i))
+                .iter()
+                .filter(|words| !words.iter().any(|w| MANAGERS.contains(w)))
+                .any(|words| {
+                    words
+                        .iter()
+                        .any(|w| is_name(w.trim_matches(['"', '\'', '(', ')'])))
+                }),
+            _ => false,
+        });
+    if mentioned {
+        return Evidence::Unknown;
+    }
+    if base.bare && (scratch || !matches!(name, "python" | "python3" | "node")) {
+        return Evidence::Lacks(format!(
+            "base image {} has no shell and no client",
+            base.image
+        ));
+    }
+    match table {
+        Some(_) => Evidence::Lacks(format!(
+            "base image {} does not ship it (data/images.toml cites its source)",
+            base.image
+        )),
+        None => Evidence::Unknown,
+    }
+}
+
+/// The package managers whose install and removal lines [`Installed`] reads.
+const MANAGERS: &[&str] = &["apt-get", "apt", "apk", "dnf", "yum", "microdnf", "zypper"];
 
 /// A package that is in the image, and the line that installed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +229,9 @@ pub struct Installed {
     /// Whether any RUN used apt, dnf, yum, microdnf or zypper (a glibc
     /// distribution with bash and coreutils).
     pub uses_glibc_manager: bool,
+    /// Packages the chain installed and then removed, and the line that
+    /// removed each (a program it brought is gone).
+    pub removed: Vec<(String, usize)>,
 }
 
 impl Installed {
@@ -67,12 +269,7 @@ impl Installed {
     }
 
     fn apply(&mut self, words: &[&str], line: usize) {
-        let Some(at) = words.iter().position(|w| {
-            matches!(
-                *w,
-                "apt-get" | "apt" | "apk" | "dnf" | "yum" | "microdnf" | "zypper"
-            )
-        }) else {
+        let Some(at) = words.iter().position(|w| MANAGERS.contains(w)) else {
             return;
         };
         let manager = words[at];
@@ -123,9 +320,14 @@ impl Installed {
                 .filter(|a| !a.starts_with('-'))
                 .map(|a| package_name(a))
                 .collect();
-            self.packages.retain(|p| {
-                !gone.contains(&p.name) && !p.group.as_ref().is_some_and(|g| gone.contains(g))
-            });
+            let (kept, dropped): (Vec<Package>, Vec<Package>) = std::mem::take(&mut self.packages)
+                .into_iter()
+                .partition(|p| {
+                    !gone.contains(&p.name) && !p.group.as_ref().is_some_and(|g| gone.contains(g))
+                });
+            self.packages = kept;
+            self.removed
+                .extend(dropped.into_iter().map(|p| (p.name, line)));
         }
     }
 }
@@ -186,5 +388,61 @@ mod tests {
         assert_eq!(installed(text).has(&["curl"]), None);
         let text = "FROM debian AS base\nRUN apt-get install -y curl\nFROM base\nCMD x\n";
         assert_eq!(installed(text).has(&["curl"]), Some(2));
+    }
+
+    fn evidence(text: &str, name: &str) -> Evidence {
+        let doc = Dockerfile::parse(Source::new("Dockerfile", text.as_bytes().to_vec())).unwrap();
+        program(&doc, doc.final_stage(), name)
+    }
+
+    fn lacks(e: &Evidence) -> bool {
+        matches!(e, Evidence::Lacks(_))
+    }
+
+    fn has(e: &Evidence) -> bool {
+        matches!(e, Evidence::Has(_))
+    }
+
+    #[test]
+    fn programs_are_missing_only_on_evidence() {
+        assert!(lacks(&evidence("FROM python:3.12-slim\n", "curl")));
+        assert!(lacks(&evidence("FROM python:3.12-slim\n", "/usr/bin/wget")));
+        assert!(has(&evidence("FROM python:3.12-slim\n", "python")));
+        assert!(has(&evidence("FROM node:20-alpine\n", "wget")));
+        assert!(lacks(&evidence("FROM node:20-alpine\n", "curl")));
+        assert!(lacks(&evidence("FROM debian:bookworm-slim\n", "wget")));
+        let distroless = "FROM gcr.io/distroless/static-debian12\n";
+        assert!(lacks(&evidence(distroless, "sh")));
+        assert!(lacks(&evidence("FROM scratch\n", "python")));
+        let runtime = "FROM gcr.io/distroless/python3-debian12\n";
+        assert_eq!(
+            evidence(runtime, "python"),
+            Evidence::Unknown,
+            "a distroless image may ship its runtime"
+        );
+        // Images the table does not list: nothing is said (nginx:alpine
+        // ships curl, the full node image too).
+        for image in ["nginx:1.27-alpine", "node:20", "myorg/base:1"] {
+            let text = format!("FROM {image}\n");
+            assert_eq!(evidence(&text, "curl"), Evidence::Unknown, "{image}");
+        }
+        // Programs outside the clients seaworthy knows are never judged.
+        let slim = "FROM python:3.12-slim\n";
+        assert_eq!(evidence(slim, "mysqladmin"), Evidence::Unknown);
+        // Anything else in the chain that may bring it.
+        let copied =
+            "FROM python:3.12-slim\nCOPY --from=curlimages/curl /usr/bin/curl /usr/bin/curl\n";
+        assert_eq!(evidence(copied, "curl"), Evidence::Unknown);
+        let built = "FROM python:3.12-slim\nRUN ./build.sh && install curl /usr/local/bin/\n";
+        assert_eq!(evidence(built, "curl"), Evidence::Unknown);
+        let installed = "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y curl\n";
+        assert!(has(&evidence(installed, "curl")));
+        let removed = "FROM alpine:3.20\nRUN apk add --virtual .f curl && curl -o /x https://e.x && apk del .f\n";
+        assert!(lacks(&evidence(removed, "curl")));
+        // nginx:alpine ships curl itself: adding and removing it there says nothing.
+        let base_has = "FROM nginx:1.27-alpine\nRUN apk add --virtual .f curl && apk del .f\n";
+        assert_eq!(evidence(base_has, "curl"), Evidence::Unknown);
+        let shell = "FROM gcr.io/distroless/base-debian12\nRUN echo hi\n";
+        assert!(has(&evidence(shell, "sh")));
     }
 }

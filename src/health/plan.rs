@@ -22,6 +22,15 @@ pub struct HealthPlan {
     pub evidence: String,
 }
 
+/// A probe as a Compose `test` array: exec form after `CMD`, a shell line
+/// as `CMD-SHELL` with `$` escaped from Compose's interpolation.
+pub fn test_of(probe: Probe) -> Vec<String> {
+    match probe {
+        Probe::Exec(argv) => std::iter::once("CMD".to_string()).chain(argv).collect(),
+        Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line.replace('$', "$$")],
+    }
+}
+
 /// What SW201 would insert for a service in `file` (`None`: it needs nothing), or why it cannot.
 pub fn plan(
     file: &ComposeFile,
@@ -64,10 +73,7 @@ pub fn plan(
                     crate::paths::display(&path)
                 )
             })?;
-            let test = match probe::command(client, &target, &policy.config.health)? {
-                Probe::Exec(argv) => std::iter::once("CMD".to_string()).chain(argv).collect(),
-                Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line.replace('$', "$$")],
-            };
+            let test = test_of(probe::command(client, &target, &policy.config.health)?);
             let mut evidence = format!(
                 "the {} of its Dockerfile's image ({why}) on port {} ({})",
                 client.describe(),
@@ -184,10 +190,7 @@ fn runtime_plan(
     }
     let target = Target::new(choice.port, route);
     let (client, why) = probe::choose(&doc, stage, Style::Instruction, &target)?;
-    let test = match probe::command(client, &target, &policy.config.health)? {
-        Probe::Exec(argv) => std::iter::once("CMD".to_string()).chain(argv).collect(),
-        Probe::Shell(line) => vec!["CMD-SHELL".to_string(), line.replace('$', "$$")],
-    };
+    let test = test_of(probe::command(client, &target, &policy.config.health)?);
     // The service's own ports come first (its hint), so the evidence names
     // its keys, not lines of the Dockerfile it was read as.
     let source = &choice.source;

@@ -160,6 +160,86 @@ pub fn resolve(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Result<PortC
     })
 }
 
+/// Every port the evidence says `stage`'s server may listen on, with where
+/// each comes from: the ports settings name, the published and command
+/// ports of the Compose services that run it, EXPOSE, the start command and environment,
+/// a wrapper's metrics port, the base image's own EXPOSE. Empty when there
+/// is no evidence at all (then nothing can be said about a port).
+pub fn served_ports(doc: &Dockerfile, stage: &Stage, policy: &Policy) -> Vec<PortChoice> {
+    let choice = |port: u16, source: String| PortChoice { port, source };
+    // Every Compose service that runs the stage: any of them may serve.
+    let hints = policy
+        .service
+        .iter()
+        .chain(policy.builders.iter())
+        .filter(|h| {
+            h.runs(
+                stage.name.as_deref(),
+                stage.index == doc.final_stage().index,
+            )
+        });
+    let mut out: Vec<PortChoice> = Vec::new();
+    out.extend(
+        policy
+            .overrides
+            .port
+            .map(|p| choice(p, format!("--port {p}"))),
+    );
+    out.extend(
+        policy
+            .config
+            .health
+            .port
+            .map(|p| choice(p, format!("[health] port in {}", policy.config_name()))),
+    );
+    out.extend(policy.app_port.clone().map(|a| choice(a.port, a.source)));
+    for hint in hints {
+        out.extend(
+            policy
+                .service_config(&hint.name)
+                .and_then(|s| s.health_port)
+                .map(|p| choice(p, format!("[services.{}] health_port", hint.name))),
+        );
+        out.extend(
+            hint.runtime_ports
+                .iter()
+                .map(|(p, source)| choice(*p, source.clone())),
+        );
+        out.extend(hint.ports.iter().map(|p| {
+            choice(
+                *p,
+                format!("service `{}` publishes container port {p}", hint.name),
+            )
+        }));
+    }
+    out.extend(doc.exposed_ports(stage).into_iter().map(|(p, at)| {
+        let line = doc.instructions()[at].first_line + 1;
+        choice(p, format!("EXPOSE {p} at line {line}"))
+    }));
+    out.extend(command_ports(doc, stage));
+    out.extend(
+        metrics_ports(doc, stage)
+            .into_iter()
+            .map(|p| choice(p, format!("the metrics port {p} of the start command"))),
+    );
+    let base = doc.base_image(stage);
+    if let Some(known) = crate::model::images::lookup(&base) {
+        out.extend(known.expose.iter().map(|p| {
+            choice(
+                *p,
+                format!("EXPOSE {p} of base image {base}, per data/images.toml"),
+            )
+        }));
+        out.extend(known.health_port.map(|p| {
+            choice(
+                p,
+                format!("the default port {p} of base image {base}, per data/images.toml"),
+            )
+        }));
+    }
+    out
+}
+
 /// Ports a health-stage wrapper in the start command exports metrics on
 /// (`--export-prom :9091`).
 pub fn metrics_ports(doc: &Dockerfile, stage: &Stage) -> Vec<u16> {

@@ -4,8 +4,7 @@
 //! as `/bin/sh -c "… || exit 1"` with the URL single-quoted (a route can hold
 //! no quote, see [`valid_route`]).
 
-use crate::health::installed::Installed;
-use crate::model::images::Reference;
+use crate::health::installed::{Base, Installed};
 use crate::settings::{Health, Style, DEFAULT_STAGE_IMAGE};
 use crate::syntax::dockerfile::{Dockerfile, Stage};
 
@@ -177,21 +176,6 @@ impl Target {
     }
 }
 
-/// Base images of glibc distributions: bash and coreutils are there.
-const GLIBC_BASES: &[&str] = &[
-    "debian",
-    "ubuntu",
-    "fedora",
-    "centos",
-    "rockylinux",
-    "almalinux",
-    "amazonlinux",
-    "oraclelinux",
-    "ubi8",
-    "ubi9",
-    "buildpack-deps",
-];
-
 /// Whether a package brings `pg_isready`: `postgresql`, a versioned server
 /// or client (`postgresql-16`, `postgresql16-client`, `postgresql-client-15`).
 fn brings_pg_isready(package: &str) -> bool {
@@ -214,10 +198,9 @@ pub fn choose(
     style: Style,
     target: &Target,
 ) -> Result<(Client, String), String> {
-    let image = doc.base_image(stage).to_ascii_lowercase();
-    let reference = Reference::parse(&image);
-    let name = reference.name();
-    let tag = reference.tag.as_str();
+    let base = Base::of(doc, stage);
+    let image = base.image.as_str();
+    let reference = &base.reference;
     let because = format!("base image {image}");
     if ["windows", "servercore", "nanoserver"]
         .iter()
@@ -231,7 +214,7 @@ pub fn choose(
         return Ok((Client::Stage, "style = stage".into()));
     }
     if target.route.is_none() {
-        let known = crate::model::images::lookup(&image).and_then(|k| k.health_at(&reference));
+        let known = crate::model::images::lookup(image).and_then(|k| k.health_at(reference));
         if let Some((test, _)) = known {
             return Ok((
                 Client::Image(test),
@@ -257,20 +240,18 @@ pub fn choose(
         _ => {}
     }
     let tcp = target.speaks.protocol().is_some();
-    let busybox_base = name == "alpine" || name == "busybox" || tag.contains("alpine");
-    let glibc_base = GLIBC_BASES.contains(&name) || installed.uses_glibc_manager;
-    let choice = if name == "scratch" || image.contains("distroless") {
+    let busybox_base = base.busybox;
+    let glibc_base = base.glibc || installed.uses_glibc_manager;
+    let choice = if base.bare {
         None
-    } else if name == "python" || name == "pypy" || tag.contains("python") {
-        let python2 =
-            name == "python" && (tag == "2" || tag.starts_with("2.") || tag.starts_with("2-"));
-        let client = if python2 {
+    } else if base.python {
+        let client = if base.python2 {
             Client::Python2
         } else {
             Client::Python
         };
         Some((client, because))
-    } else if name == "node" {
+    } else if base.node {
         Some((Client::Node, because))
     } else if tcp && (busybox_base || installed.uses_apk) {
         Some((Client::Busybox, because))

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::error::InputError;
 use crate::settings::policy::ServiceHint;
 use crate::source::Source;
-use crate::syntax::yaml::tree::{Kind, Node};
+use crate::syntax::yaml::tree::{Entry, Kind, Node};
 use crate::syntax::yaml::Stream;
 
 /// A parsed Compose file: a YAML stream whose `services` are mappings.
@@ -71,21 +71,31 @@ impl ComposeFile {
         self.tree.roots().filter_map(|root| root.get("services"))
     }
 
-    /// Every service the rules can edit, in file order: services that are
-    /// aliases or anchored (editing them would change others too) and
-    /// services that `extends` another (what they inherit is elsewhere) are
-    /// left out.
-    pub fn services(&self) -> Vec<Service<'_>> {
+    /// Every service entry of the file once (the first of a repeated name),
+    /// in file order, with what it means: what [`ComposeFile::services`]
+    /// and [`ComposeFile::left_alone`] sort.
+    fn service_entries(&self) -> impl Iterator<Item = (&str, &Entry, &Value)> {
         let mut seen = std::collections::HashSet::new();
         self.services_nodes()
             .filter_map(Node::entries)
             .flatten()
-            .filter_map(|entry| {
+            .filter_map(move |entry| {
                 let name = entry.key.scalar()?;
                 if !seen.insert(name) {
                     return None;
                 }
                 let meaning = self.meaning().get("services")?.get(name)?;
+                Some((name, entry, meaning))
+            })
+    }
+
+    /// Every service the rules can edit, in file order: services that are
+    /// aliases or anchored (editing them would change others too) and
+    /// services that `extends` another (what they inherit is elsewhere) are
+    /// left out.
+    pub fn services(&self) -> Vec<Service<'_>> {
+        self.service_entries()
+            .filter_map(|(name, entry, meaning)| {
                 let own = meaning.is_object()
                     && !entry.value.is_shared()
                     && meaning.get("extends").is_none();
@@ -102,16 +112,8 @@ impl ComposeFile {
     /// The services [`ComposeFile::services`] leaves out, each with why:
     /// anchored (`web: &web`), an alias (`web: *base`), or `extends`.
     pub fn left_alone(&self) -> Vec<(String, String)> {
-        let mut seen = std::collections::HashSet::new();
-        self.services_nodes()
-            .filter_map(Node::entries)
-            .flatten()
-            .filter_map(|entry| {
-                let name = entry.key.scalar()?;
-                if !seen.insert(name) {
-                    return None;
-                }
-                let meaning = self.meaning().get("services")?.get(name)?;
+        self.service_entries()
+            .filter_map(|(name, entry, meaning)| {
                 let why = if let Some(anchor) = &entry.value.anchor {
                     format!(
                         "it is anchored (`&{}`), so an edit would change every service that reuses it",
@@ -569,41 +571,28 @@ fn command_words(service: &Value) -> Vec<String> {
     words
 }
 
-/// The comments that belong to a service: the comment lines right above
-/// its name and every comment inside its mapping, each with its line
-/// number (1-based, in the text as parsed, which a fix pass may have
-/// moved) and its text after `#`. A `#` inside a quoted value is
-/// taken for a comment too: what reads these looks for warnings, and a
-/// false one only makes it more careful.
-pub fn comments<'a>(file: &'a ComposeFile, service: &Service) -> Vec<(usize, &'a str)> {
+/// The comments that go with a service: the comment lines right above
+/// its name and every comment inside its mapping, each as its text after
+/// `#`. A `#` inside a quoted value is taken for a comment too: what reads
+/// these looks for warnings, and a false one only makes it more careful.
+/// Only the service's own lines are read (a file of many services reads
+/// each line about once).
+pub fn comments<'a>(file: &'a ComposeFile, service: &Service) -> Vec<&'a str> {
     let text = file.text.as_str();
     let start = text[..service.key.start].rfind('\n').map_or(0, |at| at + 1);
     let end = text[service.node.end..]
         .find('\n')
         .map_or(text.len(), |at| service.node.end + at);
-    let first_line = text[..start].matches('\n').count() + 1;
-    let above: Vec<&str> = text[..start]
+    let mut above: Vec<&str> = text[..start]
         .lines()
         .rev()
         .take_while(|line| line.trim_start().starts_with('#'))
         .collect();
-    let mut out: Vec<(usize, &str)> = above
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, line)| (first_line - above.len() + i, *line))
-        .collect();
-    out.extend(
-        text[start..end]
-            .lines()
-            .enumerate()
-            .map(|(i, line)| (first_line + i, line)),
-    );
-    out.into_iter()
-        .filter_map(|(line, text)| {
-            text.split_once('#')
-                .map(|(_, comment)| (line, comment.trim()))
-        })
+    above.reverse();
+    above
+        .into_iter()
+        .chain(text[start..end].lines())
+        .filter_map(|line| line.split_once('#').map(|(_, comment)| comment.trim()))
         .collect()
 }
 

@@ -59,9 +59,33 @@ pub struct KnownImage {
     pub source: String,
 }
 
+/// The probe clients an image ships (`[[clients]]` in `data/images.toml`):
+/// what lets SW107/SW209 say a check calls a program the image lacks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageClients {
+    /// Repository as written in FROM (no `docker.io/`, no `library/`).
+    pub name: String,
+    /// Only tags containing this (`slim`, `alpine`).
+    #[serde(default)]
+    pub tag_contains: Option<String>,
+    /// Which of [`PROBE_CLIENTS`] the image ships; it lacks the others.
+    pub clients: Vec<String>,
+    /// Where the facts come from.
+    pub source: String,
+}
+
+/// The programs a `[[clients]]` entry speaks for: a program outside this
+/// list is never said to be missing.
+pub const PROBE_CLIENTS: &[&str] = &[
+    "curl", "wget", "nc", "python", "python3", "node", "bash", "sh",
+];
+
 #[derive(Deserialize)]
 struct Table {
     image: Vec<KnownImage>,
+    #[serde(default)]
+    clients: Vec<ImageClients>,
 }
 
 /// Reads the table now rather than at the first lookup (the planner has a
@@ -71,11 +95,14 @@ pub fn preload() {
 }
 
 fn table() -> &'static [KnownImage] {
-    static TABLE: OnceLock<Vec<KnownImage>> = OnceLock::new();
+    &tables().image
+}
+
+fn tables() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
         toml::from_str::<Table>(include_str!("../../data/images.toml"))
             .expect("data/images.toml is valid (a unit test checks it)")
-            .image
     })
 }
 
@@ -176,18 +203,44 @@ fn older_than(version: &[u64], since: &[String]) -> bool {
 /// The entry for an image reference (`nginx:1.27-alpine`,
 /// `docker.io/library/nginx`), if the table knows it.
 pub fn lookup(reference: &str) -> Option<&'static KnownImage> {
-    let parsed = Reference::parse(reference);
-    let repository = match &parsed.registry {
-        Some(registry) => format!("{registry}/{}", parsed.repository),
-        None => parsed.repository.clone(),
-    };
-    table().iter().find(|image| {
-        image.name == repository
-            && image
-                .tag_contains
-                .as_deref()
-                .is_none_or(|part| parsed.tag.contains(part))
-    })
+    let named = Named::parse(reference);
+    table()
+        .iter()
+        .find(|image| named.is(&image.name, image.tag_contains.as_deref()))
+}
+
+/// The probe clients the image `reference` ships, if the table knows them.
+pub fn clients(reference: &str) -> Option<&'static ImageClients> {
+    let named = Named::parse(reference);
+    tables()
+        .clients
+        .iter()
+        .find(|image| named.is(&image.name, image.tag_contains.as_deref()))
+}
+
+/// A reference as the tables name images: repository with its registry, and tag.
+struct Named {
+    repository: String,
+    tag: String,
+}
+
+impl Named {
+    fn parse(reference: &str) -> Named {
+        let parsed = Reference::parse(reference);
+        let repository = match &parsed.registry {
+            Some(registry) => format!("{registry}/{}", parsed.repository),
+            None => parsed.repository.clone(),
+        };
+        Named {
+            repository,
+            tag: parsed.tag,
+        }
+    }
+
+    /// Whether a table row (`name`, `tag_contains`) is about this reference.
+    fn is(&self, name: &str, tag_contains: Option<&str>) -> bool {
+        self.repository == name && tag_contains.is_none_or(|part| self.tag.contains(part))
+    }
 }
 
 #[cfg(test)]
@@ -203,6 +256,15 @@ mod tests {
         assert!(lookup("php:8.3-fpm").is_none());
         assert!(lookup("bitnami/nginx").is_none());
         assert!(lookup("registry:5000/nginx").is_none());
+        let slim = clients("python:3.12-slim").unwrap();
+        assert!(!slim.clients.iter().any(|c| c == "curl"));
+        assert!(clients("node:20-alpine3.19").is_some());
+        assert!(clients("node:20").is_none(), "the full image is not listed");
+        for entry in &tables().clients {
+            for client in &entry.clients {
+                assert!(PROBE_CLIENTS.contains(&client.as_str()), "{client}");
+            }
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -16,7 +17,7 @@ use crate::syntax::dockerfile::{Dockerfile, Stage};
 #[derive(Debug, Default)]
 pub struct Project {
     dockerfiles: HashMap<PathBuf, Dockerfile>,
-    builders: HashMap<PathBuf, Vec<ServiceHint>>,
+    builders: HashMap<PathBuf, Arc<[ServiceHint]>>,
     /// Build contexts already searched for a word: (folder, word) to the
     /// first file that has it. Rules ask once per pass.
     searched: std::sync::Mutex<HashMap<(PathBuf, &'static str), Option<PathBuf>>>,
@@ -45,6 +46,17 @@ pub enum Built<'a> {
 /// (no file system calls but one look at the current folder: rules ask for
 /// it many times per pass).
 pub fn key(path: &Path) -> PathBuf {
+    // Most paths are already keys: absolute, with no `.`, `..` or empty
+    // part. Taking them apart costs more than the rest of a lookup.
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if cfg!(unix)
+        && path.is_absolute()
+        && !bytes.ends_with(b"/")
+        && memchr::memmem::find(bytes, b"/.").is_none()
+        && memchr::memmem::find(bytes, b"//").is_none()
+    {
+        return path.to_path_buf();
+    }
     let joined;
     let absolute = match crate::paths::current_dir() {
         Some(dir) if path.is_relative() => {
@@ -152,10 +164,15 @@ impl Project {
     }
 
     /// Records a Dockerfile (after fixes) and the services that build it.
-    pub fn add(&mut self, doc: Dockerfile, builders: &[ServiceHint]) {
+    pub fn add(&mut self, doc: Dockerfile, builders: Arc<[ServiceHint]>) {
         let path = key(&doc.source.path);
-        self.builders.insert(path.clone(), builders.to_vec());
+        self.builders.insert(path.clone(), builders);
         self.dockerfiles.insert(path, doc);
+    }
+
+    /// Whether the Dockerfile at `key` (a [`key`]) is recorded already.
+    pub fn has(&self, key: &Path) -> bool {
+        self.dockerfiles.contains_key(key)
     }
 
     /// Why `service` (named `name`, in the Compose file at `compose_path`)
@@ -166,16 +183,20 @@ impl Project {
             return None;
         };
         let final_stage = stage.index == doc.final_stage().index;
-        let group: Vec<ServiceHint> = self
-            .builders
-            .get(&key(&path))?
+        let builders = self.builders.get(&key(&path))?;
+        let compose = key(compose_path);
+        let own = builders.iter().find(|h| {
+            h.name == name
+                && h.runs(stage.name.as_deref(), final_stage)
+                && key(&h.compose) == compose
+        })?;
+        if crate::model::workers::serves(own) {
+            return None;
+        }
+        let group: Vec<&ServiceHint> = builders
             .iter()
             .filter(|h| h.runs(stage.name.as_deref(), final_stage))
-            .cloned()
             .collect();
-        let own = group
-            .iter()
-            .find(|h| h.name == name && key(&h.compose) == key(compose_path))?;
         crate::model::workers::worker(own, &group)
     }
 
@@ -216,16 +237,45 @@ fn search(dir: &Path, word: &str) -> Option<PathBuf> {
 /// app), bounded so that a context at the top of a large repository keeps a
 /// run fast: at most [`SEARCH_FILES`] files, none larger than
 /// [`SEARCH_FILE_BYTES`]. What is left out is treated as saying nothing.
-pub fn context_files(dir: &Path) -> impl Iterator<Item = PathBuf> {
+/// Each folder is walked once per run: the log-level search and the route
+/// reader both read it, in every fixing pass.
+pub fn context_files(dir: &Path) -> impl Iterator<Item = PathBuf> + use<'_> {
+    type Cache = Mutex<HashMap<PathBuf, Arc<[PathBuf]>>>;
+    static WALKED: OnceLock<Cache> = OnceLock::new();
+    let cache = WALKED.get_or_init(Cache::default);
+    let folder = key(dir);
+    let known = cache
+        .lock()
+        .expect("no walk panics holding it")
+        .get(&folder)
+        .cloned();
+    let files = known.unwrap_or_else(|| {
+        let files: Arc<[PathBuf]> = walk(dir).collect();
+        cache
+            .lock()
+            .expect("no walk panics holding it")
+            .insert(folder, files.clone());
+        files
+    });
+    (0..files.len()).map(move |i| dir.join(&files[i]))
+}
+
+/// The walk behind [`context_files`], paths relative to `dir`. Ignore files
+/// are read as plain ignore files, in `dir` and below only: `docker build`
+/// never reads one above its context, and there is then no need to look for
+/// the repository around it (the `ignore` crate's git mode canonicalizes
+/// the folder and reads every parent's ignore files to find it).
+fn walk(dir: &Path) -> impl Iterator<Item = PathBuf> + use<'_> {
     ignore::WalkBuilder::new(dir)
         .parents(false)
-        .add_custom_ignore_filename(".dockerignore")
-        .require_git(false)
-        .hidden(false)
-        // The project's own ignore files only: a user's global excludes
-        // would make the answer depend on the machine (and cost a read of
-        // git's config per context).
+        .git_ignore(false)
+        .git_exclude(false)
         .git_global(false)
+        // Later names take precedence: the context's `.dockerignore` is
+        // what `docker build` obeys.
+        .add_custom_ignore_filename(".gitignore")
+        .add_custom_ignore_filename(".dockerignore")
+        .hidden(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .build()
         .filter_map(Result::ok)
@@ -233,7 +283,7 @@ pub fn context_files(dir: &Path) -> impl Iterator<Item = PathBuf> {
         .filter(|entry| crate::discover::kind_of(&entry.file_name().to_string_lossy()).is_none())
         .take(SEARCH_FILES)
         .filter(|entry| entry.metadata().is_ok_and(|m| m.len() <= SEARCH_FILE_BYTES))
-        .map(ignore::DirEntry::into_path)
+        .filter_map(move |entry| entry.path().strip_prefix(dir).ok().map(Path::to_path_buf))
 }
 
 /// The words of what the service starts with: Compose's `entrypoint` and
@@ -276,7 +326,26 @@ fn start_words(doc: &Dockerfile, stage: &Stage, service: &Value) -> Vec<String> 
 
 #[cfg(test)]
 mod tests {
-    use super::search;
+    use super::{key, search};
+    use std::path::Path;
+
+    /// A path that is already a key comes back as it is; any other is
+    /// resolved, whichever way it is spelled.
+    #[test]
+    fn keys_resolve_dots_and_doubled_slashes() {
+        for (path, want) in [
+            ("/srv/app/compose.yaml", "/srv/app/compose.yaml"),
+            ("/srv/app/./compose.yaml", "/srv/app/compose.yaml"),
+            ("/srv/app/../app/compose.yaml", "/srv/app/compose.yaml"),
+            ("/srv//app/compose.yaml", "/srv/app/compose.yaml"),
+            ("/srv/app/", "/srv/app"),
+            ("/srv/.config/x", "/srv/.config/x"),
+        ] {
+            assert_eq!(key(Path::new(path)), Path::new(want), "{path}");
+        }
+        let here = crate::paths::current_dir().unwrap();
+        assert_eq!(key(Path::new("a/../b")), here.join("b"));
+    }
 
     /// A `.dockerignore` above the build context (the repository's own,
     /// leaving out everything but its sources) does not hide the context's

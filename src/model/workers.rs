@@ -28,21 +28,34 @@ pub fn serves(hint: &ServiceHint) -> bool {
 
 /// Why `hint` is a worker among `builders` (every service that builds the
 /// same stage, `hint` among them), or `None` when it is not one.
-pub fn worker(hint: &ServiceHint, builders: &[ServiceHint]) -> Option<String> {
+pub fn worker(hint: &ServiceHint, builders: &[&ServiceHint]) -> Option<String> {
     if serves(hint) {
         return None;
     }
-    let servers: Vec<String> = builders
+    let servers: Vec<&str> = builders
         .iter()
         .filter(|b| b.name != hint.name && serves(b) && b.start != hint.start)
-        .map(|b| format!("`{}`", b.name))
+        .map(|b| b.name.as_str())
         .collect();
     (!servers.is_empty()).then(|| {
         format!(
-            "it runs its own `command:`/`entrypoint:` and publishes no port, while {}, built from the same image, serves (a worker)",
-            servers.join(", ")
+            "it runs its own `command:`/`entrypoint:` and publishes no port, while {}, built from the same image, {} (a worker)",
+            listed(&servers),
+            if servers.len() == 1 { "serves" } else { "serve" }
         )
     })
+}
+
+/// Names shown in a message about one service: at most three, then how
+/// many more (a service among a thousand built from one image gets a
+/// message of one line, not a thousand names).
+fn listed(names: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    let shown: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    match names.len() {
+        n if n <= SHOWN => shown.join(", "),
+        n => format!("{} and {} more", shown.join(", "), n - SHOWN),
+    }
 }
 
 #[cfg(test)]
@@ -69,15 +82,31 @@ mod tests {
         let server = hint("server", &[5000], Some("server"));
         let worker_ = hint("worker", &[], Some("worker"));
         let replica = hint("replica", &[], Some("server"));
-        let all = [server.clone(), worker_.clone(), replica.clone()];
+        let all = [&server, &worker_, &replica];
         assert!(worker(&server, &all).is_none());
         assert!(worker(&worker_, &all).unwrap().contains("`server`"));
         assert!(worker(&replica, &all).is_none(), "runs what a server runs");
-        let alone = [worker_.clone()];
+        let alone = [&worker_];
         assert!(worker(&worker_, &alone).is_none(), "no sibling");
         let image_start = hint("web", &[], None);
-        assert!(worker(&worker_, &[image_start, worker_.clone()]).is_some());
-        let two_workers = [worker_.clone(), hint("beat", &[], Some("beat"))];
+        assert!(worker(&worker_, &[&image_start, &worker_]).is_some());
+        let beat = hint("beat", &[], Some("beat"));
+        let two_workers = [&worker_, &beat];
         assert!(worker(&worker_, &two_workers).is_none(), "no server");
+    }
+
+    /// A worker beside many servers gets a one-line reason: three names,
+    /// then how many more.
+    #[test]
+    fn a_reason_names_at_most_three_servers() {
+        let servers: Vec<ServiceHint> = (0..1000)
+            .map(|i| hint(&format!("web{i}"), &[8000], None))
+            .collect();
+        let worker_ = hint("worker", &[], Some("worker"));
+        let mut all: Vec<&ServiceHint> = servers.iter().collect();
+        all.push(&worker_);
+        let why = worker(&worker_, &all).unwrap();
+        assert!(why.contains("`web0`, `web1`, `web2` and 997 more"), "{why}");
+        assert!(!why.contains("web3"), "{why}");
     }
 }

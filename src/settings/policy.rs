@@ -91,7 +91,7 @@ pub struct Policy {
     pub service: Option<ServiceHint>,
     /// Every Compose service that builds the Dockerfile (when several do,
     /// `service` is `None`: none of them speaks for the image alone).
-    pub builders: Vec<ServiceHint>,
+    pub builders: Arc<[ServiceHint]>,
     /// The health port of the configured app config, when there is one.
     pub app_port: Option<AppPort>,
 }
@@ -103,7 +103,7 @@ impl Policy {
             config,
             overrides,
             service: None,
-            builders: Vec::new(),
+            builders: Arc::from([]),
             app_port: None,
         }
     }
@@ -116,8 +116,8 @@ impl Policy {
 
     /// The same policy for a Dockerfile that the Compose services
     /// `builders` build: the one that does speaks for the image.
-    pub fn for_builders(self, builders: Vec<ServiceHint>) -> Policy {
-        let hint = match builders.as_slice() {
+    pub fn for_builders(self, builders: Arc<[ServiceHint]>) -> Policy {
+        let hint = match &*builders {
             [one] => Some(one.clone()),
             _ => None,
         };

@@ -52,3 +52,36 @@ pub fn plan(path: &Path) -> FileChange {
     planner::plan_dockerfile(path, &resolver, &Overrides::default(), None)
         .unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// The full health-stage pattern (copied probe, wrapped start command), as
+/// a `seaworthy.toml`: the settings the stage tests run under.
+pub const STAGE_CONFIG: &str = r#"
+[health]
+style = "stage"
+stage_image = "alfred/healthcheck:0.4.0"
+stage_binary = "/usr/local/bin/healthcheck"
+stage_probe_args = ["--http", "{url}"]
+stage_wraps = true
+metrics_port = 9091
+"#;
+
+/// Appends what `check` reports of `plan` to `text`: a line per finding
+/// (path:line:col: rule status message), a blank line, then every diff.
+/// The form the rule and fixture snapshots are kept in.
+pub fn push_report(text: &mut String, plan: &seaworthy::plan::Plan) {
+    for (file, finding) in plan.findings() {
+        text.push_str(&format!(
+            "{}:{}:{}: {} {:?} {}\n",
+            seaworthy::paths::display(&file.path),
+            finding.start.line,
+            finding.start.col,
+            finding.rule.code,
+            finding.status,
+            finding.message
+        ));
+    }
+    text.push('\n');
+    for change in &plan.files {
+        text.push_str(&seaworthy::output::diff::unified(change));
+    }
+}

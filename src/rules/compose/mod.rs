@@ -9,6 +9,7 @@ pub mod sw205_depends_on;
 pub mod sw206_metrics_port;
 pub mod sw207_log_level;
 pub mod sw208_data_volume;
+pub mod sw209_broken_healthcheck;
 
 use serde_json::Value;
 
@@ -152,6 +153,10 @@ pub const RULES: &[Rule<Check>] = &[
     Rule {
         meta: &sw208_data_volume::META,
         check: sw208_data_volume::check,
+    },
+    Rule {
+        meta: &sw209_broken_healthcheck::META,
+        check: sw209_broken_healthcheck::check,
     },
 ];
 

@@ -120,14 +120,12 @@ fn limits_break(ctx: &Ctx, service: &Service, known: Option<&KnownImage>) -> Opt
     }
     compose::comments(ctx.file, service)
         .into_iter()
-        .find(|(_, comment)| {
+        .find(|comment| {
             let comment = comment.to_ascii_lowercase();
             LIMIT_WORDS.iter().any(|w| comment.contains(w))
                 && HARM_WORDS.iter().any(|w| comment.contains(w))
         })
-        .map(|(_, comment)| {
-            format!("a comment beside it warns about memory limits (\"{comment}\")")
-        })
+        .map(|comment| format!("a comment beside it warns about memory limits (\"{comment}\")"))
 }
 
 /// Finds services without limits.

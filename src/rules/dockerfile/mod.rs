@@ -5,6 +5,7 @@ pub mod sw102_stage_order;
 pub mod sw103_wrap_command;
 pub mod sw104_expose;
 pub mod sw106_stage_path;
+pub mod sw107_broken_healthcheck;
 
 use super::Rule;
 use crate::diagnostic::Diagnostic;
@@ -44,6 +45,10 @@ pub const RULES: &[Rule<Check>] = &[
     Rule {
         meta: &sw106_stage_path::META,
         check: sw106_stage_path::check,
+    },
+    Rule {
+        meta: &sw107_broken_healthcheck::META,
+        check: sw107_broken_healthcheck::check,
     },
 ];
 
@@ -171,6 +176,72 @@ pub mod place {
             super::HEALTH_STAGE
         ))
     }
+}
+
+/// The edits that make `command` (run by `client`) the HEALTHCHECK of
+/// `stage`, as SW101 inserts it and SW107 puts it in place of a check
+/// that can never pass: for a copied probe, the probe stage (declared where
+/// no stage reference shifts) and the `COPY` of its binary (unless the
+/// stage copies it already), then the HEALTHCHECK edit that `healthcheck`
+/// makes from the rendered command. `Err` says why it cannot be placed.
+pub fn probe_edits(
+    doc: &Dockerfile,
+    stage: &crate::syntax::dockerfile::Stage,
+    health: &crate::settings::Health,
+    client: crate::health::probe::Client,
+    mut command: crate::health::probe::Probe,
+    healthcheck: impl FnOnce(&str) -> Result<crate::edit::Edit, String>,
+) -> Result<Vec<crate::edit::Edit>, String> {
+    use crate::edit::Edit;
+    use crate::health::probe::{Client, Probe};
+    let mut edits = Vec::new();
+    if let (Client::Stage, Probe::Exec(argv)) = (client, &mut command) {
+        let probes = probe_stage(doc, health);
+        if stage.name.as_deref() == Some(probes) {
+            return Err(format!(
+                "it is itself named `{probes}`, so it cannot copy a probe from the `{probes}` stage: rename it, or write its HEALTHCHECK by hand"
+            ));
+        }
+        if doc.stage_named(probes).is_none() {
+            let user = match probes {
+                HEALTH_STAGE => {
+                    first_health_stage_user(doc).map_or(stage.index, |u| u.min(stage.index))
+                }
+                _ => stage.index,
+            };
+            let position = place::health_stage_position(doc, user, None)?;
+            let at = stage_start(doc, position);
+            let text = place::lines_at(
+                doc,
+                at,
+                &[
+                    format!("FROM {} AS {probes}", health.stage_image),
+                    String::new(),
+                ],
+            );
+            edits.push(Edit::insert(at, text));
+        }
+        match copied_to(doc, stage, probes, &argv[0]) {
+            Some(destination) => argv[0] = destination,
+            None => {
+                let copy = format!("COPY --from={probes} {0} {0}", argv[0]);
+                edits.push(place::insert_lines(
+                    doc,
+                    doc.after_instruction(stage.from),
+                    &[copy],
+                )?);
+            }
+        }
+    }
+    let healthcheck = healthcheck(&command.render())?;
+    match edits
+        .iter_mut()
+        .find(|e| e.range.start == healthcheck.range.start && e.range.is_empty())
+    {
+        Some(edit) if healthcheck.range.is_empty() => edit.text.push_str(&healthcheck.text),
+        _ => edits.push(healthcheck),
+    }
+    Ok(edits)
 }
 
 /// Whether a stage has a `COPY --from=healthcheck` (the health stage is in use).

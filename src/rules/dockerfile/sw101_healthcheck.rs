@@ -1,14 +1,13 @@
 //! SW101: the final stage has no HEALTHCHECK.
 
-use super::{
-    copied_to, first_health_stage_user, place, probe_stage, stage_start, Ctx, HEALTH_STAGE,
-};
+use super::{place, Ctx};
 use crate::diagnostic::Diagnostic;
-use crate::edit::{Edit, Fix};
+use crate::edit::Fix;
 use crate::health::port::{self, PortChoice};
-use crate::health::probe::{self, Client, Probe, Target};
+use crate::health::probe::{self, Target};
 use crate::model::workers;
 use crate::registry::{self, RuleMeta, Scope, Severity};
+use crate::settings::policy::ServiceHint;
 
 /// SW101's identity and documentation.
 pub const META: RuleMeta = RuleMeta {
@@ -111,14 +110,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     }
     let from = &doc.instructions()[stage.from];
     let span = from.keyword_start..from.keyword_start + from.keyword.len();
-    let warn = |message: String| {
-        vec![Diagnostic {
-            rule: &META,
-            span: span.clone(),
-            message,
-            fix: None,
-        }]
-    };
+    let warn = |message: String| vec![Diagnostic::new(&META, span.clone(), message)];
     let service_platform = policy.service.as_ref().and_then(|h| h.platform.as_deref());
     if let Some(why) = probe::platform_refusal(doc, stage, service_platform) {
         return warn(format!("final stage has no HEALTHCHECK; {why}"));
@@ -155,73 +147,24 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
     };
     let health = &policy.config.health;
-    let mut command = match probe::command(client, &target, health) {
+    let command = match probe::command(client, &target, health) {
         Ok(command) => command,
         Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
     };
-    let mut edits = Vec::new();
-
-    if let (Client::Stage, Probe::Exec(argv)) = (client, &mut command) {
-        let probes = probe_stage(doc, health);
-        if stage.name.as_deref() == Some(probes) {
-            return warn(format!(
-                "final stage has no HEALTHCHECK; it is itself named `{probes}`, so it cannot copy a probe from the `{probes}` stage: rename it, or write its HEALTHCHECK by hand"
-            ));
-        }
-        if doc.stage_named(probes).is_none() {
-            let user = match probes {
-                HEALTH_STAGE => {
-                    first_health_stage_user(doc).map_or(stage.index, |u| u.min(stage.index))
-                }
-                _ => stage.index,
-            };
-            let position = match place::health_stage_position(doc, user, None) {
-                Ok(position) => position,
-                Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
-            };
-            let at = stage_start(doc, position);
-            let text = place::lines_at(
-                doc,
-                at,
-                &[
-                    format!("FROM {} AS {probes}", health.stage_image),
-                    String::new(),
-                ],
-            );
-            edits.push(Edit::insert(at, text));
-        }
-        match copied_to(doc, stage, probes, &argv[0]) {
-            Some(destination) => argv[0] = destination,
-            None => {
-                let copy = format!("COPY --from={probes} {0} {0}", argv[0]);
-                match place::insert_lines(doc, doc.after_instruction(stage.from), &[copy]) {
-                    Ok(edit) => edits.push(edit),
-                    Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
-                }
-            }
-        }
-    }
-
-    let lines = [
-        format!(
-            "HEALTHCHECK {} {}",
-            probe::OPTIONS,
-            place::continuation(doc)
-        ),
-        format!("    CMD {}", command.render()),
-    ];
-    let healthcheck =
-        match place::insert_lines(doc, place::before_start_command(doc, stage), &lines) {
-            Ok(edit) => edit,
-            Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
-        };
-    match edits
-        .iter_mut()
-        .find(|e| e.range.start == healthcheck.range.start)
-    {
-        Some(edit) => edit.text.push_str(&healthcheck.text),
-        None => edits.push(healthcheck),
-    }
+    let edits = match super::probe_edits(doc, stage, health, client, command, |command| {
+        let lines = [
+            format!(
+                "HEALTHCHECK {} {}",
+                probe::OPTIONS,
+                place::continuation(doc)
+            ),
+            format!("    CMD {command}"),
+        ];
+        place::insert_lines(doc, place::before_start_command(doc, stage), &lines)
+    }) {
+        Ok(edits) => edits,
+        Err(why) => return warn(format!("final stage has no HEALTHCHECK; {why}")),
+    };
 
     let mut strictness = match &route {
         Some((_, from)) => format!("{} ({from})", target.accepts(client, health)),
@@ -231,6 +174,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         strictness.push_str(&format!("; {note}"));
     }
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message: format!(
@@ -254,11 +198,10 @@ fn shared_port(
 ) -> Option<Result<PortChoice, String>> {
     // A service that turns the image's HEALTHCHECK off does not run it,
     // so a worker that does so takes no harm from one.
-    let builders: Vec<_> = policy
+    let builders: Vec<&ServiceHint> = policy
         .builders
         .iter()
         .filter(|h| h.runs(stage.name.as_deref(), true) && !h.probe_disabled)
-        .cloned()
         .collect();
     if builders.len() < 2 {
         return None;
@@ -288,7 +231,7 @@ fn shared_port(
     let choices: Vec<(&str, Result<PortChoice, String>)> = builders
         .iter()
         .map(|h| {
-            let policy = policy.clone().for_service(Some(h.clone()));
+            let policy = policy.clone().for_service(Some((*h).clone()));
             (h.name.as_str(), port::resolve(doc, stage, &policy))
         })
         .collect();

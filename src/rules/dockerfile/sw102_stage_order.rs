@@ -62,14 +62,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     };
     let instr = &doc.instructions()[copy];
     let span = instr.keyword_start..instr.keyword_start + instr.keyword.len();
-    let warn = |message: String| {
-        vec![Diagnostic {
-            rule: &META,
-            span: span.clone(),
-            message,
-            fix: None,
-        }]
-    };
+    let warn = |message: String| vec![Diagnostic::new(&META, span.clone(), message)];
     let user = doc.stage_of(copy).expect("instructions after a FROM").index;
     let Some(stage) = doc.stage_named(HEALTH_STAGE) else {
         let position = match place::health_stage_position(doc, user, None) {
@@ -93,6 +86,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             ],
         );
         return vec![Diagnostic {
+            severity: None,
             rule: &META,
             span,
             message: format!(
@@ -128,6 +122,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         moved.push_str(eol);
     }
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message: format!(
@@ -156,14 +151,9 @@ fn final_health_stage(
     span: std::ops::Range<usize>,
 ) -> Vec<Diagnostic> {
     let warn = |why: String| {
-        vec![Diagnostic {
-            rule: &META,
-            span: span.clone(),
-            message: format!(
+        vec![Diagnostic::new(&META, span.clone(), format!(
                 "`COPY --from={HEALTH_STAGE}` comes before the `{HEALTH_STAGE}` stage (line {line}), which is the final stage: {why}; move it yourself"
-            ),
-            fix: None,
-        }]
+            ))]
     };
     let image = &policy.config.health.stage_image;
     if !stage.image.eq_ignore_ascii_case(image) {
@@ -204,6 +194,7 @@ fn final_health_stage(
         ],
     );
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message: format!(

@@ -87,14 +87,11 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let span = instr.keyword_start..instr.keyword_start + instr.keyword.len();
     let keyword = instr.keyword.clone();
     let refuse = |why: String| {
-        vec![Diagnostic {
-            rule: &META,
-            span: span.clone(),
-            message: format!(
-                "{keyword} is not wrapped by the health stage's exporter; not done: {why}"
-            ),
-            fix: None,
-        }]
+        vec![Diagnostic::new(
+            &META,
+            span.clone(),
+            format!("{keyword} is not wrapped by the health stage's exporter; not done: {why}"),
+        )]
     };
     if probe::uses_default_layout(health) {
         return refuse(
@@ -144,16 +141,11 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         }
     };
     if doc.stage_of(index) != Some(stage) {
-        return vec![Diagnostic {
-            rule: &META,
-            span,
-            message: format!(
+        return vec![Diagnostic::new(&META, span, format!(
                 "the final stage inherits its {keyword} (line {}) from another stage: wrap it there with `{wrapper} --export-prom :{} --`",
                 instr.first_line + 1,
                 health.metrics_port
-            ),
-            fix: None,
-        }];
+            ))];
     }
     let prefix = [
         wrapper.clone(),
@@ -192,15 +184,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             Some(edit) => edit,
             None if instr.args.text().trim().is_empty() => return Vec::new(),
             None => {
-                return vec![Diagnostic {
-                    rule: &META,
-                    span,
-                    message: format!(
+                return vec![Diagnostic::new(&META, span, format!(
                         "the health stage is in use but {keyword} is not wrapped, and its text is not valid UTF-8: wrap it by hand with `{wrapper} --export-prom :{} --`",
                         health.metrics_port
-                    ),
-                    fix: None,
-                }]
+                    ))]
             }
         },
     };
@@ -216,6 +203,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         "`style = \"stage\"` makes every server follow the health-stage pattern"
     };
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message: format!(

@@ -3,7 +3,7 @@
 use super::{place, Ctx};
 use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
-use crate::health::port;
+use crate::health::{check, port};
 use crate::registry::{RuleMeta, Scope, Severity, Target};
 
 /// SW104's identity and documentation.
@@ -22,7 +22,10 @@ command exports metrics on (`--export-prom :PORT`), and adds an `EXPOSE` line
 for each one the image does not expose yet, itself or through a well-known
 base image (after the last EXPOSE, or before the health check; before the
 last instruction when the file ends inside its line continuation). Ports are
-compared as numbers: `EXPOSE 19091` does not expose 9091.
+compared as numbers: `EXPOSE 19091` does not expose 9091. A probed port
+that nothing in the image listens on by the evidence (EXPOSE 8000, the
+server started on 8000, a check on 8080) is not exposed: that check can
+never pass, and SW107 reports it.
 
 ## Why is this bad?
 EXPOSE documents which ports the image serves; Compose, scanners and people
@@ -58,7 +61,11 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let healthcheck = doc.last_inherited(stage, "HEALTHCHECK");
     let mut wanted: Vec<(u16, &str, usize)> = Vec::new();
     if let Some(h) = healthcheck {
-        if let Some(p) = port::probed_port(&doc.instructions()[h].args.text()) {
+        // A port nothing listens on is SW107's finding: exposing it would
+        // make a probe that can only fail look served.
+        let probed = port::probed_port(&doc.instructions()[h].args.text())
+            .filter(|&p| check::unserved(doc, stage, ctx.policy, p, true).is_none());
+        if let Some(p) = probed {
             wanted.push((p, "the HEALTHCHECK probes it", h));
         }
     }
@@ -91,6 +98,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         ),
     };
     vec![Diagnostic {
+        severity: None,
         rule: &META,
         span,
         message,

@@ -119,6 +119,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         }
         let instr = &doc.instructions()[i];
         diagnostics.push(Diagnostic {
+            severity: None,
             rule: &META,
             span: instr.args.file_span(source.span.clone()),
             message: format!(
