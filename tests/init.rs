@@ -623,3 +623,23 @@ fn a_start_command_that_names_its_port_decides_the_port() {
         "{dockerfile}"
     );
 }
+
+#[test]
+fn the_summary_says_when_the_apps_own_settings_keep_the_probe_from_passing() {
+    let dir = copy(&common::root().join("fixtures/init/rails-postgres"));
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--dry-run"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "note        config/environments/production.rb:7: Rails redirects http to https here"
+        ),
+        "{stderr}"
+    );
+    let production = dir.path().join("config/environments/production.rb");
+    let fixed = fs::read_to_string(&production)
+        .unwrap()
+        .replace("  # config.ssl_options", "  config.ssl_options");
+    fs::write(&production, fixed).unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--dry-run"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("redirects http to https"));
+}

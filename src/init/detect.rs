@@ -218,6 +218,18 @@ pub struct Scaffold {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct CaveatRow {
+    framework: String,
+    file: String,
+    present: String,
+    absent: String,
+    note: String,
+    #[allow(dead_code)]
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ConnectionRow {
     framework: String,
     service: String,
@@ -238,6 +250,7 @@ struct Table {
     service: Vec<ServiceRow>,
     scaffold: Vec<ScaffoldRow>,
     connection: Vec<ConnectionRow>,
+    caveat: Vec<CaveatRow>,
 }
 
 fn table() -> &'static Table {
@@ -594,6 +607,17 @@ pub fn detect(root: &Path, stack: Option<&str>) -> Result<Detection, InputError>
         }
         missing
     });
+    for caveat in table.caveat.iter().filter(|c| c.framework == row.name) {
+        let Some(text) = files.at(Path::new(&caveat.file)) else {
+            continue;
+        };
+        if let Some(found) = compile(&caveat.present).find(text) {
+            if !compile(&caveat.absent).is_match(text) {
+                let at = at(Path::new(&caveat.file), text, found.start());
+                notes.push(format!("{at}: {}", caveat.note));
+            }
+        }
+    }
     let health = match routes::in_context(root).for_docker() {
         Choice::Route(route) => Some(Fact::new(route.path.clone(), route.at())),
         Choice::Ambiguous(why) => {
@@ -862,6 +886,10 @@ mod tests {
         }
         for row in &table.worker {
             compile(&row.entry);
+        }
+        for row in &table.caveat {
+            compile(&row.present);
+            compile(&row.absent);
         }
         for stack in stacks() {
             assert!(
