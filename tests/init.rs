@@ -643,3 +643,40 @@ fn the_summary_says_when_the_apps_own_settings_keep_the_probe_from_passing() {
     let out = seaworthy(dir.path(), &["init", "--defaults", "--dry-run"]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("redirects http to https"));
 }
+
+#[test]
+fn a_ci_workflow_is_written_only_when_the_answers_name_the_action() {
+    let dir = copy(&common::root().join("fixtures/init/go-nethttp"));
+    seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert!(!dir.path().join(".github").exists());
+    let dir = copy(&common::root().join("fixtures/init/go-nethttp"));
+    fs::write(
+        dir.path().join("answers.toml"),
+        "ci_action = \"acme/seaworthy@v1\"\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let workflow = fs::read_to_string(dir.path().join(".github/workflows/seaworthy.yml")).unwrap();
+    assert!(
+        workflow.contains("      - uses: acme/seaworthy@v1\n"),
+        "{workflow}"
+    );
+    let parsed: serde_json::Value = serde_saphyr::from_str(&workflow).unwrap();
+    assert_eq!(
+        parsed["jobs"]["seaworthy"]["steps"][1]["with"]["fail-on"],
+        "warning"
+    );
+    fs::write(
+        dir.path().join("answers.toml"),
+        "ci_action = \"seaworthy\"\n",
+    )
+    .unwrap();
+    let out = seaworthy(
+        dir.path(),
+        &["init", "--answers", "answers.toml", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("answers.toml:1:13: `seaworthy` is not an action reference"));
+}

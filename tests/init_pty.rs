@@ -31,6 +31,7 @@ const QUESTIONS: &[&str] = &[
     "CPU limit",
     "Log level",
     "Probe style",
+    "GitHub Actions workflow",
 ];
 
 fn project() -> TempDir {

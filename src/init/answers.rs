@@ -48,6 +48,9 @@ pub struct Answers {
     /// Whether to write a health endpoint module for it (when its code
     /// declares no health route and its framework has one).
     pub health_scaffold: bool,
+    /// The GitHub Action that runs `seaworthy check` in CI
+    /// (`owner/repo@ref`); `None`: no workflow is written.
+    pub ci_action: Option<String>,
 }
 
 impl Answers {
@@ -67,6 +70,7 @@ impl Answers {
             cpus: cpus.into(),
             log_level: "INFO".into(),
             probe_style: "auto".into(),
+            ci_action: None,
             health_scaffold: detection.health.is_none()
                 && detection.port.is_some()
                 && detect::scaffold(detection).is_some(),
@@ -117,6 +121,13 @@ impl Answers {
         set(file.probe_style, &mut answers.probe_style, &|v| {
             one_of(v, PROBE_STYLES)
         })?;
+        if let Some(action) = file.ci_action {
+            if let Some(why) = action_problem(action.get_ref()) {
+                return Err(error(action.span(), why));
+            }
+            let action = action.into_inner();
+            answers.ci_action = (!action.is_empty()).then_some(action);
+        }
         if let Some(scaffold) = file.health_scaffold {
             answers.health_scaffold = *scaffold.get_ref();
         }
@@ -229,6 +240,7 @@ struct File {
     log_level: Option<Spanned<String>>,
     probe_style: Option<Spanned<String>>,
     health_scaffold: Option<Spanned<bool>>,
+    ci_action: Option<Spanned<String>>,
 }
 
 /// `[[workers]]` in an answers file.
@@ -250,6 +262,31 @@ pub fn start_problem(command: &str) -> Option<String> {
     }
     command.contains(['$', '"', '\'', '`', '|', '&', ';', '<', '>']).then(|| {
         "quotes, variables and shell operators need a shell: write the program and its arguments as plain words".into()
+    })
+}
+
+/// Why a GitHub Action reference is wrong, if it is (empty: none):
+/// `owner/repo@ref`, or `owner/repo/path@ref`.
+pub fn action_problem(action: &str) -> Option<String> {
+    if action.is_empty() {
+        return None;
+    }
+    let ok = action.split_once('@').is_some_and(|(path, reference)| {
+        let part = |p: &str| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        };
+        let parts: Vec<&str> = path.split('/').collect();
+        parts.len() >= 2
+            && parts.iter().all(|p| part(p))
+            && !reference.is_empty()
+            && reference
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    });
+    (!ok).then(|| {
+        format!("`{action}` is not an action reference like owner/seaworthy@v1 (the repository that holds seaworthy's action.yml, and a tag, branch or commit)")
     })
 }
 
@@ -313,5 +350,9 @@ mod tests {
         assert!(start_problem("gunicorn -b 0.0.0.0:$PORT app:app").is_some());
         assert!(route_problem("").is_none());
         assert!(route_problem("health").is_some());
+        assert!(action_problem("acme/seaworthy@v1").is_none());
+        assert!(action_problem("").is_none());
+        assert!(action_problem("seaworthy@v1").is_some());
+        assert!(action_problem("acme/seaworthy@v1; rm -rf /").is_some());
     }
 }

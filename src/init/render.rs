@@ -54,6 +54,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/seaworthy.toml"),
     ),
     (
+        "github-workflow.yml",
+        include_str!("../../templates/github-workflow.yml"),
+    ),
+    (
         "health/fastapi.py",
         include_str!("../../templates/health/fastapi.py"),
     ),
@@ -142,6 +146,7 @@ struct Context<'a> {
     probe_style: &'a str,
     mount: String,
     critical: String,
+    ci_action: Option<&'a str>,
 }
 
 /// A command line as an exec-form JSON array (the answers hold no quotes).
@@ -252,6 +257,7 @@ pub fn render(
             .map(|s| s.mount.clone())
             .unwrap_or_default(),
         critical: critical(&answers.services),
+        ci_action: answers.ci_action.as_deref(),
     };
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
@@ -263,6 +269,13 @@ pub fn render(
         (".env.example".into(), "env.example", None),
         ("seaworthy.toml".into(), "seaworthy.toml", None),
     ];
+    if answers.ci_action.is_some() {
+        files.push((
+            ".github/workflows/seaworthy.yml".into(),
+            "github-workflow.yml",
+            None,
+        ));
+    }
     if let Some(scaffold) = &scaffold {
         files.push((
             scaffold.file.clone(),

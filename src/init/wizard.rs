@@ -262,6 +262,16 @@ pub fn ask(
         PROBE_STYLES,
         &answers.probe_style,
     )?;
+    answers.ci_action = Some(prompter.text(
+        &Question {
+            message: "GitHub Actions workflow running `seaworthy check` (action owner/repo@ref; empty: none)",
+            help: "the repository that holds seaworthy's action.yml, and a tag, branch or commit",
+        },
+        answers.ci_action.as_deref().unwrap_or_default(),
+        answers::action_problem,
+    )?)
+    .filter(|a| !a.trim().is_empty())
+    .map(|a| a.trim().to_string());
     Ok(answers)
 }
 
@@ -430,7 +440,7 @@ mod tests {
     fn enter_everywhere_takes_the_defaults() {
         let detection = detection();
         let defaults = Answers::defaults(&detection);
-        let mut script = Script(vec![None; 10]);
+        let mut script = Script(vec![None; 11]);
         assert_eq!(ask(&mut script, &detection, defaults.clone()), Ok(defaults));
     }
 
@@ -452,6 +462,7 @@ mod tests {
             None,
             None,
             None,
+            Some("acme/seaworthy@v1"),
         ]);
         let answers = ask(&mut script, &detection, defaults).unwrap();
         assert_eq!(answers.port, Some(9000));
@@ -459,6 +470,7 @@ mod tests {
         assert!(answers.services.is_empty());
         assert!(answers.workers.is_empty());
         assert!(!answers.health_scaffold);
+        assert_eq!(answers.ci_action.as_deref(), Some("acme/seaworthy@v1"));
         assert_eq!(
             (answers.memory.as_str(), answers.cpus.as_str()),
             ("512M", "1.0")
