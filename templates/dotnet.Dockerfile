@@ -8,11 +8,13 @@ RUN {{ manager.install }}
 COPY . .
 RUN {{ manager.package }}
 
-{{ probe_note }}FROM mcr.microsoft.com/dotnet/aspnet:8.0
+FROM mcr.microsoft.com/dotnet/aspnet:8.0
 WORKDIR /app
 COPY --from=build /out ./
 {% if port %}ENV ASPNETCORE_HTTP_PORTS={{ port }}
 {% endif %}# The image's own unprivileged user (APP_UID).
 USER 1654
 {% if port %}EXPOSE {{ port }}
+{% else %}# It serves no port: there is nothing to probe.
+HEALTHCHECK NONE
 {% endif %}CMD {{ start_argv }}

@@ -8,8 +8,10 @@ RUN {{ manager.install }}
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/{{ binary }} {{ build_path }}
 
-{{ probe_note }}FROM gcr.io/distroless/static-debian12:nonroot
+FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/{{ binary }} /usr/local/bin/{{ binary }}
 USER 65532:65532
 {% if port %}EXPOSE {{ port }}
+{% else %}# It serves no port: there is nothing to probe.
+HEALTHCHECK NONE
 {% endif %}CMD {{ start_argv }}

@@ -8,7 +8,7 @@ RUN {{ manager.install }}
 COPY . .
 RUN {{ manager.package }}
 
-{{ probe_note }}FROM eclipse-temurin:21-jre
+FROM eclipse-temurin:21-jre
 # The JVM sizes its heap from the container's memory limit.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 WORKDIR /app
@@ -16,4 +16,6 @@ RUN useradd --no-log-init --uid 10001 app
 COPY --from=build /app.jar /app/app.jar
 USER 10001
 {% if port %}EXPOSE {{ port }}
+{% else %}# It serves no port: there is nothing to probe.
+HEALTHCHECK NONE
 {% endif %}CMD {{ start_argv }}

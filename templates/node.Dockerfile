@@ -8,11 +8,13 @@ RUN {{ manager.install }}
 COPY . .
 RUN {% if build_script %}npm run build && {% endif %}{{ manager.prune }}
 
-{{ probe_note }}FROM node:22-slim
+FROM node:22-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app ./
 # The node image's own unprivileged user.
 USER 1000
 {% if port %}EXPOSE {{ port }}
+{% else %}# It serves no port: there is nothing to probe.
+HEALTHCHECK NONE
 {% endif %}CMD {{ start_argv }}

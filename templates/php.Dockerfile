@@ -8,7 +8,7 @@ RUN {{ manager.install }}
 COPY . .
 RUN {{ manager.package }}
 
-{{ probe_note }}FROM php:8.3-apache
+FROM php:8.3-apache
 # Apache on 8080 so that it runs as www-data; the site is {{ docroot }}.
 RUN sed -i 's/^Listen 80$/Listen 8080/' /etc/apache2/ports.conf \
     && sed -i 's/<VirtualHost \*:80>/<VirtualHost *:8080>/; s#DocumentRoot /var/www/html#DocumentRoot {{ docroot }}#' /etc/apache2/sites-available/000-default.conf \
@@ -23,4 +23,6 @@ COPY --from=build --chown=www-data:www-data /app ./
 # www-data
 USER 33
 {% if port %}EXPOSE {{ port }}
+{% else %}# It serves no port: there is nothing to probe.
+HEALTHCHECK NONE
 {% endif %}CMD {{ start_argv }}

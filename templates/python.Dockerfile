@@ -8,7 +8,7 @@ COPY {{ manager.copy | join(" ") }} ./
 RUN {{ manager.install }}{% if server %} \
     && pip --python /opt/venv/bin/python install --no-cache-dir {{ server }}{% endif %}
 
-{{ probe_note }}FROM python:3.12-slim
+FROM python:3.12-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH="/opt/venv/bin:$PATH"
@@ -18,4 +18,6 @@ COPY --from=build /opt/venv /opt/venv
 COPY --chown=app:app . .
 USER 10001
 {% if port %}EXPOSE {{ port }}
+{% else %}# It serves no port: there is nothing to probe.
+HEALTHCHECK NONE
 {% endif %}CMD {{ start_argv }}

@@ -12,7 +12,7 @@ RUN {{ manager.install }}
 COPY . .
 {% if rails_assets %}RUN SECRET_KEY_BASE_DUMMY=1 bundle exec rails assets:precompile
 {% endif %}
-{{ probe_note }}FROM ruby:3.3-slim
+FROM ruby:3.3-slim
 {% if "postgres" in service_names or "mysql" in service_names %}RUN apt-get update \
     && apt-get install -y --no-install-recommends{% if "postgres" in service_names %} libpq5{% endif %}{% if "mysql" in service_names %} libmariadb3{% endif %} \
     && rm -rf /var/lib/apt/lists/*
@@ -24,4 +24,6 @@ COPY --from=build /usr/local/bundle /usr/local/bundle
 COPY --from=build --chown=app:app /app /app
 USER 10001
 {% if port %}EXPOSE {{ port }}
+{% else %}# It serves no port: there is nothing to probe.
+HEALTHCHECK NONE
 {% endif %}CMD {{ start_argv }}

@@ -11,10 +11,12 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     && cargo build --release {% if locked %}--locked {% endif %}--bin {{ binary }} \
     && cp target/release/{{ binary }} /usr/local/bin/{{ binary }}
 
-{{ probe_note }}FROM debian:bookworm-slim
+FROM debian:bookworm-slim
 RUN useradd --no-log-init --uid 10001 app
 COPY --from=build /usr/local/bin/{{ binary }} /usr/local/bin/{{ binary }}
 USER 10001
 {% if framework == "Rocket" %}ENV ROCKET_ADDRESS=0.0.0.0{% if port %} ROCKET_PORT={{ port }}{% endif %}
 {% endif %}{% if port %}EXPOSE {{ port }}
+{% else %}# It serves no port: there is nothing to probe.
+HEALTHCHECK NONE
 {% endif %}CMD {{ start_argv }}

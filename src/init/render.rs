@@ -130,7 +130,6 @@ struct Context<'a> {
     locked: bool,
     start_argv: String,
     port: Option<u16>,
-    probe_note: String,
     health_path: Option<&'a str>,
     workers: Vec<Process>,
     services: Vec<Service<'a>>,
@@ -195,11 +194,6 @@ pub fn render(
         .flat_map(|s| s.variables.iter().map(String::as_str))
         .chain(detection.secrets.iter().map(String::as_str))
         .collect();
-    let probe_note = if answers.port.is_none() {
-        "# It serves no port, so it gets no HEALTHCHECK (nothing to probe).\n# seaworthy: ignore[SW101]\n".to_string()
-    } else {
-        String::new()
-    };
     let scaffold = detect::scaffold(detection).filter(|_| answers.health_scaffold);
     let manager = &detection.manager.value;
     let context = Context {
@@ -226,7 +220,6 @@ pub fn render(
         locked: root.join("Cargo.lock").is_file(),
         start_argv: argv(&answers.start),
         port: answers.port,
-        probe_note,
         health_path: answers.health_path.as_deref(),
         workers: answers
             .workers
