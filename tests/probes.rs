@@ -1315,8 +1315,15 @@ fn kill_group(group: i32) {
 }
 
 /// Live processes (zombies aside) whose process group is `group`.
+///
+/// Our probe led the group and was reaped before this look, so a live
+/// process whose pid is `group` means the kernel has reused the id (it
+/// does once no process of the old group is left): the group is then
+/// another's (a probe of a test running beside this one), and nothing of
+/// ours is left in it.
 fn group_members(group: i32) -> Vec<String> {
     let mut members = Vec::new();
+    let mut reused = false;
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Some(pid) = entry
             .file_name()
@@ -1335,8 +1342,12 @@ fn group_members(group: i32) -> Vec<String> {
         let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
         // state ppid pgrp
         if fields.len() > 2 && fields[0] != "Z" && fields[2].parse() == Ok(group) {
+            reused |= pid == group;
             members.push(format!("{comm} (pid {pid})"));
         }
+    }
+    if reused {
+        members.clear();
     }
     members
 }
