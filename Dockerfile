@@ -22,6 +22,7 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY benches ./benches
 COPY data ./data
+COPY templates ./templates
 COPY src ./src
 RUN target="$(uname -m)-unknown-linux-musl" \
  && rustup target add "$target" \

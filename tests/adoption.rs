@@ -63,6 +63,75 @@ fn own_dockerfile_is_multi_stage_static_and_non_root() {
     }
 }
 
+/// Every file the code embeds (`include_str!`/`include_bytes!`: data
+/// tables, init's templates) is in a folder the image build COPYs: a
+/// folder left out compiles here and fails only inside `docker build`
+/// (it did once, when init's templates arrived).
+#[test]
+fn own_dockerfile_copies_every_embedded_file() {
+    let text = std::fs::read_to_string(root().join("Dockerfile")).unwrap();
+    let copied: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with("COPY ") && !l.contains("--from"))
+        .flat_map(|l| {
+            let words: Vec<&str> = l.split_whitespace().skip(1).collect();
+            let sources = words.split_last().map_or(&[][..], |(_, rest)| rest);
+            sources
+                .iter()
+                .map(|s| s.trim_end_matches('/').to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut embedded = Vec::new();
+    for entry in walk(&root().join("src")) {
+        let code = std::fs::read_to_string(&entry).unwrap();
+        for (at, _) in code.match_indices("include_") {
+            let rest = &code[at..];
+            let Some(open) = rest.find("!(\"") else {
+                continue;
+            };
+            if !rest.starts_with("include_str!") && !rest.starts_with("include_bytes!") {
+                continue;
+            }
+            let path = &rest[open + 3..];
+            let path = &path[..path.find('"').unwrap()];
+            let file = entry.parent().unwrap().join(path);
+            let file = std::fs::canonicalize(&file).unwrap_or(file);
+            let relative = file.strip_prefix(root()).unwrap().to_path_buf();
+            embedded.push(relative);
+        }
+    }
+    assert!(embedded.len() > 5, "{embedded:?}");
+    for file in embedded {
+        let top = file
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .to_string();
+        assert!(
+            copied.contains(&top),
+            "{} is embedded but the Dockerfile does not COPY {top}/",
+            file.display()
+        );
+    }
+}
+
+/// Every `.rs` file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
+}
+
 #[test]
 fn declared_licence_has_its_texts() {
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
