@@ -86,6 +86,9 @@ pub fn unserved(
     if !ports_known {
         return None;
     }
+    if mentioned_elsewhere(doc, policy, port) {
+        return None;
+    }
     let mut served = port::served_ports(doc, stage, policy);
     // A health route the code serves on a port of its own (Spring's
     // `management.server.port`).
@@ -96,6 +99,33 @@ pub fn unserved(
         });
     }
     (!served.is_empty() && !served.iter().any(|c| c.port == port)).then_some(served)
+}
+
+/// Whether something besides the check names `port`: the Dockerfile
+/// outside its HEALTHCHECK (`ENV HEALTH_PORT=8081`), the service's own
+/// command (`${PORT:-9090}`), or a file of the app's build context
+/// (`start_http_server(9100)`). A port named there may be served in a way
+/// the port evidence does not read, so nothing is said about it.
+fn mentioned_elsewhere(doc: &Dockerfile, policy: &Policy, port: u16) -> bool {
+    let word = port.to_string();
+    let names = |text: &str| {
+        text.split(|c: char| !c.is_ascii_digit())
+            .any(|token| token == word)
+    };
+    let in_dockerfile = doc
+        .instructions()
+        .iter()
+        .filter(|i| i.keyword != "HEALTHCHECK")
+        .any(|i| names(&String::from_utf8_lossy(&i.args.bytes)));
+    let in_service = policy
+        .service
+        .as_ref()
+        .and_then(|h| h.start.as_deref())
+        .is_some_and(names);
+    in_dockerfile
+        || in_service
+        || crate::model::project::search(&crate::health::route::context(doc, policy), &word)
+            .is_some()
 }
 
 /// What is wrong with `check` as the check of `stage`'s image, and the
@@ -128,11 +158,20 @@ pub fn judge(
         .clone()
         .filter(|p| written.as_deref() != Some(p.as_str()))
     {
-        let found = routes::discover(doc, &crate::health::route::context(doc, policy));
+        let context = crate::health::route::context(doc, policy);
+        let found = routes::discover(doc, &context);
+        // The path written as a string anywhere in the app's code may be
+        // served in a way the route reader does not follow (a router
+        // mounted on it, a list of paths, `app.route('/health').get(…)`):
+        // then nothing contradicts the check.
+        let written_in_code = ['"', '\'', '`']
+            .iter()
+            .any(|q| crate::model::project::search(&context, &format!("{q}{path}{q}")).is_some());
         let contradicted = routes::kind_of(&path).is_some()
             && found.refused.is_empty()
             && !found.routes.is_empty()
-            && !found.routes.iter().any(|r| r.path == path);
+            && !found.routes.iter().any(|r| r.path == path)
+            && !written_in_code;
         if contradicted {
             match found.for_docker() {
                 Choice::Route(declared) => {
@@ -334,6 +373,11 @@ impl UserCheck {
                     || code.contains("\").get(");
                 if requests && !code.contains("imeout") && !limited {
                     self.untimed.get_or_insert(name);
+                }
+                // A check that reads the answer's status is strict: its
+                // replacement keeps the route and requires a 2xx too.
+                if requests && code.contains("statusCode") {
+                    self.strict = true;
                 }
             }
             _ => {}

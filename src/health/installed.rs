@@ -12,7 +12,7 @@
 //! judge a user's check by them, so both read one set of facts.
 
 use crate::model::images::{self, Reference, PROBE_CLIENTS};
-use crate::syntax::dockerfile::{Dockerfile, Stage};
+use crate::syntax::dockerfile::{words, Dockerfile, Stage};
 
 /// Base images of glibc distributions: bash and coreutils are there.
 const GLIBC_BASES: &[&str] = &[
@@ -63,9 +63,13 @@ impl Base {
                 && (tag == "2" || tag.starts_with("2.") || tag.starts_with("2-")),
             python,
             node: name == "node",
-            busybox: name == "alpine" || name == "busybox" || tag.contains("alpine"),
+            // distroless's `:debug` tags add busybox (sh, wget, nc).
+            busybox: name == "alpine"
+                || name == "busybox"
+                || tag.contains("alpine")
+                || (image.contains("distroless") && tag.contains("debug")),
             glibc: GLIBC_BASES.contains(&name.as_str()),
-            bare: name == "scratch" || image.contains("distroless"),
+            bare: name == "scratch" || (image.contains("distroless") && !tag.contains("debug")),
             image,
             reference,
         }
@@ -187,7 +191,7 @@ pub fn program(doc: &Dockerfile, stage: &Stage, program: &str) -> Evidence {
                 }),
             _ => false,
         });
-    if mentioned {
+    if mentioned || unreadable(doc, stage, &chain) {
         return Evidence::Unknown;
     }
     if base.bare && (scratch || !matches!(name, "python" | "python3" | "node")) {
@@ -203,6 +207,41 @@ pub fn program(doc: &Dockerfile, stage: &Stage, program: &str) -> Evidence {
         )),
         None => Evidence::Unknown,
     }
+}
+
+/// Whether the chain could install programs in ways [`Installed`] does not
+/// read, so that no absence can be asserted: a FROM whose image a build
+/// argument picks (Compose's `build.args` may choose another), an
+/// exec-form RUN of a package manager, package names in a variable,
+/// `xargs`, or a script the chain runs (`./install.sh`, `sh tools.sh`).
+fn unreadable(doc: &Dockerfile, stage: &Stage, chain: &[usize]) -> bool {
+    let picked_by_argument = doc
+        .chain(stage)
+        .iter()
+        .any(|s| doc.instructions()[s.from].args.bytes.contains(&b'$'));
+    picked_by_argument
+        || chain.iter().any(|&i| {
+            let instr = &doc.instructions()[i];
+            let text = String::from_utf8_lossy(&instr.args.bytes);
+            match instr.keyword.as_str() {
+                "RUN" if words::exec_form(&instr.args.bytes).is_some() => {
+                    MANAGERS.iter().any(|m| text.contains(m))
+                }
+                "RUN" => commands(&doc.script(i)).iter().any(|words| {
+                    let installs = words.iter().any(|w| MANAGERS.contains(w));
+                    installs && words.iter().any(|w| w.contains('$'))
+                        || words.contains(&"xargs")
+                        || words.iter().enumerate().any(|(at, w)| {
+                            w.ends_with(".sh")
+                                || (at == 0
+                                    && (w.starts_with("./") || w.starts_with('/'))
+                                    && !w.starts_with("/bin/")
+                                    && !w.starts_with("/usr/"))
+                        })
+                }),
+                _ => false,
+            }
+        })
 }
 
 /// The package managers whose install and removal lines [`Installed`] reads.

@@ -225,7 +225,7 @@ impl Project {
 /// `.dockerignore` and never one above it, so a `.dockerignore` or
 /// `.gitignore` in a parent folder (the repository's, say) says nothing of
 /// what this context sends.
-fn search(dir: &Path, word: &str) -> Option<PathBuf> {
+pub fn search(dir: &Path, word: &str) -> Option<PathBuf> {
     let finder = memchr::memmem::Finder::new(word.as_bytes());
     context_files(dir)
         .find(|path| std::fs::read(path).is_ok_and(|bytes| finder.find(&bytes).is_some()))
