@@ -399,13 +399,19 @@ fn at_root_matching(root: &Path, pattern: &str) -> Option<String> {
     names.into_iter().next()
 }
 
-/// The Python module of a file: `app/main.py` → `app.main`.
+/// The Python module of a file: `app/main.py` → `app.main`; a package's
+/// `app/__init__.py` → `app` (importing `app.__init__` would run the file
+/// a second time as another module, with an app none of its routes reach).
 fn module(path: &Path) -> String {
-    path.with_extension("")
+    let mut parts: Vec<String> = path
+        .with_extension("")
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(".")
+        .collect();
+    if parts.len() > 1 && parts.last().is_some_and(|p| p == "__init__") {
+        parts.pop();
+    }
+    parts.join(".")
 }
 
 /// The first file among `patterns` where `entry` matches: the file, the
@@ -906,5 +912,6 @@ mod tests {
     fn a_module_is_its_path_with_dots() {
         assert_eq!(module(Path::new("app/main.py")), "app.main");
         assert_eq!(module(Path::new("mysite/wsgi.py")), "mysite.wsgi");
+        assert_eq!(module(Path::new("app/__init__.py")), "app");
     }
 }
