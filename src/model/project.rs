@@ -18,9 +18,6 @@ use crate::syntax::dockerfile::{Dockerfile, Stage};
 pub struct Project {
     dockerfiles: HashMap<PathBuf, Dockerfile>,
     builders: HashMap<PathBuf, Arc<[ServiceHint]>>,
-    /// Build contexts already searched for a word: (folder, word) to the
-    /// first file that has it. Rules ask once per pass.
-    searched: std::sync::Mutex<HashMap<(PathBuf, &'static str), Option<PathBuf>>>,
 }
 
 /// Files a build context search reads at most: a context at the top of a
@@ -137,21 +134,7 @@ impl Project {
             .parent()
             .unwrap_or(Path::new("."))
             .join(context);
-        let cached = self
-            .searched
-            .lock()
-            .expect("no search panics while holding the lock")
-            .get(&(dir.clone(), WORD))
-            .cloned();
-        let found = cached.unwrap_or_else(|| {
-            let found = search(&dir, WORD);
-            self.searched
-                .lock()
-                .expect("no search panics while holding the lock")
-                .insert((dir.clone(), WORD), found.clone());
-            found
-        });
-        match found {
+        match search(&dir, WORD) {
             Some(file) => {
                 let shown = file.strip_prefix(&dir).unwrap_or(&file);
                 reads(format!(
@@ -224,11 +207,32 @@ impl Project {
 /// the context count: `docker build` reads the context's own
 /// `.dockerignore` and never one above it, so a `.dockerignore` or
 /// `.gitignore` in a parent folder (the repository's, say) says nothing of
-/// what this context sends.
+/// what this context sends. Each (folder, word) is searched once per run:
+/// rules ask in every fixing pass, for every service of the context.
 pub fn search(dir: &Path, word: &str) -> Option<PathBuf> {
-    let finder = memchr::memmem::Finder::new(word.as_bytes());
-    context_files(dir)
-        .find(|path| std::fs::read(path).is_ok_and(|bytes| finder.find(&bytes).is_some()))
+    type Cache = Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>;
+    static SEARCHED: OnceLock<Cache> = OnceLock::new();
+    let cache = SEARCHED.get_or_init(Cache::default);
+    let asked = (key(dir), word.to_string());
+    let known = cache
+        .lock()
+        .expect("no search panics holding it")
+        .get(&asked)
+        .cloned();
+    // The first file that has the word, relative to the folder: another
+    // spelling of the same folder gets it under its own.
+    let found = known.unwrap_or_else(|| {
+        let finder = memchr::memmem::Finder::new(word.as_bytes());
+        let found = context_files(dir)
+            .find(|path| std::fs::read(path).is_ok_and(|bytes| finder.find(&bytes).is_some()))
+            .and_then(|path| path.strip_prefix(dir).ok().map(Path::to_path_buf));
+        cache
+            .lock()
+            .expect("no search panics holding it")
+            .insert(asked, found.clone());
+        found
+    });
+    found.map(|relative| dir.join(relative))
 }
 
 /// The files of the app under `dir`, as `docker build` would send them
