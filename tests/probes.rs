@@ -2263,7 +2263,9 @@ fn harness_sees_exit_codes_leftovers_and_hangs() {
         Duration::from_secs(5),
     );
     assert_eq!(two.code, Some(2));
-    let orphan = run("sleep 30 & exit 0", 5);
+    // The leader waits a moment so its background child has become
+    // `sleep` (it is a copy of `sh` between fork and exec) before it exits.
+    let orphan = run("sleep 30 & sleep 0.5; exit 0", 5);
     assert_eq!(orphan.code, Some(0));
     assert!(
         orphan.leftovers.iter().any(|p| p.starts_with("sleep")),
