@@ -326,15 +326,12 @@ fn answers_change_what_is_rendered() {
     );
 }
 
-#[test]
-fn templates_can_be_overridden_one_by_one() {
+/// `init --defaults --yes --templates DIR` on a copy of flask-basic, DIR
+/// holding one template, `name`, with `text`: the copy and the run.
+fn init_with_template(name: &str, text: &str) -> (TempDir, std::process::Output) {
     let dir = copy(&common::root().join("fixtures/init/flask-basic"));
     let templates = TempDir::new().unwrap();
-    fs::write(
-        templates.path().join("env.example"),
-        "# ours\n{% for name in variables %}{{ name }}=\n{% endfor %}",
-    )
-    .unwrap();
+    fs::write(templates.path().join(name), text).unwrap();
     let out = seaworthy(
         dir.path(),
         &[
@@ -344,6 +341,15 @@ fn templates_can_be_overridden_one_by_one() {
             "--templates",
             templates.path().to_str().unwrap(),
         ],
+    );
+    (dir, out)
+}
+
+#[test]
+fn templates_can_be_overridden_one_by_one() {
+    let (dir, out) = init_with_template(
+        "env.example",
+        "# ours\n{% for name in variables %}{{ name }}=\n{% endfor %}",
     );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(
@@ -588,22 +594,9 @@ fn the_answers_can_choose_among_the_stacks_the_files_show() {
 
 #[test]
 fn a_broken_template_is_an_error_at_its_line() {
-    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
-    let templates = TempDir::new().unwrap();
-    fs::write(
-        templates.path().join("seaworthy.toml"),
+    let (dir, out) = init_with_template(
+        "seaworthy.toml",
         "[health]\n{% if port %}\nport = {{ port }}\n",
-    )
-    .unwrap();
-    let out = seaworthy(
-        dir.path(),
-        &[
-            "init",
-            "--defaults",
-            "--yes",
-            "--templates",
-            templates.path().to_str().unwrap(),
-        ],
     );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
