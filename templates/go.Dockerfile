@@ -12,6 +12,11 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/{{ binary }} /usr/local/bin/{{ binary }}
 USER 65532:65532
 {% if port %}EXPOSE {{ port }}
-{% else %}# It serves no port: there is nothing to probe.
+{% if not health_path %}# No health route is known, and this image has no shell or HTTP client: the
+# only probe it could copy in without one is a bare TCP connect, which passes
+# on a server that accepts and never answers. Serve a health route, declare it
+# ([health] path in seaworthy.toml), delete this line and run `seaworthy fix`.
+HEALTHCHECK NONE
+{% endif %}{% else %}# It serves no port: there is nothing to probe.
 HEALTHCHECK NONE
 {% endif %}CMD {{ start_argv }}

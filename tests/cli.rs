@@ -457,7 +457,11 @@ fn single_file_fix_touches_only_that_file() {
     assert!(text(&fs::read(dir.path().join("Dockerfile")).unwrap()).contains("HEALTHCHECK"));
     assert_eq!(fs::read(dir.path().join("Dockerfile.bak")).unwrap(), bak);
     assert_eq!(fs::read(dir.path().join("Dockerfile.orig")).unwrap(), orig);
-    assert_eq!(snapshot(dir.path()).len(), 3, "no backup files of its own");
+    assert_eq!(
+        snapshot(dir.path()).len(),
+        4,
+        "no backup files of its own (Dockerfile, .bak, .orig, seaworthy.toml)"
+    );
     seaworthy(dir.path())
         .arg("check")
         .assert()

@@ -19,7 +19,7 @@ use seaworthy::settings::Config;
 use seaworthy::source::Source;
 use seaworthy::syntax::dockerfile::Dockerfile;
 
-use common::STAGE_CONFIG;
+use common::{ROUTE_CONFIG, STAGE_CONFIG};
 
 fn policy(config: &str) -> Policy {
     let config = Config::parse(Path::new("seaworthy.toml"), config).unwrap();
@@ -214,11 +214,11 @@ fn fix_keeping_positions(config: &str, text: &str) -> (String, Vec<(String, Stat
 #[test]
 fn copied_probe_keeps_copy_from_index() {
     let text = "FROM golang:1.22\nRUN go build -o /app\nFROM scratch\nCOPY --from=0 /app /app\nEXPOSE 8080\nCMD [\"/app\"]\n";
-    let (after, findings) = fix_keeping_positions("", text);
+    let (after, findings) = fix_keeping_positions(ROUTE_CONFIG, text);
     assert_eq!(status(&findings, "SW101"), Some(Status::Fixed));
     assert_eq!(
         after,
-        "FROM golang:1.22\nRUN go build -o /app\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM scratch\nCOPY --from=healthcheck /bin/portcheck /bin/portcheck\nCOPY --from=0 /app /app\nEXPOSE 8080\nHEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\\n    CMD [\"/bin/portcheck\", \"--port\", \"8080\"]\nCMD [\"/app\"]\n"
+        "FROM golang:1.22\nRUN go build -o /app\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM scratch\nCOPY --from=healthcheck /bin/httpcheck /bin/httpcheck\nCOPY --from=0 /app /app\nEXPOSE 8080\nHEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\\n    CMD [\"/bin/httpcheck\", \"http://127.0.0.1:8080/healthz\"]\nCMD [\"/app\"]\n"
     );
 }
 
@@ -229,7 +229,7 @@ fn copied_probe_keeps_from_index_and_mount_from_index() {
         "FROM golang:1.22\nRUN go build -o /app\nFROM gcr.io/distroless/static\nRUN --mount=type=bind,from=0,source=/app,target=/m [\"/m\"]\nEXPOSE 8080\n",
         "FROM golang:1.22 AS build\nFROM alpine:3 AS tools\nFROM scratch\nCOPY --from=build /app /app\nCOPY --from=1 /bin/sh /bin/sh\nEXPOSE 8080\n",
     ] {
-        let (after, findings) = fix_keeping_positions("", text);
+        let (after, findings) = fix_keeping_positions(ROUTE_CONFIG, text);
         assert_eq!(status(&findings, "SW101"), Some(Status::Fixed), "{text}");
         assert_eq!(after.matches("AS healthcheck").count(), 1);
     }
@@ -249,7 +249,7 @@ fn stage_style_keeps_copy_from_index() {
 #[test]
 fn without_positional_references_the_stage_still_goes_to_the_top() {
     let text = "FROM golang:1.22 AS build\nRUN go build -o /app\nFROM scratch\nCOPY --from=build /app /app\nEXPOSE 8080\n";
-    let (after, _) = fix_keeping_positions("", text);
+    let (after, _) = fix_keeping_positions(ROUTE_CONFIG, text);
     assert!(
         after.starts_with(
             "FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM golang:1.22 AS build\n"
@@ -261,7 +261,7 @@ fn without_positional_references_the_stage_still_goes_to_the_top() {
 #[test]
 fn a_variable_stage_reference_keeps_the_stage_below_it() {
     let text = "ARG FROM_STAGE=0\nFROM golang:1.22\nFROM scratch\nCOPY --from=${FROM_STAGE} /app /app\nEXPOSE 8080\n";
-    let (after, _) = fix_keeping_positions("", text);
+    let (after, _) = fix_keeping_positions(ROUTE_CONFIG, text);
     assert!(
         after.starts_with("ARG FROM_STAGE=0\nFROM golang:1.22\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n\nFROM scratch\n"),
         "{after}"
@@ -312,25 +312,25 @@ fn no_fix_makes_a_stage_copy_from_itself() {
     // Stage 0 copies from stage 1 by position: declaring a stage anywhere
     // before stage 1 would make stage 0 (then 1) copy from itself.
     let text = "FROM debian:12\nCOPY --from=1 /a /a\nFROM scratch\nEXPOSE 8080\n";
-    let (after, findings) = fix_keeping_positions("", text);
+    let (after, findings) = fix_keeping_positions(ROUTE_CONFIG, text);
     assert_eq!(after, text);
     assert_eq!(status(&findings, "SW101"), Some(Status::Warning));
     // The final stage is itself named `healthcheck` (and is not the stage
     // image): it is the user's stage, so the probe comes from a stage of
     // another name, never from itself.
     let text = "FROM golang:1.22\nFROM scratch AS healthcheck\nEXPOSE 8080\nCMD [\"/app\"]\n";
-    let (after, findings) = fix(text);
+    let (after, findings) = fix_with(ROUTE_CONFIG, text);
     assert!(
         after.starts_with("FROM ghcr.io/tarampampam/microcheck:1 AS seaworthy-probe\n"),
         "{after}"
     );
-    assert!(after.contains("COPY --from=seaworthy-probe /bin/portcheck /bin/portcheck\n"));
+    assert!(after.contains("COPY --from=seaworthy-probe /bin/httpcheck /bin/httpcheck\n"));
     assert!(!after.contains("--from=healthcheck"));
     let (_, status, _) = findings.iter().find(|(r, _, _)| r == "SW101").unwrap();
     assert_eq!(*status, Status::Fixed);
     // A final stage named like the probe stage it would copy from warns.
     let text = "FROM golang:1.22\nFROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\nEXPOSE 8080\nCMD [\"/app\"]\n";
-    let (after, findings) = fix(text);
+    let (after, findings) = fix_with(ROUTE_CONFIG, text);
     assert_eq!(after, text);
     let (_, status, message) = findings.iter().find(|(r, _, _)| r == "SW101").unwrap();
     assert_eq!(*status, Status::Warning);

@@ -61,17 +61,7 @@ use seaworthy::settings::Health;
 /// Form × scenario pairs that fail today, each with why. The suite passes
 /// while exactly these fail: a listed pair that passes, or an unlisted one
 /// that fails, fails the suite, so the list follows the probes.
-const KNOWN_FAILING: &[(&str, &str, &str)] = &[
-    ("dockerfile/python/connect", "hung", TCP_CONNECT),
-    ("dockerfile/node/connect", "hung", TCP_CONNECT),
-    ("dockerfile/curl/connect", "hung", TCP_CONNECT),
-    ("dockerfile/busybox/connect", "hung", TCP_CONNECT),
-];
-/// Why a TCP connect passes on a hung server (a limit of the check itself).
-const TCP_CONNECT: &str = "a TCP connect succeeds on a server that accepts and never answers \
-     (the kernel accepts for it): for a protocol whose client speaks first (Kafka, LDAP, \
-     memcached…) only a client of the port's own protocol could tell; where the server \
-     speaks first the `tcp` forms wait for its first byte and pass this";
+const KNOWN_FAILING: &[(&str, &str, &str)] = &[];
 
 /// The Dockerfile HEALTHCHECK's `--timeout` (src/health/probe.rs `OPTIONS`).
 const DOCKERFILE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -93,6 +83,11 @@ const HOST_NETWORK: &str = "SEAWORTHY_PROBES_HOST_NETWORK";
 const BANNER: &[u8] = b"220 smtp.example ESMTP\r\n";
 /// The route of strict Dockerfile forms.
 const ROUTE: &str = "/healthz";
+/// The request of the `asked` forms (any bytes: the fake server answers only
+/// once it has read exactly these, so a form that does not send them fails).
+const HELLO: &[u8] = b"\x00ping\n\xd2\x16/";
+/// What the fake server answers [`HELLO`] with.
+const ANSWER: &[u8] = b"N";
 
 // ---------------------------------------------------------------------------
 // The forms
@@ -127,9 +122,20 @@ enum Mode {
     /// A port that does not speak HTTP, whose server speaks first (SMTP):
     /// a TCP connect and a wait for the first byte.
     Tcp,
-    /// A port that does not speak HTTP, whose client speaks first (Kafka):
-    /// a TCP connect.
-    Connect,
+    /// A port that does not speak HTTP, whose client speaks first, with a
+    /// request its servers answer (`hello` in data/ports.toml): the
+    /// request, then a wait for the answer's first byte.
+    Asked,
+    /// A client-first port with no such request (Kafka): seaworthy writes
+    /// no probe, and says why.
+    Unasked,
+    /// PostgreSQL's request (SSLRequest) on 5432, against the real server.
+    PostgresAsked,
+    /// Redis's request (PING) on 6379, against the real server.
+    RedisAsked,
+    /// The request of the protocol on this port (data/ports.toml), against
+    /// the real server of [`DAEMONS`].
+    Daemon(u16),
     /// PostgreSQL on 5432.
     Postgres,
     /// Redis on 6379.
@@ -142,7 +148,14 @@ impl Mode {
             Mode::Strict => "strict",
             Mode::Lenient => "lenient",
             Mode::Tcp => "tcp",
-            Mode::Connect => "connect",
+            Mode::Asked => "asked",
+            Mode::Unasked => "unasked",
+            Mode::PostgresAsked => "postgres-asked",
+            Mode::RedisAsked => "redis-asked",
+            Mode::Daemon(11211) => "memcached-asked",
+            Mode::Daemon(1883) => "mqtt-asked",
+            Mode::Daemon(53) => "dns-asked",
+            Mode::Daemon(_) => "daemon-asked",
             Mode::Postgres => "postgres",
             Mode::Redis => "redis",
         }
@@ -153,7 +166,11 @@ impl Mode {
             Mode::Strict => (port, Some(ROUTE.to_string()), Speaks::Http),
             Mode::Lenient => (port, None, Speaks::Http),
             Mode::Tcp => (port, None, Speaks::Greets("SMTP")),
-            Mode::Connect => (port, None, Speaks::Other("Kafka")),
+            Mode::Asked => (port, None, Speaks::Asked("test protocol", HELLO)),
+            Mode::Unasked => (port, None, Speaks::Other("Kafka")),
+            Mode::PostgresAsked => return Target::new(5432, None),
+            Mode::RedisAsked => return Target::new(6379, None),
+            Mode::Daemon(port) => return Target::new(port, None),
             Mode::Postgres => (5432, None, Speaks::Other("PostgreSQL")),
             Mode::Redis => (6379, None, Speaks::Other("Redis (RESP)")),
         };
@@ -170,9 +187,13 @@ impl Mode {
                 strict: self == Mode::Strict,
                 port: None,
             },
-            Mode::Tcp | Mode::Connect => Kind::Tcp,
+            Mode::Tcp | Mode::Unasked => Kind::Tcp,
+            Mode::Asked => Kind::Asked,
             Mode::Postgres => Kind::Postgres,
             Mode::Redis => Kind::Redis,
+            Mode::PostgresAsked => Kind::PostgresAsked,
+            Mode::RedisAsked => Kind::RedisAsked,
+            Mode::Daemon(port) => Kind::Daemon(port),
         }
     }
 }
@@ -182,22 +203,82 @@ impl Mode {
 fn client_forms(client: Client) -> (&'static str, &'static [Mode], Option<&'static str>) {
     use Mode::*;
     match client {
-        Client::Python => ("python", &[Strict, Lenient, Tcp, Connect], None),
+        Client::Python => (
+            "python",
+            &[
+                Strict,
+                Lenient,
+                Tcp,
+                Asked,
+                Unasked,
+                PostgresAsked,
+                RedisAsked,
+                Daemon(11211),
+                Daemon(1883),
+                Daemon(53),
+            ],
+            None,
+        ),
         Client::Python2 => (
             "python2",
-            &[Strict, Lenient, Tcp],
+            &[Strict, Lenient, Tcp, Asked],
             Some(
                 "no Python 2 interpreter is installable here (Debian 12 has none, PyPI ships \
                  no interpreter); its TCP form, the same command as python's, runs as that",
             ),
         ),
-        Client::Node => ("node", &[Strict, Lenient, Tcp, Connect], None),
-        Client::Curl => ("curl", &[Strict, Lenient, Tcp, Connect], None),
-        Client::Busybox => ("busybox", &[Strict, Lenient, Tcp, Connect], None),
-        Client::Bash => ("bash", &[Tcp, Connect], None),
+        Client::Node => (
+            "node",
+            &[
+                Strict,
+                Lenient,
+                Tcp,
+                Asked,
+                Unasked,
+                PostgresAsked,
+                RedisAsked,
+                Daemon(11211),
+                Daemon(1883),
+                Daemon(53),
+            ],
+            None,
+        ),
+        Client::Curl => ("curl", &[Strict, Lenient, Tcp, Asked, Unasked], None),
+        Client::Busybox => (
+            "busybox",
+            &[
+                Strict,
+                Lenient,
+                Tcp,
+                Asked,
+                Unasked,
+                PostgresAsked,
+                RedisAsked,
+                Daemon(11211),
+                Daemon(1883),
+                Daemon(53),
+            ],
+            None,
+        ),
+        Client::Bash => (
+            "bash",
+            &[
+                Strict,
+                Lenient,
+                Tcp,
+                Asked,
+                Unasked,
+                PostgresAsked,
+                RedisAsked,
+                Daemon(11211),
+                Daemon(1883),
+                Daemon(53),
+            ],
+            None,
+        ),
         Client::Stage => (
             "stage",
-            &[Strict, Lenient, Tcp],
+            &[Strict, Lenient, Tcp, Asked, Unasked],
             Some(
                 "the copied static probe (default stage image ghcr.io/tarampampam/microcheck) \
                  ships only as a container image; no package registry reachable here \
@@ -345,6 +426,16 @@ enum Kind {
     /// A server that does not speak HTTP (it greets like SMTP), on a port
     /// picked per run.
     Tcp,
+    /// A server that does not speak HTTP and answers only once it has read
+    /// [`HELLO`], on a port picked per run.
+    Asked,
+    /// PostgreSQL on 5432, for forms that send its request: a server of
+    /// another protocol that speaks first passes them (they take any answer).
+    PostgresAsked,
+    /// Redis on 6379, the same way.
+    RedisAsked,
+    /// The real server of [`DAEMONS`] on this port.
+    Daemon(u16),
     /// PostgreSQL on its default port 5432.
     Postgres,
     /// Redis on its default port 6379.
@@ -790,9 +881,11 @@ fn scenarios(kind: Kind) -> &'static [Scenario] {
     use Scenario::*;
     match kind {
         Kind::Http { .. } => &[Down, Http200, Http404, Http500, Hung, Banner],
-        Kind::Tcp => &[Up, Down, Hung],
+        Kind::Tcp | Kind::Asked | Kind::Daemon(_) => &[Up, Down, Hung],
         Kind::Postgres => &[Up, SocketOnly, Down, Hung, Banner],
+        Kind::PostgresAsked => &[Up, SocketOnly, Down, Hung],
         Kind::Redis => &[Up, AuthRequired, Down, Hung, Banner],
+        Kind::RedisAsked => &[Up, AuthRequired, Down, Hung],
     }
 }
 
@@ -813,6 +906,8 @@ enum Behaviour {
     Status(u16),
     Hang,
     Banner,
+    /// Reads [`HELLO`], then answers [`ANSWER`] and waits.
+    Answer,
 }
 
 /// A server thread; stops (and closes every connection) when dropped.
@@ -876,6 +971,21 @@ fn serve<C: Conn>(
                         }
                         Behaviour::Status(status) => {
                             thread::spawn(move || answer(conn, status));
+                        }
+                        Behaviour::Answer => {
+                            let mut conn = conn;
+                            let mut request = Vec::new();
+                            let mut buf = [0u8; 64];
+                            while request.len() < HELLO.len() {
+                                match conn.read(&mut buf) {
+                                    Ok(0) | Err(_) => break,
+                                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                                }
+                            }
+                            if request == HELLO {
+                                let _ = conn.write_all(ANSWER);
+                            }
+                            held.push(conn);
                         }
                     }
                 }
@@ -993,6 +1103,9 @@ const REQUIRED: &[&str] = &[
     "postgres",
     "redis-server",
     "redis-cli",
+    "memcached",
+    "mosquitto",
+    "dnsmasq",
 ];
 
 /// What the forms call that scripts/probe-tools provides.
@@ -1149,6 +1262,9 @@ impl Programs {
     fn find(&self, program: &str) -> Option<PathBuf> {
         match program {
             "initdb" | "postgres" => self.pg_bin.as_ref().map(|b| b.join(program)),
+            // Daemons Debian puts in sbin, which a user's PATH may lack.
+            "mosquitto" | "dnsmasq" => which(program, &self.path)
+                .or_else(|| which(&format!("/usr/sbin/{program}"), &self.path)),
             _ => which(program, &self.path),
         }
     }
@@ -1431,6 +1547,7 @@ fn skipped(form: &Form, scenario: Scenario, why: String) -> Record {
 fn behaviour(kind: Kind, scenario: Scenario) -> Option<Behaviour> {
     match scenario {
         Scenario::Up if kind == Kind::Tcp => Some(Behaviour::Banner),
+        Scenario::Up if kind == Kind::Asked => Some(Behaviour::Answer),
         Scenario::Http200 => Some(Behaviour::Status(200)),
         Scenario::Http404 => Some(Behaviour::Status(404)),
         Scenario::Http500 => Some(Behaviour::Status(500)),
@@ -1663,13 +1780,18 @@ fn postgres_lane(forms: Vec<Form>, programs: Arc<Programs>) -> Vec<Record> {
         })();
         match setup {
             Ok(servers) => {
-                for form in &forms {
+                for form in forms.iter().filter(|f| f.scenarios().contains(scenario)) {
                     records.push(record(form, *scenario, 5432, &programs, &env));
                 }
                 drop(servers);
                 let _ = std::fs::remove_file(&socket);
             }
-            Err(why) => records.extend(forms.iter().map(|f| skipped(f, *scenario, why.clone()))),
+            Err(why) => records.extend(
+                forms
+                    .iter()
+                    .filter(|f| f.scenarios().contains(scenario))
+                    .map(|f| skipped(f, *scenario, why.clone())),
+            ),
         }
     }
     records
@@ -1752,8 +1874,137 @@ fn redis_lane(forms: Vec<Form>, programs: Arc<Programs>) -> Vec<Record> {
         };
         match setup {
             Ok(server) => {
-                for form in &forms {
+                for form in forms.iter().filter(|f| f.scenarios().contains(scenario)) {
                     records.push(record(form, *scenario, 6379, &programs, &[]));
+                }
+                drop(server);
+            }
+            Err(why) => records.extend(
+                forms
+                    .iter()
+                    .filter(|f| f.scenarios().contains(scenario))
+                    .map(|f| skipped(f, *scenario, why.clone())),
+            ),
+        }
+    }
+    records
+}
+
+// ---------------------------------------------------------------------------
+// Other servers, for the forms that send their protocol's request
+
+/// A server from Debian's packages (scripts/probe-tools installs it).
+struct Daemon {
+    port: u16,
+    program: &'static str,
+    args: &'static [&'static str],
+}
+
+/// The servers of the client-first protocols whose `hello` data/ports.toml
+/// gives, besides PostgreSQL and Redis (which have their own lanes).
+const DAEMONS: &[Daemon] = &[
+    Daemon {
+        port: 11211,
+        program: "memcached",
+        args: &["-p", "11211", "-l", "127.0.0.1", "-U", "0", "-u", "nobody"],
+    },
+    Daemon {
+        port: 1883,
+        program: "mosquitto",
+        args: &["-p", "1883"],
+    },
+    Daemon {
+        port: 53,
+        program: "dnsmasq",
+        args: &[
+            "--keep-in-foreground",
+            "--port=53",
+            "--listen-address=127.0.0.1",
+            "--bind-interfaces",
+            "--no-resolv",
+            "--no-hosts",
+            "--conf-file=/dev/null",
+            "--pid-file=",
+            "--user=root",
+        ],
+    },
+];
+
+/// Every `hello` of data/ports.toml is executed against a real server of its
+/// protocol: PostgreSQL's and Redis's in their lanes, the others in
+/// [`DAEMONS`].
+#[test]
+fn every_request_seaworthy_sends_meets_a_real_server() {
+    for port in 1..=u16::MAX {
+        if let Speaks::Asked(protocol, _) = Target::new(port, None).speaks {
+            assert!(
+                matches!(port, 5432 | 6379) || DAEMONS.iter().any(|d| d.port == port),
+                "port {port} ({protocol}) has a `hello` no real server checks here"
+            );
+        }
+    }
+}
+
+fn daemon(port: u16) -> &'static Daemon {
+    DAEMONS
+        .iter()
+        .find(|d| d.port == port)
+        .expect("a daemon for every Mode::Daemon port")
+}
+
+/// Starts `daemon` and waits until it accepts connections.
+fn start_daemon(daemon: &Daemon, programs: &Programs) -> Result<Server, String> {
+    let program = programs.find(daemon.program).ok_or_else(|| {
+        format!(
+            "{} is not installed: run scripts/probe-tools",
+            daemon.program
+        )
+    })?;
+    bind(daemon.port).map(drop)?;
+    let mut command = Command::new(program);
+    command
+        .args(daemon.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0);
+    die_with_parent(&mut command);
+    let mut server = Server {
+        child: command
+            .spawn()
+            .map_err(|e| format!("{}: {e}", daemon.program))?,
+        stop: libc::SIGTERM,
+    };
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", daemon.port)).is_err() {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            return Err(format!("{} exited ({status})", daemon.program));
+        }
+        if start.elapsed() > Duration::from_secs(15) {
+            return Err(format!("{} was not ready after 15 s", daemon.program));
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    Ok(server)
+}
+
+/// Every form for the server on `port`, scenario by scenario.
+fn daemon_lane(port: u16, forms: Vec<Form>, programs: Arc<Programs>) -> Vec<Record> {
+    let mut records = Vec::new();
+    for scenario in scenarios(Kind::Daemon(port)) {
+        let setup: Result<Box<dyn std::any::Any>, String> = match scenario {
+            Scenario::Up => start_daemon(daemon(port), &programs).map(|s| Box::new(s) as _),
+            Scenario::Down => bind(port).map(|l| {
+                drop(l);
+                Box::new(()) as _
+            }),
+            Scenario::Hung => bind(port).map(|l| Box::new(serve_tcp(l, Behaviour::Hang)) as _),
+            _ => unreachable!("not a daemon scenario"),
+        };
+        match setup {
+            Ok(server) => {
+                for form in &forms {
+                    records.push(record(form, *scenario, port, &programs, &[]));
                 }
                 drop(server);
             }
@@ -1895,9 +2146,12 @@ fn probe_forms_against_live_servers() {
             continue;
         }
         let programs_needed = match form.kind {
-            Kind::Postgres => vec!["initdb".to_string(), "postgres".to_string()],
-            Kind::Redis => vec!["redis-server".to_string()],
-            Kind::Http { .. } | Kind::Tcp => vec![],
+            Kind::Postgres | Kind::PostgresAsked => {
+                vec!["initdb".to_string(), "postgres".to_string()]
+            }
+            Kind::Redis | Kind::RedisAsked => vec!["redis-server".to_string()],
+            Kind::Daemon(port) => vec![daemon(port).program.to_string()],
+            Kind::Http { .. } | Kind::Tcp | Kind::Asked => vec![],
         };
         let absent: Vec<String> = form
             .invocation(SAMPLE_PORT)
@@ -1924,6 +2178,7 @@ fn probe_forms_against_live_servers() {
     let mut skips: Vec<Record> = Vec::new();
     let mut by_port: BTreeMap<u16, Vec<Form>> = BTreeMap::new();
     let (mut postgres, mut redis) = (Vec::new(), Vec::new());
+    let mut daemons: BTreeMap<u16, Vec<Form>> = BTreeMap::new();
     for form in &forms {
         if let Some(why) = &form.skip {
             skips.extend(
@@ -1934,7 +2189,7 @@ fn probe_forms_against_live_servers() {
             continue;
         }
         match form.kind {
-            Kind::Http { port: None, .. } | Kind::Tcp => {
+            Kind::Http { port: None, .. } | Kind::Tcp | Kind::Asked => {
                 for &scenario in form.scenarios() {
                     let (form, programs) = (form.clone(), programs.clone());
                     let job: Job = Box::new(move || vec![http_run(&form, scenario, 0, &programs)]);
@@ -1948,8 +2203,9 @@ fn probe_forms_against_live_servers() {
             Kind::Http {
                 port: Some(port), ..
             } => by_port.entry(port).or_default().push(form.clone()),
-            Kind::Postgres => postgres.push(form.clone()),
-            Kind::Redis => redis.push(form.clone()),
+            Kind::Postgres | Kind::PostgresAsked => postgres.push(form.clone()),
+            Kind::Redis | Kind::RedisAsked => redis.push(form.clone()),
+            Kind::Daemon(port) => daemons.entry(port).or_default().push(form.clone()),
         }
     }
     for (port, forms) in by_port {
@@ -1971,6 +2227,10 @@ fn probe_forms_against_live_servers() {
     if !redis.is_empty() {
         let programs = programs.clone();
         lanes.push(Box::new(move || redis_lane(redis, programs)));
+    }
+    for (port, forms) in daemons {
+        let programs = programs.clone();
+        lanes.push(Box::new(move || daemon_lane(port, forms, programs)));
     }
 
     // The probes that wait on a hung server start first, a little apart,
@@ -2088,16 +2348,33 @@ fn report(forms: &[Form], refused: &[String], records: &[Record]) {
         DOWN_BOUND.as_secs(),
         HARD_LIMIT.as_secs()
     );
-    const TCP: &str = "TCP (a server that greets, like SMTP: `tcp` forms wait for its first byte, `connect` forms only connect)";
+    const TCP: &str = "TCP, a server that greets like SMTP (`tcp` forms wait for its first byte)";
+    const ASKED: &str = "TCP, a server that answers a request (`asked` forms send it and wait for the answer's first byte)";
+    const PG_ASKED: &str = "PostgreSQL, sent its request (SSLRequest)";
+    const REDIS_ASKED: &str = "Redis, sent its request (PING)";
+    const DAEMON_ASKED: &str = "Real servers sent their protocol's request (memcached `version`, MQTT CONNECT, a DNS query over TCP)";
     let title = |kind: Kind| match kind {
         Kind::Http { .. } => "HTTP",
         Kind::Tcp => TCP,
+        Kind::Asked => ASKED,
         Kind::Postgres => "PostgreSQL",
+        Kind::PostgresAsked => PG_ASKED,
         Kind::Redis => "Redis",
+        Kind::RedisAsked => REDIS_ASKED,
+        Kind::Daemon(_) => DAEMON_ASKED,
     };
     // One list of titles, the one `title` gives: a heading spelled twice
     // once dropped the TCP table from the report.
-    for group in ["HTTP", TCP, "PostgreSQL", "Redis"] {
+    for group in [
+        "HTTP",
+        TCP,
+        ASKED,
+        "PostgreSQL",
+        PG_ASKED,
+        "Redis",
+        REDIS_ASKED,
+        DAEMON_ASKED,
+    ] {
         let members: Vec<&Form> = forms.iter().filter(|f| title(f.kind) == group).collect();
         let Some(first) = members.first() else {
             continue;

@@ -114,7 +114,13 @@ fn assert_probe_client_in_image(change: &FileChange) {
         "node" => name == "node",
         "curl" => installed.has(&["curl"]).is_some(),
         "wget" | "nc" | "printf" => busybox,
-        "bash" => installed.uses_glibc_manager || ["debian", "ubuntu"].contains(&name.as_str()),
+        // An image data/images.toml says is built on a glibc distribution
+        // (each row cites the image's own Dockerfile).
+        "bash" => {
+            installed.uses_glibc_manager
+                || ["debian", "ubuntu"].contains(&name.as_str())
+                || seaworthy::model::images::glibc_based(&doc.base_image(stage))
+        }
         "pg_isready" => installed
             .has_matching(|p| p.starts_with("postgresql"))
             .is_some(),

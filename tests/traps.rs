@@ -12,7 +12,7 @@ use seaworthy::settings::policy::{Overrides, Policy};
 use seaworthy::settings::Config;
 use seaworthy::source::Source;
 
-use common::STAGE_CONFIG;
+use common::{ROUTE_CONFIG, STAGE_CONFIG};
 
 fn fix_with(config: &str, text: &str) -> (String, Vec<(String, Status)>) {
     let config = Config::parse(Path::new("seaworthy.toml"), config).unwrap();
@@ -193,7 +193,7 @@ fn inherited_start_command_is_a_warning_not_a_rewrite() {
 #[test]
 fn two_rules_declaring_the_health_stage_declare_it_once() {
     let text = "FROM gcr.io/distroless/static\nCOPY --from=healthcheck /bin/httpcheck /bin/httpcheck\nEXPOSE 8080\nCMD [\"/app\"]\n";
-    let (after, findings) = fix_with("", text);
+    let (after, findings) = fix_with(ROUTE_CONFIG, text);
     assert_eq!(after.matches("AS healthcheck").count(), 1, "{after}");
     assert!(fixed(&findings, "SW101"), "{findings:?}");
 }

@@ -3,7 +3,7 @@
  * One binary, called by name (a multi-call binary, like busybox):
  *
  *   httpcheck URL                  microcheck's /bin/httpcheck: GET URL,
- *                                  exit 0 on a 2xx/3xx answer, else 1
+ *                                  exit 0 on a 2xx answer, else 1 (as microcheck)
  *   portcheck --port N [--host H]  microcheck's /bin/portcheck: exit 0 when
  *                                  a TCP connect succeeds, else 1
  *   healthcheck --http URL         the same two checks, under the name of a
@@ -104,7 +104,7 @@ static int httpcheck(const char *url) {
     buf[got] = 0;
     int status = 0;
     if (sscanf(buf, "HTTP/%*d.%*d %d", &status) != 1) return 1;
-    if (status >= 200 && status < 400) return 0;
+    if (status >= 200 && status < 300) return 0;
     fprintf(stderr, "httpcheck: %s answered %d\n", url, status);
     return 1;
 }

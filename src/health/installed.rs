@@ -68,7 +68,7 @@ impl Base {
                 || name == "busybox"
                 || tag.contains("alpine")
                 || (image.contains("distroless") && tag.contains("debug")),
-            glibc: GLIBC_BASES.contains(&name.as_str()),
+            glibc: GLIBC_BASES.contains(&name.as_str()) || images::glibc_based(&image),
             bare: name == "scratch" || (image.contains("distroless") && !tag.contains("debug")),
             image,
             reference,

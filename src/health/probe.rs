@@ -71,13 +71,19 @@ impl Client {
 pub enum Speaks {
     /// HTTP (the default: most servers a Dockerfile builds are web apps).
     Http,
-    /// Something else (`data/ports.toml` names it): the probe is a TCP connect.
-    Other(&'static str),
     /// Something else whose server speaks first (`greets` in
     /// `data/ports.toml`: an SMTP banner, an SSH version line, MySQL's
     /// handshake): the probe connects and waits for its first byte, so a
     /// server that accepts and never answers fails it.
     Greets(&'static str),
+    /// Something else whose client speaks first, with a short request every
+    /// live server answers (`hello` in `data/ports.toml`): the probe sends
+    /// it and waits for the answer's first byte.
+    Asked(&'static str, &'static [u8]),
+    /// Something else whose client speaks first, with no such request
+    /// known: no probe short of the protocol's own client can tell a hung
+    /// server from a live one, so seaworthy writes none.
+    Other(&'static str),
 }
 
 impl Speaks {
@@ -85,7 +91,9 @@ impl Speaks {
     pub fn protocol(self) -> Option<&'static str> {
         match self {
             Speaks::Http => None,
-            Speaks::Other(protocol) | Speaks::Greets(protocol) => Some(protocol),
+            Speaks::Other(protocol) | Speaks::Greets(protocol) | Speaks::Asked(protocol, _) => {
+                Some(protocol)
+            }
         }
     }
 }
@@ -106,10 +114,11 @@ impl Target {
     /// strict when `route` is declared (a declared route says it is HTTP).
     pub fn new(port: u16, route: Option<String>) -> Target {
         let speaks = match crate::model::ports::not_http(port) {
-            Some(known) if route.is_none() && known.greets => {
-                Speaks::Greets(known.protocol.as_str())
-            }
-            Some(known) if route.is_none() => Speaks::Other(known.protocol.as_str()),
+            Some(known) if route.is_none() => match (&known.hello, known.greets) {
+                (_, true) => Speaks::Greets(known.protocol.as_str()),
+                (Some(hello), false) => Speaks::Asked(known.protocol.as_str(), hello),
+                (None, false) => Speaks::Other(known.protocol.as_str()),
+            },
             _ => Speaks::Http,
         };
         Target {
@@ -145,20 +154,23 @@ impl Target {
                     self.port
                 )
             }
+            (_, Speaks::Asked(protocol, _)) => {
+                return format!(
+                    "it sends port {} a short {protocol} request and requires an answer within {PROBE_SECONDS} s ({protocol} is not HTTP, and its client speaks first, per data/ports.toml)",
+                    self.port
+                )
+            }
             (_, Speaks::Greets(protocol)) => {
                 return format!(
                     "it checks that port {} accepts a TCP connection and sends its first byte ({protocol} is not HTTP, and its server speaks first, per data/ports.toml)",
                     self.port
                 )
             }
+            (None, Speaks::Http) if client == Client::Stage => {
+                return format!("it requires an answer the configured stage probe accepts from {}; declare a health route ([health] path) to make it strict", self.url())
+            }
             (None, Speaks::Http) => {
-                return match client {
-                    Client::Bash => format!(
-                        "it only checks that port {} accepts TCP connections; declare a health route ([health] path) to make it strict",
-                        self.port
-                    ),
-                    _ => "it only checks that the server answers; declare a health route ([health] path) to make it strict".to_string(),
-                }
+                return "it only checks that the server answers HTTP, with any status; declare a health route ([health] path) to make it strict".to_string()
             }
             (Some(route), Speaks::Http) => route,
         };
@@ -166,6 +178,7 @@ impl Target {
             Client::Python | Client::Python2 | Client::Busybox => {
                 "a 2xx answer (redirects followed)"
             }
+            Client::Bash => "a 2xx answer (redirects not followed)",
             Client::Node | Client::Curl => {
                 "a status below 400 (2xx or 3xx; redirects not followed)"
             }
@@ -223,8 +236,8 @@ pub fn choose(
         }
     }
     let installed = Installed::of(doc, stage);
-    match target.speaks {
-        Speaks::Other("PostgreSQL") => {
+    match target.speaks.protocol() {
+        Some("PostgreSQL") => {
             if let Some(line) = installed.has_matching(brings_pg_isready) {
                 return Ok((
                     Client::PgIsready,
@@ -232,7 +245,7 @@ pub fn choose(
                 ));
             }
         }
-        Speaks::Other("Redis (RESP)") => {
+        Some("Redis (RESP)") => {
             if let Some(line) = installed.has(REDIS_PACKAGES) {
                 return Ok((Client::RedisCli, format!("Redis installed at line {line}")));
             }
@@ -261,6 +274,8 @@ pub fn choose(
         Some((Client::Curl, format!("curl installed at line {line}")))
     } else if busybox_base {
         Some((Client::Busybox, because))
+    } else if glibc_base && target.route.is_none() {
+        Some((Client::Bash, format!("{because}: bash and coreutils")))
     } else {
         None
     };
@@ -311,23 +326,14 @@ pub fn uses_default_layout(health: &Health) -> bool {
         && health.stage_probe_args.is_none()
 }
 
-/// The probe binary and its arguments for the copied-probe stage.
+/// The probe binary and its arguments for the copied-probe stage (the
+/// default image's `/bin/httpcheck` takes the URL).
 pub fn stage_command(health: &Health, target: &Target) -> Vec<String> {
-    let (binary, args) = if uses_default_layout(health) && target.route.is_none() {
-        (
-            "/bin/portcheck".to_string(),
-            vec!["--port".to_string(), "{port}".to_string()],
-        )
-    } else {
-        (
-            stage_binary(health),
-            health
-                .stage_probe_args
-                .clone()
-                .unwrap_or_else(|| vec!["{url}".to_string()]),
-        )
-    };
-    std::iter::once(binary)
+    let args = health
+        .stage_probe_args
+        .clone()
+        .unwrap_or_else(|| vec!["{url}".to_string()]);
+    std::iter::once(stage_binary(health))
         .chain(args.into_iter().map(|a| {
             a.replace("{url}", &target.url())
                 .replace("{port}", &target.port.to_string())
@@ -386,48 +392,118 @@ impl Probe {
 /// (and Compose's 10 s), so it gives up by itself and leaves nothing behind.
 pub const PROBE_SECONDS: u32 = 4;
 
-/// The probe command for `client` on `target`; `Err` when the client cannot
-/// check what the target speaks (a configured stage probe that only takes a
-/// URL, on a port that does not speak HTTP).
+/// The probe command for `client` on `target`; `Err` when no command of
+/// that client can both pass on the live server and fail on a hung one (a
+/// client-first protocol with no known request, the default stage image
+/// without a route, a configured stage probe that only takes a URL on a
+/// port that does not speak HTTP).
 pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe, String> {
     let url = target.url();
     let port = target.port;
     let t = PROBE_SECONDS;
     let strict = target.route.is_some();
-    let tcp = target.speaks.protocol().is_some();
     let shell = |line: String| Ok(Probe::Shell(format!("{line} || exit 1")));
     let exec = |argv: Vec<String>| Ok(Probe::Exec(argv));
-    let greets = matches!(target.speaks, Speaks::Greets(_));
-    // A server that speaks first must say something: its first byte (NUL
-    // and a line break counted too) proves it is not hung.
-    let bash_tcp = || {
-        shell(if greets {
-            format!(
-                "timeout {t} bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port} && [ -n \"$(head -c 1 <&3 | tr \"\\0\\n\" xx)\" ]'"
-            )
-        } else {
-            format!("timeout {t} bash -c ': </dev/tcp/127.0.0.1/{port}'")
-        })
+    let server_itself = matches!(
+        client,
+        Client::PgIsready | Client::RedisCli | Client::Image(_)
+    );
+    // What the probe sends before it waits for the server's first byte: a
+    // request the server answers. `None` for HTTP, which has its own forms.
+    let ask: Option<&[u8]> = match target.speaks {
+        Speaks::Http => None,
+        Speaks::Greets(_) => Some(&[]),
+        Speaks::Asked(_, hello) => Some(hello),
+        Speaks::Other(protocol) if !server_itself => {
+            return Err(format!(
+                "port {port} speaks {protocol}, whose client speaks first, and seaworthy knows no short request every {protocol} server answers (data/ports.toml): a bare TCP connect passes on a server that accepts and never answers, so write the check with {protocol}'s own client"
+            ))
+        }
+        Speaks::Other(_) => None,
     };
-    match client {
-        Client::Python | Client::Python2 if greets => exec(vec![
-            "python".into(),
-            "-c".into(),
-            format!("import socket\ns = socket.create_connection(('127.0.0.1', {port}), {t})\ns.settimeout({t})\nassert s.recv(1)"),
-        ]),
-        Client::Python | Client::Python2 if tcp => exec(vec![
-            "python".into(),
-            "-c".into(),
-            format!("import socket\nsocket.create_connection(('127.0.0.1', {port}), {t}).close()"),
-        ]),
-        Client::Node if greets => exec(vec![
-            "node".into(),
-            "-e".into(),
-            format!(
-                "require('net').connect({{port: {port}, host: '127.0.0.1', timeout: {t}000}}).on('data', () => process.exit(0)).on('error', () => process.exit(1)).on('timeout', () => process.exit(1)).on('end', () => process.exit(1))"
+    let lenient_stage =
+        client == Client::Stage && uses_default_layout(health) && (ask.is_some() || !strict);
+    if lenient_stage {
+        return Err(match ask {
+            Some(_) => format!(
+                "port {port} does not speak HTTP, and the default stage image's only probe for it (`/bin/portcheck`) is a bare TCP connect, which passes on a server that accepts and never answers: install bash, busybox or python in the image, or write the check with the server's own client"
             ),
-        ]),
-        Client::Python => {
+            None => format!(
+                "no health route is known for port {port}, and the default stage image's HTTP probe (`/bin/httpcheck`) requires a 2xx answer (its `/bin/portcheck` is a bare TCP connect, which passes on a hung server): declare the route ([services.NAME] health_path, or [health] path)"
+            ),
+        });
+    }
+    // As printf's octal escapes (POSIX printf, bash's and busybox's alike);
+    // a route holds no quote or backslash (see [`valid_route`]).
+    let octal = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .map(|b| format!("\\{b:03o}"))
+            .collect::<String>()
+    };
+    let http_request = format!(
+        "GET {} HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n",
+        target.route.as_deref().unwrap_or("/")
+    );
+    // bash: send the request, if any, and require the answer's first byte
+    // (NUL and a line break counted too); for HTTP, the status line.
+    let bash = |send: &str, check: &str| {
+        let send = if send.is_empty() {
+            String::new()
+        } else {
+            format!(" && printf \"{send}\" >&3")
+        };
+        shell(format!(
+            "timeout {t} bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}{send} && {check}'"
+        ))
+    };
+    let first_byte = "[ -n \"$(head -c 1 <&3 | tr \"\\0\\n\" xx)\" ]";
+    match (client, ask) {
+        (Client::Python | Client::Python2, Some(hello)) => {
+            let send = if hello.is_empty() {
+                String::new()
+            } else {
+                let bytes: String = hello.iter().map(|b| format!("\\x{b:02x}")).collect();
+                // A bytes literal in Python 3, a str (bytes) in Python 2.
+                format!("s.sendall(b'{bytes}')\n")
+            };
+            exec(vec![
+                "python".into(),
+                "-c".into(),
+                format!("import socket\ns = socket.create_connection(('127.0.0.1', {port}), {t})\ns.settimeout({t})\n{send}assert s.recv(1)"),
+            ])
+        }
+        (Client::Node, Some(hello)) => {
+            let send = if hello.is_empty() {
+                String::new()
+            } else {
+                let hex: String = hello.iter().map(|b| format!("{b:02x}")).collect();
+                format!(", () => s.write(Buffer.from('{hex}', 'hex'))")
+            };
+            exec(vec![
+                "node".into(),
+                "-e".into(),
+                format!(
+                    "const s = require('net').connect({{port: {port}, host: '127.0.0.1', timeout: {t}000}}{send}).on('data', () => process.exit(0)).on('error', () => process.exit(1)).on('timeout', () => process.exit(1)).on('end', () => process.exit(1))"
+                ),
+            ])
+        }
+        (Client::Curl | Client::Bash, Some(hello)) => bash(&octal(hello), first_byte),
+        // The status line: any for "answers", `HTTP/1.x 2..` when strict
+        // (characters 1 to 5 and 10 of it).
+        (Client::Bash, None) if strict => bash(
+            &http_request,
+            "[ \"$(head -c 12 <&3 | cut -c 1-5,10)\" = HTTP/2 ]",
+        ),
+        (Client::Bash, None) => bash(&http_request, "[ \"$(head -c 5 <&3)\" = HTTP/ ]"),
+        // busybox nc waits -w for the connect and -w again for more after
+        // the first byte (the server waits for the client's next command):
+        // one second each keeps the whole check well inside the timeout.
+        (Client::Busybox, Some(hello)) => shell(format!(
+            "[ -n \"$(printf '{}' | nc -w 1 127.0.0.1 {port} | head -c 1 | tr '\\0\\n' xx)\" ]",
+            octal(hello)
+        )),
+        (Client::Python, None) => {
             let code = if strict {
                 format!("import urllib.request as r\nr.urlopen('{url}', timeout={t})")
             } else {
@@ -437,7 +513,7 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
             };
             exec(vec!["python".into(), "-c".into(), code])
         }
-        Client::Python2 => {
+        (Client::Python2, None) => {
             let code = if strict {
                 format!("import urllib2\nurllib2.urlopen('{url}', timeout={t})")
             } else {
@@ -447,14 +523,7 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
             };
             exec(vec!["python".into(), "-c".into(), code])
         }
-        Client::Node if tcp => exec(vec![
-            "node".into(),
-            "-e".into(),
-            format!(
-                "require('net').connect({{port: {port}, host: '127.0.0.1', timeout: {t}000}}, () => process.exit(0)).on('error', () => process.exit(1)).on('timeout', () => process.exit(1))"
-            ),
-        ]),
-        Client::Node => {
+        (Client::Node, None) => {
             let on_response = if strict {
                 "r => process.exit(r.statusCode < 400 ? 0 : 1)"
             } else {
@@ -468,46 +537,37 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
                 ),
             ])
         }
-        Client::Curl | Client::Bash if tcp => bash_tcp(),
-        Client::Curl if strict => shell(format!("curl -fsS --max-time {t} -o /dev/null '{url}'")),
-        Client::Curl => shell(format!("curl -sS --max-time {t} -o /dev/null '{url}'")),
-        Client::Bash => bash_tcp(),
-        Client::Busybox if strict => shell(format!("wget -q -T {t} --spider '{url}'")),
-        // busybox nc waits -w for the connect and -w again for more after
-        // the first byte (the server waits for the client's command): one
-        // second each keeps the whole check well inside the timeout.
-        Client::Busybox if greets => shell(format!(
-            "[ -n \"$(nc -w 1 127.0.0.1 {port} </dev/null | head -c 1 | tr '\\0\\n' xx)\" ]"
-        )),
-        Client::Busybox if tcp => shell(format!("nc -z -w {t} 127.0.0.1 {port}")),
+        (Client::Curl, None) if strict => {
+            shell(format!("curl -fsS --max-time {t} -o /dev/null '{url}'"))
+        }
+        (Client::Curl, None) => shell(format!("curl -sS --max-time {t} -o /dev/null '{url}'")),
+        (Client::Busybox, None) if strict => shell(format!("wget -q -T {t} --spider '{url}'")),
         // busybox wget cannot tell a 404 from a dead server, and a bare TCP
         // connect cannot tell a hung or non-HTTP one: ask over nc and accept
         // any HTTP answer. busybox nc's -w bounds the connect and the final
         // read apart, so each gets half the budget.
-        Client::Busybox => shell(format!(
-            "printf 'GET {} HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' | nc -w {} 127.0.0.1 {port} | grep -q '^HTTP/'",
-            target.route.as_deref().unwrap_or("/"),
+        (Client::Busybox, None) => shell(format!(
+            "printf '{http_request}' | nc -w {} 127.0.0.1 {port} | grep -q '^HTTP/'",
             t / 2
         )),
-        Client::PgIsready => shell(format!(
+        (Client::PgIsready, _) => shell(format!(
             "pg_isready -h 127.0.0.1 -p {port} -t {t} -U postgres"
         )),
-        Client::RedisCli => shell(format!(
-            "timeout {t} redis-cli -h 127.0.0.1 -p {port} ping"
-        )),
-        Client::Image(test) => match test {
+        (Client::RedisCli, _) => {
+            shell(format!("timeout {t} redis-cli -h 127.0.0.1 -p {port} ping"))
+        }
+        (Client::Image(test), _) => match test {
             [kind, argv @ ..] if kind == "CMD" && !argv.is_empty() => exec(argv.to_vec()),
             [kind, line] if kind == "CMD-SHELL" => Ok(Probe::Shell(line.replace("$$", "$"))),
             _ => Err("its image's documented check is not a command".into()),
         },
-        Client::Stage => {
-            let takes_port = uses_default_layout(health)
-                || health
-                    .stage_probe_args
-                    .iter()
-                    .flatten()
-                    .any(|a| a.contains("{port}"));
-            if tcp && !takes_port {
+        (Client::Stage, _) => {
+            let takes_port = health
+                .stage_probe_args
+                .iter()
+                .flatten()
+                .any(|a| a.contains("{port}"));
+            if ask.is_some() && !takes_port {
                 return Err(format!(
                     "port {port} does not speak HTTP and the configured stage probe takes only a URL: set `stage_probe_args` with `{{port}}` for a TCP check, or write the HEALTHCHECK by hand"
                 ));
@@ -592,6 +652,16 @@ mod tests {
         );
         assert_eq!(
             client_of("FROM debian:12 AS b\nRUN apk add curl\nFROM debian:12\n"),
+            Some(Client::Bash),
+            "the curl of another stage does not count; debian has bash"
+        );
+        assert_eq!(
+            client_of("FROM php:8.0.9-apache\n"),
+            Some(Client::Bash),
+            "data/images.toml: php is built on Debian"
+        );
+        assert_eq!(
+            client_of("FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\n"),
             Some(Client::Stage)
         );
         assert_eq!(
@@ -627,18 +697,34 @@ mod tests {
         );
         let kafka = Target::new(9092, None);
         assert_eq!(kafka.speaks, Speaks::Other("Kafka"));
+        for client in [Client::Bash, Client::Python, Client::Node, Client::Busybox] {
+            let why = command(client, &kafka, &health).unwrap_err();
+            assert!(why.contains("no short request"), "{why}");
+        }
+        let pg = Target::new(5432, None);
+        assert!(matches!(pg.speaks, Speaks::Asked("PostgreSQL", _)));
         assert_eq!(
-            command(Client::Bash, &kafka, &health).unwrap(),
-            Probe::Shell("timeout 4 bash -c ': </dev/tcp/127.0.0.1/9092' || exit 1".into())
+            command(Client::Bash, &pg, &health).unwrap(),
+            Probe::Shell("timeout 4 bash -c 'exec 3<>/dev/tcp/127.0.0.1/5432 && printf \"\\000\\000\\000\\010\\004\\322\\026\\057\" >&3 && [ -n \"$(head -c 1 <&3 | tr \"\\0\\n\" xx)\" ]' || exit 1".into())
         );
+        assert_eq!(
+            command(Client::Python, &pg, &health).unwrap(),
+            Probe::Exec(vec![
+                "python".into(),
+                "-c".into(),
+                "import socket\ns = socket.create_connection(('127.0.0.1', 5432), 4)\ns.settimeout(4)\ns.sendall(b'\\x00\\x00\\x00\\x08\\x04\\xd2\\x16\\x2f')\nassert s.recv(1)".into()
+            ])
+        );
+        assert!(command(Client::Node, &pg, &health)
+            .unwrap()
+            .render()
+            .contains("s.write(Buffer.from('0000000804d2162f', 'hex'))"));
         assert!(command(Client::Python, &smtp, &health)
             .unwrap()
             .render()
             .contains("create_connection(('127.0.0.1', 25), 4)"));
-        assert_eq!(
-            command(Client::Stage, &smtp, &health).unwrap().render(),
-            r#"["/bin/portcheck", "--port", "25"]"#
-        );
+        let why = command(Client::Stage, &smtp, &health).unwrap_err();
+        assert!(why.contains("bare TCP connect"), "{why}");
         let custom = Health {
             stage_binary: Some("/usr/local/bin/healthcheck".into()),
             stage_probe_args: Some(vec!["--http".into(), "{url}".into()]),
@@ -677,10 +763,16 @@ mod tests {
         let health = Health::default();
         let lenient = Target::new(8000, None);
         let strict = Target::new(8000, Some("/healthz".into()));
+        let why = command(Client::Stage, &lenient, &health).unwrap_err();
+        assert!(why.contains("declare the route"), "{why}");
         assert_eq!(
-            command(Client::Stage, &lenient, &health).unwrap().render(),
-            r#"["/bin/portcheck", "--port", "8000"]"#
+            command(Client::Bash, &lenient, &health).unwrap(),
+            Probe::Shell("timeout 4 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8000 && printf \"GET / HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n\" >&3 && [ \"$(head -c 5 <&3)\" = HTTP/ ]' || exit 1".into())
         );
+        assert!(command(Client::Bash, &strict, &health)
+            .unwrap()
+            .render()
+            .contains("GET /healthz HTTP/1.0"));
         assert_eq!(
             command(Client::Stage, &strict, &health).unwrap().render(),
             r#"["/bin/httpcheck", "http://127.0.0.1:8000/healthz"]"#

@@ -81,11 +81,28 @@ pub const PROBE_CLIENTS: &[&str] = &[
     "curl", "wget", "nc", "python", "python3", "node", "bash", "sh",
 ];
 
+/// An image built on a glibc distribution (`[[glibc]]` in
+/// `data/images.toml`): bash and coreutils are there, so a probe can use
+/// bash's /dev/tcp where no other client is known.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlibcImage {
+    /// Repository as written in FROM (no `docker.io/`, no `library/`).
+    pub name: String,
+    /// Tags that are built on something else (`alpine`, `chiseled`).
+    #[serde(default)]
+    pub unless_tag_contains: Vec<String>,
+    /// Where the facts come from.
+    pub source: String,
+}
+
 #[derive(Deserialize)]
 struct Table {
     image: Vec<KnownImage>,
     #[serde(default)]
     clients: Vec<ImageClients>,
+    #[serde(default)]
+    glibc: Vec<GlibcImage>,
 }
 
 /// Reads the table now rather than at the first lookup (the planner has a
@@ -218,6 +235,19 @@ pub fn clients(reference: &str) -> Option<&'static ImageClients> {
         .find(|image| named.is(&image.name, image.tag_contains.as_deref()))
 }
 
+/// Whether the image `reference` is built on a glibc distribution, per
+/// `[[glibc]]` in `data/images.toml`.
+pub fn glibc_based(reference: &str) -> bool {
+    let named = Named::parse(reference);
+    tables().glibc.iter().any(|image| {
+        named.is(&image.name, None)
+            && !image
+                .unless_tag_contains
+                .iter()
+                .any(|part| named.tag.contains(part.as_str()))
+    })
+}
+
 /// A reference as the tables name images: repository with its registry, and tag.
 struct Named {
     repository: String,
@@ -256,6 +286,14 @@ mod tests {
         assert!(lookup("php:8.3-fpm").is_none());
         assert!(lookup("bitnami/nginx").is_none());
         assert!(lookup("registry:5000/nginx").is_none());
+        assert!(glibc_based("php:8.0.9-apache"));
+        assert!(!glibc_based("php:8.3-fpm-alpine"));
+        assert!(glibc_based("mcr.microsoft.com/dotnet/aspnet:5.0"));
+        assert!(!glibc_based(
+            "mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled"
+        ));
+        assert!(glibc_based("eclipse-temurin:17-jre-focal"));
+        assert!(!glibc_based("bitnami/nginx"));
         let slim = clients("python:3.12-slim").unwrap();
         assert!(!slim.clients.iter().any(|c| c == "curl"));
         assert!(clients("node:20-alpine3.19").is_some());

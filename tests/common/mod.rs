@@ -55,6 +55,10 @@ pub fn plan(path: &Path) -> FileChange {
 
 /// The full health-stage pattern (copied probe, wrapped start command), as
 /// a `seaworthy.toml`: the settings the stage tests run under.
+/// A declared health route: what a scratch or distroless image needs for a
+/// probe (the default stage image's probe requires a 2xx answer from it).
+pub const ROUTE_CONFIG: &str = "[health]\npath = \"/healthz\"\n";
+
 pub const STAGE_CONFIG: &str = r#"
 [health]
 style = "stage"
