@@ -362,6 +362,23 @@ fn templates_can_be_overridden_one_by_one() {
 }
 
 #[test]
+fn a_templates_folder_that_is_not_there_is_an_error_before_any_question() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    let before = fs::read_dir(dir.path()).unwrap().count();
+    let out = seaworthy(
+        dir.path(),
+        &["init", "--defaults", "--yes", "--templates", "no-such-folder"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("no-such-folder: error: --templates names no folder"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), before);
+}
+
+#[test]
 fn a_project_init_does_not_know_is_an_error() {
     let dir = TempDir::new().unwrap();
     fs::write(dir.path().join("index.html"), "<p>hi</p>\n").unwrap();

@@ -39,6 +39,15 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
         stderr!("{}: error: not a folder", root.display());
         return Ok(2);
     }
+    // A templates folder that is not there would silently render the
+    // built-in templates: say so before any question is asked.
+    if let Some(dir) = args.templates.as_deref().filter(|d| !d.is_dir()) {
+        stderr!(
+            "{}: error: --templates names no folder (a folder of template files: python.Dockerfile, compose.yaml, env.example…)",
+            dir.display()
+        );
+        return Ok(2);
+    }
     let candidates = detect::candidates(&root);
     let interactive = args.answers.is_none() && !args.defaults;
     if interactive {
