@@ -367,7 +367,13 @@ fn a_templates_folder_that_is_not_there_is_an_error_before_any_question() {
     let before = fs::read_dir(dir.path()).unwrap().count();
     let out = seaworthy(
         dir.path(),
-        &["init", "--defaults", "--yes", "--templates", "no-such-folder"],
+        &[
+            "init",
+            "--defaults",
+            "--yes",
+            "--templates",
+            "no-such-folder",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -384,7 +390,10 @@ fn a_project_init_does_not_know_is_an_error() {
     fs::write(dir.path().join("index.html"), "<p>hi</p>\n").unwrap();
     let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no stack recognised"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no stack recognised"), "{stderr}");
+    // `path: message`, as every input error starts (not `error: path: …`).
+    assert!(stderr.starts_with(".: no stack recognised"), "{stderr}");
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 

@@ -78,7 +78,7 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
     let detection = match detect::detect(&root, stack.as_deref()) {
         Ok(d) => d,
         Err(e) => {
-            stderr!("error: {e}");
+            stderr!("{e}");
             return Ok(2);
         }
     };

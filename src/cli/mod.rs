@@ -130,7 +130,7 @@ pub fn run() -> i32 {
     let resolver = match Resolver::new(cli.global.config.as_deref()) {
         Ok(r) => r,
         Err(e) => {
-            stderr!("error: {e}");
+            stderr!("{e}");
             return 2;
         }
     };

@@ -446,9 +446,32 @@ pub fn candidates(root: &Path) -> Vec<(&'static str, String)> {
 }
 
 /// Reads the project at `root` as a project of `stack` (default: the
-/// first candidate): an error when no stack, or not that one, is
-/// recognised.
+/// first candidate whose entry point is found): an error when no stack,
+/// or not that one, is recognised.
 pub fn detect(root: &Path, stack: Option<&str>) -> Result<Detection, InputError> {
+    // Without a stack named, the first candidate whose entry point is found
+    // (a Python project with a package.json for its assets is still Python;
+    // a package.json beside a pyproject.toml with no app in it is Node).
+    if stack.is_none() {
+        let found = candidates(root);
+        if found.len() > 1 {
+            let mut first_error = None;
+            for (name, _) in &found {
+                match detect_stack(root, Some(name)) {
+                    Ok(detection) => return Ok(detection),
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+            return Err(first_error.expect("several candidates were tried"));
+        }
+    }
+    detect_stack(root, stack)
+}
+
+/// [`detect`] for one stack (`None`: the first candidate).
+fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputError> {
     let table = table();
     let found = candidates(root);
     let chosen = match stack {
