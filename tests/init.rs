@@ -362,6 +362,32 @@ fn templates_can_be_overridden_one_by_one() {
 }
 
 #[test]
+fn an_answered_port_is_the_port_the_start_command_listens_on() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    fs::write(dir.path().join("answers.toml"), "port = 9000\n").unwrap();
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(dockerfile.contains("EXPOSE 9000\n"), "{dockerfile}");
+    assert!(
+        dockerfile.contains(r#"CMD ["gunicorn", "app:app", "--bind", "0.0.0.0:9000"]"#),
+        "{dockerfile}"
+    );
+    // A start command given in the answers is the user's own.
+    fs::remove_file(dir.path().join("Dockerfile")).unwrap();
+    fs::write(
+        dir.path().join("answers.toml"),
+        "port = 9000\nstart = \"gunicorn app:app --bind 0.0.0.0:9000 --workers 2\"\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(fs::read_to_string(dir.path().join("Dockerfile"))
+        .unwrap()
+        .contains(r#""--workers", "2"]"#));
+}
+
+#[test]
 fn a_templates_folder_that_is_not_there_is_an_error_before_any_question() {
     let dir = copy(&common::root().join("fixtures/init/flask-basic"));
     let before = fs::read_dir(dir.path()).unwrap().count();

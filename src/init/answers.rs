@@ -111,6 +111,7 @@ impl Answers {
             }
             Ok(())
         };
+        let start_given = file.start.is_some();
         set(file.start, &mut answers.start, &start_problem)?;
         set(file.category, &mut answers.category, &category_problem)?;
         set(file.memory, &mut answers.memory, &memory_problem)?;
@@ -138,6 +139,11 @@ impl Answers {
         }
         if let Some(port) = file.port {
             answers.port = (*port.get_ref() != 0).then_some(*port.get_ref());
+            // The start command listens where the answers say, unless the
+            // answers give the start command too.
+            if let (Some(port), false) = (answers.port, start_given) {
+                answers.start = detect::with_port(&answers.start, port);
+            }
         }
         if let Some(route) = file.health_path {
             if let Some(why) = route_problem(route.get_ref()) {

@@ -735,6 +735,32 @@ pub fn start_port(command: &str) -> Option<u16> {
     }
 }
 
+/// `command` listening on `port`: where its flags name another port (the
+/// `--port 8000`, `--bind 0.0.0.0:8000`, `-p 3000` of a framework's start
+/// command), that port is replaced; a command that names none is returned
+/// as it is.
+pub fn with_port(command: &str, port: u16) -> String {
+    let Some(old) = start_port(command).filter(|old| *old != port) else {
+        return command.to_string();
+    };
+    let (old, new) = (old.to_string(), port.to_string());
+    command
+        .split(' ')
+        .map(|word| {
+            if word == old {
+                return new.clone();
+            }
+            for separator in [':', '='] {
+                if let Some(head) = word.strip_suffix(&old).filter(|h| h.ends_with(separator)) {
+                    return format!("{head}{new}");
+                }
+            }
+            word.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The port: named in code or an env file, else the framework's default.
 fn port(files: &Files, stack: &str, row: &FrameworkRow) -> Option<Fact<u16>> {
     let named = table()
@@ -897,6 +923,27 @@ fn binary(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_port_is_written_into_the_start_commands_flags() {
+        assert_eq!(
+            with_port("gunicorn app:app --bind 0.0.0.0:8000", 9000),
+            "gunicorn app:app --bind 0.0.0.0:9000"
+        );
+        assert_eq!(
+            with_port("uvicorn main:app --host 0.0.0.0 --port 8000", 9000),
+            "uvicorn main:app --host 0.0.0.0 --port 9000"
+        );
+        assert_eq!(
+            with_port("bundle exec rails server -b 0.0.0.0 -p 3000", 4000),
+            "bundle exec rails server -b 0.0.0.0 -p 4000"
+        );
+        assert_eq!(with_port("npm start", 4000), "npm start");
+        assert_eq!(
+            with_port("uvicorn main:app --port 8000", 8000),
+            "uvicorn main:app --port 8000"
+        );
+    }
 
     #[test]
     fn table_is_valid() {

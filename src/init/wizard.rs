@@ -114,6 +114,10 @@ pub fn ask(
         port_problem,
     )?;
     answers.port = port.trim().parse().ok().filter(|p| *p != 0);
+    if let Some(port) = answers.port {
+        // The start command listens on the port answered.
+        answers.start = detect::with_port(&answers.start, port);
+    }
     if answers.port.is_some() {
         let route_help = evidence(
             detection.health.as_ref(),
@@ -466,6 +470,11 @@ mod tests {
         ]);
         let answers = ask(&mut script, &detection, defaults).unwrap();
         assert_eq!(answers.port, Some(9000));
+        assert!(
+            answers.start.ends_with(" 9000") || answers.start.ends_with(":9000"),
+            "the start command listens on the port answered: {}",
+            answers.start
+        );
         assert_eq!(answers.health_path, None);
         assert!(answers.services.is_empty());
         assert!(answers.workers.is_empty());
