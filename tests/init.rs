@@ -388,6 +388,38 @@ fn an_answered_port_is_the_port_the_start_command_listens_on() {
 }
 
 #[test]
+fn settings_name_the_service_an_existing_compose_file_builds_the_app_as() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    build: .\n    ports:\n      - \"8000:8000\"\n  cache:\n    image: redis:7\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let settings = fs::read_to_string(dir.path().join("seaworthy.toml")).unwrap();
+    assert!(
+        settings.contains("[services.web]\ncategory = \"core\""),
+        "{settings}"
+    );
+    assert!(!settings.contains("[services.app]"), "{settings}");
+    // No service builds the folder: no section for a service that is not there.
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: example/web:1\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let settings = fs::read_to_string(dir.path().join("seaworthy.toml")).unwrap();
+    assert!(
+        !settings.lines().any(|l| l.starts_with("[services.")),
+        "{settings}"
+    );
+}
+
+#[test]
 fn a_templates_folder_that_is_not_there_is_an_error_before_any_question() {
     let dir = copy(&common::root().join("fixtures/init/flask-basic"));
     let before = fs::read_dir(dir.path()).unwrap().count();

@@ -138,6 +138,10 @@ struct Context<'a> {
     service_names: &'a [String],
     rails_assets: bool,
     docroot: String,
+    /// The app's `[services.…]` key in seaworthy.toml (quoted where TOML
+    /// needs it); `None` when an existing Compose file has no service that
+    /// builds the project's folder.
+    app_key: Option<String>,
     category: &'a str,
     memory: &'a str,
     cpus: &'a str,
@@ -166,6 +170,31 @@ fn template(name: &str, dir: Option<&Path>) -> Result<String, InputError> {
         .expect("every template rendered is embedded")
         .1
         .to_string())
+}
+
+/// The Compose service that runs the app: `app` in the compose.yaml init
+/// writes; in one that exists, the service that builds the project's
+/// folder (`build: .`), if one does.
+fn app_service(root: &Path) -> Option<String> {
+    let Some(path) = super::COMPOSE_NAMES
+        .iter()
+        .map(|n| root.join(n))
+        .find(|p| p.is_file())
+    else {
+        return Some("app".into());
+    };
+    let bytes = std::fs::read(&path).ok()?;
+    let file =
+        crate::model::compose::ComposeFile::parse(crate::source::Source::new(&path, bytes)).ok()?;
+    let here = |dir: &str| matches!(dir.trim_end_matches('/'), "." | "");
+    file.services().into_iter().find_map(|service| {
+        let build = service.meaning.get("build")?;
+        let context = build
+            .as_str()
+            .or_else(|| build.get("context").and_then(|c| c.as_str()))
+            .unwrap_or(".");
+        here(context).then(|| service.name.to_string())
+    })
 }
 
 /// Renders every file init can write, from `answers` and what
@@ -234,6 +263,16 @@ pub fn render(
         secrets: &detection.secrets,
         service_names: &answers.services,
         rails_assets: root.join("app/assets").is_dir(),
+        app_key: app_service(root).map(|name| {
+            let bare = name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if bare {
+                name
+            } else {
+                format!("{name:?}")
+            }
+        }),
         // The web root: the folder of the entry file (public/ for Laravel).
         docroot: Path::new("/var/www/html")
             .join(detection.entry.0.parent().unwrap_or(Path::new("")))
