@@ -388,6 +388,25 @@ fn an_answered_port_is_the_port_the_start_command_listens_on() {
 }
 
 #[test]
+fn an_existing_dockerfiles_port_is_the_port_compose_publishes() {
+    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
+    fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nEXPOSE 5000\nCMD [\"gunicorn\", \"app:app\", \"--bind\", \"0.0.0.0:5000\"]\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(compose.contains("\"5000:5000\""), "{compose}");
+    assert!(!compose.contains("8000"), "{compose}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(dockerfile.contains("127.0.0.1:5000/health"), "{dockerfile}");
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+}
+
+#[test]
 fn settings_name_the_service_an_existing_compose_file_builds_the_app_as() {
     let dir = copy(&common::root().join("fixtures/init/flask-basic"));
     fs::write(

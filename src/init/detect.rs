@@ -555,7 +555,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         })?;
     let row = framework.value;
 
-    let mut port = port(&files, name, row);
+    let mut port = existing_port(root).or_else(|| port(&files, name, row));
     let fill = |template: &str| {
         template
             .replace("{module}", &module(entry_file))
@@ -759,6 +759,27 @@ pub fn with_port(command: &str, port: u16) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The port an existing Dockerfile's final stage EXPOSEs, when it names
+/// one: init keeps that Dockerfile (the rules fix it), so the Compose port
+/// and the probe must be the port it serves.
+fn existing_port(root: &Path) -> Option<Fact<u16>> {
+    let path = root.join("Dockerfile");
+    let bytes = std::fs::read(&path).ok()?;
+    let doc =
+        crate::syntax::dockerfile::Dockerfile::parse(crate::source::Source::new(&path, bytes))
+            .ok()?;
+    match doc.exposed_ports(doc.final_stage()).as_slice() {
+        [(port, index)] => Some(Fact::new(
+            *port,
+            format!(
+                "EXPOSE at Dockerfile:{}, which init keeps",
+                doc.instructions()[*index].first_line + 1
+            ),
+        )),
+        _ => None,
+    }
 }
 
 /// The port: named in code or an env file, else the framework's default.
