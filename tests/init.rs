@@ -268,12 +268,7 @@ fn without_a_terminal_init_asks_for_defaults_or_answers() {
 
 #[test]
 fn an_unknown_answer_key_is_an_error_at_its_place() {
-    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
-    fs::write(
-        dir.path().join("answers.toml"),
-        "port = 8000\nhealth_route = \"/x\"\n",
-    )
-    .unwrap();
+    let dir = flask_with("answers.toml", "port = 8000\nhealth_route = \"/x\"\n");
     let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -284,8 +279,7 @@ fn an_unknown_answer_key_is_an_error_at_its_place() {
 
 #[test]
 fn a_bad_answer_value_is_an_error_at_its_place() {
-    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
-    fs::write(dir.path().join("answers.toml"), "memory = \"lots\"\n").unwrap();
+    let dir = flask_with("answers.toml", "memory = \"lots\"\n");
     let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -297,12 +291,7 @@ fn a_bad_answer_value_is_an_error_at_its_place() {
 
 #[test]
 fn answers_change_what_is_rendered() {
-    let dir = copy(&common::root().join("fixtures/init/fastapi-plain"));
-    fs::write(
-        dir.path().join("answers.toml"),
-        "port = 9000\nstart = \"uvicorn main:app --host 0.0.0.0 --port 9000\"\nlog_level = \"DEBUG\"\ncategory = \"infrastructure\"\nmemory = \"128M\"\n[[workers]]\nname = \"jobs\"\ncommand = \"python -m jobs\"\n",
-    )
-    .unwrap();
+    let dir = fixture_with("fastapi-plain", "answers.toml", "port = 9000\nstart = \"uvicorn main:app --host 0.0.0.0 --port 9000\"\nlog_level = \"DEBUG\"\ncategory = \"infrastructure\"\nmemory = \"128M\"\n[[workers]]\nname = \"jobs\"\ncommand = \"python -m jobs\"\n");
     let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
@@ -363,8 +352,7 @@ fn templates_can_be_overridden_one_by_one() {
 
 #[test]
 fn an_answered_port_is_the_port_the_start_command_listens_on() {
-    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
-    fs::write(dir.path().join("answers.toml"), "port = 9000\n").unwrap();
+    let dir = flask_with("answers.toml", "port = 9000\n");
     let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
@@ -389,12 +377,7 @@ fn an_answered_port_is_the_port_the_start_command_listens_on() {
 
 #[test]
 fn an_existing_dockerfiles_port_is_the_port_compose_publishes() {
-    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
-    fs::write(
-        dir.path().join("Dockerfile"),
-        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nEXPOSE 5000\nCMD [\"gunicorn\", \"app:app\", \"--bind\", \"0.0.0.0:5000\"]\n",
-    )
-    .unwrap();
+    let dir = flask_with("Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nEXPOSE 5000\nCMD [\"gunicorn\", \"app:app\", \"--bind\", \"0.0.0.0:5000\"]\n");
     let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
@@ -406,32 +389,39 @@ fn an_existing_dockerfiles_port_is_the_port_compose_publishes() {
     assert_eq!(check.status.code(), Some(0), "{check:?}");
 }
 
-#[test]
-fn settings_name_the_service_an_existing_compose_file_builds_the_app_as() {
-    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
-    fs::write(
-        dir.path().join("compose.yaml"),
-        "services:\n  web:\n    build: .\n    ports:\n      - \"8000:8000\"\n  cache:\n    image: redis:7\n",
-    )
-    .unwrap();
+/// A copy of the init fixture `fixture` with `file` written into it.
+fn fixture_with(fixture: &str, file: &str, text: &str) -> TempDir {
+    let dir = copy(&common::root().join("fixtures/init").join(fixture));
+    fs::write(dir.path().join(file), text).unwrap();
+    dir
+}
+
+/// A copy of flask-basic with `file` written into it.
+fn flask_with(file: &str, text: &str) -> TempDir {
+    fixture_with("flask-basic", file, text)
+}
+
+/// The seaworthy.toml `init --defaults --yes` writes for flask-basic beside
+/// an existing compose.yaml holding `compose`.
+fn settings_beside(compose: &str) -> String {
+    let dir = flask_with("compose.yaml", compose);
     let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let settings = fs::read_to_string(dir.path().join("seaworthy.toml")).unwrap();
+    fs::read_to_string(dir.path().join("seaworthy.toml")).unwrap()
+}
+
+#[test]
+fn settings_name_the_service_an_existing_compose_file_builds_the_app_as() {
+    let settings = settings_beside(
+        "services:\n  web:\n    build: .\n    ports:\n      - \"8000:8000\"\n  cache:\n    image: redis:7\n",
+    );
     assert!(
         settings.contains("[services.web]\ncategory = \"core\""),
         "{settings}"
     );
     assert!(!settings.contains("[services.app]"), "{settings}");
     // No service builds the folder: no section for a service that is not there.
-    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
-    fs::write(
-        dir.path().join("compose.yaml"),
-        "services:\n  web:\n    image: example/web:1\n",
-    )
-    .unwrap();
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let settings = fs::read_to_string(dir.path().join("seaworthy.toml")).unwrap();
+    let settings = settings_beside("services:\n  web:\n    image: example/web:1\n");
     assert!(
         !settings.lines().any(|l| l.starts_with("[services.")),
         "{settings}"
@@ -617,12 +607,10 @@ fn rendered_compose_files_pass_compose_config() {
 
 #[test]
 fn a_worker_cannot_take_the_name_of_another_service() {
-    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
-    fs::write(
-        dir.path().join("answers.toml"),
+    let dir = flask_with(
+        "answers.toml",
         "services = [\"redis\"]\n\n[[workers]]\nname = \"redis\"\ncommand = \"rq worker\"\n",
-    )
-    .unwrap();
+    );
     let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -710,12 +698,11 @@ fn a_broken_template_is_an_error_at_its_line() {
 
 #[test]
 fn a_start_command_that_names_its_port_decides_the_port() {
-    let dir = copy(&common::root().join("fixtures/init/fastapi-plain"));
-    fs::write(
-        dir.path().join("answers.toml"),
+    let dir = fixture_with(
+        "fastapi-plain",
+        "answers.toml",
         "start = \"uvicorn main:app --host 0.0.0.0 --port 9100\"\n",
-    )
-    .unwrap();
+    );
     let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
@@ -751,12 +738,11 @@ fn a_ci_workflow_is_written_only_when_the_answers_name_the_action() {
     let dir = copy(&common::root().join("fixtures/init/go-nethttp"));
     seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
     assert!(!dir.path().join(".github").exists());
-    let dir = copy(&common::root().join("fixtures/init/go-nethttp"));
-    fs::write(
-        dir.path().join("answers.toml"),
+    let dir = fixture_with(
+        "go-nethttp",
+        "answers.toml",
         "ci_action = \"acme/seaworthy@v1\"\n",
-    )
-    .unwrap();
+    );
     let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let workflow = fs::read_to_string(dir.path().join(".github/workflows/seaworthy.yml")).unwrap();

@@ -198,27 +198,27 @@ impl Mode {
     }
 }
 
+/// Every target a client that speaks HTTP and raw TCP (python, node,
+/// busybox, bash) is asked for.
+const EVERY_MODE: &[Mode] = &[
+    Mode::Strict,
+    Mode::Lenient,
+    Mode::Tcp,
+    Mode::Asked,
+    Mode::Unasked,
+    Mode::PostgresAsked,
+    Mode::RedisAsked,
+    Mode::Daemon(11211),
+    Mode::Daemon(1883),
+    Mode::Daemon(53),
+];
+
 /// The client's name in form names, the targets `probe::choose` can give it,
 /// and why it cannot run here, if so.
 fn client_forms(client: Client) -> (&'static str, &'static [Mode], Option<&'static str>) {
     use Mode::*;
     match client {
-        Client::Python => (
-            "python",
-            &[
-                Strict,
-                Lenient,
-                Tcp,
-                Asked,
-                Unasked,
-                PostgresAsked,
-                RedisAsked,
-                Daemon(11211),
-                Daemon(1883),
-                Daemon(53),
-            ],
-            None,
-        ),
+        Client::Python => ("python", EVERY_MODE, None),
         Client::Python2 => (
             "python2",
             &[Strict, Lenient, Tcp, Asked],
@@ -227,55 +227,10 @@ fn client_forms(client: Client) -> (&'static str, &'static [Mode], Option<&'stat
                  no interpreter); its TCP form, the same command as python's, runs as that",
             ),
         ),
-        Client::Node => (
-            "node",
-            &[
-                Strict,
-                Lenient,
-                Tcp,
-                Asked,
-                Unasked,
-                PostgresAsked,
-                RedisAsked,
-                Daemon(11211),
-                Daemon(1883),
-                Daemon(53),
-            ],
-            None,
-        ),
+        Client::Node => ("node", EVERY_MODE, None),
         Client::Curl => ("curl", &[Strict, Lenient, Tcp, Asked, Unasked], None),
-        Client::Busybox => (
-            "busybox",
-            &[
-                Strict,
-                Lenient,
-                Tcp,
-                Asked,
-                Unasked,
-                PostgresAsked,
-                RedisAsked,
-                Daemon(11211),
-                Daemon(1883),
-                Daemon(53),
-            ],
-            None,
-        ),
-        Client::Bash => (
-            "bash",
-            &[
-                Strict,
-                Lenient,
-                Tcp,
-                Asked,
-                Unasked,
-                PostgresAsked,
-                RedisAsked,
-                Daemon(11211),
-                Daemon(1883),
-                Daemon(53),
-            ],
-            None,
-        ),
+        Client::Busybox => ("busybox", EVERY_MODE, None),
+        Client::Bash => ("bash", EVERY_MODE, None),
         Client::Stage => (
             "stage",
             &[Strict, Lenient, Tcp, Asked, Unasked],
@@ -1533,6 +1488,15 @@ fn record(
     }
 }
 
+/// A skipped record for each of `forms` that runs `scenario`.
+fn skipped_where_run(forms: &[Form], scenario: Scenario, why: &str) -> Vec<Record> {
+    forms
+        .iter()
+        .filter(|f| f.scenarios().contains(&scenario))
+        .map(|f| skipped(f, scenario, why.to_string()))
+        .collect()
+}
+
 fn skipped(form: &Form, scenario: Scenario, why: String) -> Record {
     Record {
         form: form.name.clone(),
@@ -1786,12 +1750,7 @@ fn postgres_lane(forms: Vec<Form>, programs: Arc<Programs>) -> Vec<Record> {
                 drop(servers);
                 let _ = std::fs::remove_file(&socket);
             }
-            Err(why) => records.extend(
-                forms
-                    .iter()
-                    .filter(|f| f.scenarios().contains(scenario))
-                    .map(|f| skipped(f, *scenario, why.clone())),
-            ),
+            Err(why) => records.extend(skipped_where_run(&forms, *scenario, &why)),
         }
     }
     records
@@ -1879,12 +1838,7 @@ fn redis_lane(forms: Vec<Form>, programs: Arc<Programs>) -> Vec<Record> {
                 }
                 drop(server);
             }
-            Err(why) => records.extend(
-                forms
-                    .iter()
-                    .filter(|f| f.scenarios().contains(scenario))
-                    .map(|f| skipped(f, *scenario, why.clone())),
-            ),
+            Err(why) => records.extend(skipped_where_run(&forms, *scenario, &why)),
         }
     }
     records
@@ -2008,7 +1962,7 @@ fn daemon_lane(port: u16, forms: Vec<Form>, programs: Arc<Programs>) -> Vec<Reco
                 }
                 drop(server);
             }
-            Err(why) => records.extend(forms.iter().map(|f| skipped(f, *scenario, why.clone()))),
+            Err(why) => records.extend(skipped_where_run(&forms, *scenario, &why)),
         }
     }
     records

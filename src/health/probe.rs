@@ -458,15 +458,19 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
         ))
     };
     let first_byte = "[ -n \"$(head -c 1 <&3 | tr \"\\0\\n\" xx)\" ]";
+    // The code that sends `hello`, each byte written by `byte`, between
+    // `before` and `after`; nothing for a server that speaks first.
+    let sending = |hello: &[u8], byte: fn(&u8) -> String, before: &str, after: &str| {
+        if hello.is_empty() {
+            return String::new();
+        }
+        let bytes: String = hello.iter().map(byte).collect();
+        format!("{before}{bytes}{after}")
+    };
     match (client, ask) {
         (Client::Python | Client::Python2, Some(hello)) => {
-            let send = if hello.is_empty() {
-                String::new()
-            } else {
-                let bytes: String = hello.iter().map(|b| format!("\\x{b:02x}")).collect();
-                // A bytes literal in Python 3, a str (bytes) in Python 2.
-                format!("s.sendall(b'{bytes}')\n")
-            };
+            // A bytes literal in Python 3, a str (bytes) in Python 2.
+            let send = sending(hello, |b| format!("\\x{b:02x}"), "s.sendall(b'", "')\n");
             exec(vec![
                 "python".into(),
                 "-c".into(),
@@ -474,12 +478,12 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
             ])
         }
         (Client::Node, Some(hello)) => {
-            let send = if hello.is_empty() {
-                String::new()
-            } else {
-                let hex: String = hello.iter().map(|b| format!("{b:02x}")).collect();
-                format!(", () => s.write(Buffer.from('{hex}', 'hex'))")
-            };
+            let send = sending(
+                hello,
+                |b| format!("{b:02x}"),
+                ", () => s.write(Buffer.from('",
+                "', 'hex'))",
+            );
             exec(vec![
                 "node".into(),
                 "-e".into(),
