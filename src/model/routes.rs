@@ -442,6 +442,14 @@ struct FileFacts {
     moved: Vec<(&'static str, String)>,
     /// Ports a dependency's routes are served on: (framework, port, where).
     ports: Vec<(&'static str, u16, String)>,
+    /// The modules it imports or requires, by last name (see
+    /// [`imported_names`]).
+    imports: Vec<String>,
+    /// The file, to tell its own imports from the others'.
+    file: PathBuf,
+    /// It mounts a router itself (`include_router(`, `register_blueprint(`,
+    /// `.use(`, `add_routes(`): a router it declares is served from it.
+    mounts_routers: bool,
 }
 
 fn line_of(text: &str, at: usize) -> usize {
@@ -467,7 +475,12 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
     let table = table();
     let name = relative.file_name().unwrap_or_default();
     let shown = |line: usize| format!("{}:{line}", crate::paths::display(file));
-    let mut facts = FileFacts::default();
+    let mut facts = FileFacts {
+        imports: imported_names(text),
+        file: file.to_path_buf(),
+        mounts_routers: mounts_routers(text),
+        ..FileFacts::default()
+    };
     for mount in table.mounts.iter().filter(|m| m.files.is_match(name)) {
         if let Some(m) = mount.pattern.get().find(text.as_bytes()) {
             facts.mounts.push((
@@ -773,6 +786,87 @@ fn read_context(context: &Path, roots: &[PathBuf]) -> Found {
     resolve(files)
 }
 
+/// The modules `text` imports (Python `import`/`from … import`, JavaScript
+/// `require`/`import … from`), each by its last name without extension, and
+/// the names a `from … import a, b` brings (each may be a module). A route
+/// declared on a router in a module no other file names is not served yet
+/// (a health router `init` wrote and the user has not mounted): it is
+/// refused rather than probed strictly.
+fn imported_names(text: &str) -> Vec<String> {
+    static PATTERNS: OnceLock<[regex::Regex; 3]> = OnceLock::new();
+    let [from, import, js] = PATTERNS.get_or_init(|| {
+        [
+            regex::Regex::new(r"(?m)^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w, \t]+)")
+                .expect("valid"),
+            regex::Regex::new(r"(?m)^[ \t]*import[ \t]+([\w., \t]+)").expect("valid"),
+            regex::Regex::new(r#"(?:require\(\s*|\bfrom\s+|import\s*\(\s*)['"]([^'"]+)['"]"#)
+                .expect("valid"),
+        ]
+    });
+    let last = |path: &str| -> String {
+        let part = path
+            .rsplit(['.', '/'])
+            .find(|p| !p.is_empty())
+            .unwrap_or(path);
+        part.to_string()
+    };
+    let mut names = Vec::new();
+    let words = |list: &str| {
+        list.split(',')
+            .filter_map(|w| w.split_whitespace().next())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    for caps in from.captures_iter(text) {
+        names.push(last(&caps[1]));
+        names.extend(words(&caps[2]));
+    }
+    for caps in import.captures_iter(text) {
+        names.extend(words(&caps[1]).iter().map(|w| last(w)));
+    }
+    for caps in js.captures_iter(text) {
+        let path = &caps[1];
+        let file = path.rsplit('/').next().unwrap_or(path);
+        let stem = file.split('.').next().unwrap_or(file);
+        names.push(stem.to_string());
+    }
+    names
+}
+
+/// Whether `text` mounts a router in code: a line that starts with
+/// `X.include_router(`, `X.register_blueprint(`, `X.use(` or
+/// `X.add_routes(` (a mention in a docstring or comment does not count).
+fn mounts_routers(text: &str) -> bool {
+    static MOUNT: OnceLock<regex::Regex> = OnceLock::new();
+    MOUNT
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"(?m)^[ \t]*[\w.]+\.(?:include_router|register_blueprint|use|add_routes)\(",
+            )
+            .expect("valid")
+        })
+        .is_match(text)
+}
+
+/// Whether other files import `file` by its name: Python and JavaScript
+/// modules, not Go files (a package is every file of its folder).
+fn imports_by_name(file: &Path) -> bool {
+    file.extension()
+        .is_some_and(|e| matches!(e.to_str(), Some("py" | "js" | "cjs" | "mjs" | "ts")))
+}
+
+/// The name other files import `file` by: its stem, or its folder's name
+/// for a package's `__init__.py` or a folder's `index.js`.
+fn module_name(file: &Path) -> String {
+    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+    if stem == "__init__" || stem == "index" {
+        if let Some(dir) = file.parent().and_then(Path::file_name) {
+            return dir.to_string_lossy().into_owned();
+        }
+    }
+    stem.into_owned()
+}
+
 /// Applies mounts and Django includes across the files.
 fn resolve(files: Vec<FileFacts>) -> Found {
     let mounts: Vec<&(String, bool, String)> = files.iter().flat_map(|f| &f.mounts).collect();
@@ -799,6 +893,20 @@ fn resolve(files: Vec<FileFacts>) -> Found {
                     route.path
                 ));
                 continue;
+            }
+            if declared.on_router && imports_by_name(&facts.file) && !facts.mounts_routers {
+                let name = module_name(&facts.file);
+                let named = files
+                    .iter()
+                    .any(|other| other.file != facts.file && other.imports.contains(&name));
+                if !named {
+                    found.refused.push(format!(
+                        "{}: `{}` is declared on a router in a module no other file imports: not served yet",
+                        route.at(),
+                        route.path
+                    ));
+                    continue;
+                }
             }
             if let Some((framework, _, at)) = mounted {
                 found.refused.push(format!(
@@ -935,13 +1043,64 @@ mod tests {
         assert_eq!(literal_regex_path("^health/(?P<x>\\w+)$"), None);
     }
 
+    /// The routes of `name` in an app whose main file imports it.
     fn read(name: &str, text: &str) -> Vec<(String, usize)> {
+        read_beside(
+            name,
+            text,
+            &format!("import {}\n", module_name(Path::new(name))),
+        )
+    }
+
+    /// The routes of `name` beside a `main.py` holding `main`.
+    fn read_beside(name: &str, text: &str, main: &str) -> Vec<(String, usize)> {
         let facts = read_file(Path::new(name), Path::new(name), text);
-        resolve(vec![facts])
+        let main = read_file(Path::new("main.py"), Path::new("main.py"), main);
+        resolve(vec![facts, main])
             .routes
             .into_iter()
             .map(|r| (r.path, r.line))
             .collect()
+    }
+
+    #[test]
+    fn a_router_no_other_file_imports_is_not_served_yet() {
+        let router = "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get(\"/health\")\ndef health(): ...\n";
+        assert!(read_beside("inventory/health.py", router, "app = FastAPI()\n").is_empty());
+        // Its docstring saying how to mount it does not mount it.
+        let told = format!("\"\"\"Add `api.include_router(router)` to api.py.\"\"\"\n{router}");
+        assert!(read_beside("inventory/health.py", &told, "app = FastAPI()\n").is_empty());
+        for mounted in [
+            "from inventory.health import router\n",
+            "from .health import router as health_router\n",
+            "from inventory import health, models\n",
+            "import inventory.health\n",
+        ] {
+            assert_eq!(
+                read_beside("inventory/health.py", router, mounted),
+                [("/health".to_string(), 4)],
+                "{mounted}"
+            );
+        }
+        let express = "const express = require('express')\nconst router = express.Router()\nrouter.get('/health', (req, res) => res.json({}))\nmodule.exports = router\n";
+        assert!(read_beside("health.cjs", express, "").is_empty());
+        assert_eq!(
+            read_beside("health.cjs", express, "app.use(require('./health.cjs'))\n"),
+            [("/health".to_string(), 3)]
+        );
+        // A router the same file mounts needs no import.
+        let koa =
+            "const router = new Router()\nrouter.get('/healthz', h)\napp.use(router.routes())\n";
+        assert_eq!(
+            read_beside("server.js", koa, ""),
+            [("/healthz".to_string(), 2)]
+        );
+        // A route on the app itself needs no import.
+        let app = "app = FastAPI()\n@app.get(\"/healthz\")\ndef h(): ...\n";
+        assert_eq!(
+            read_beside("api.py", app, ""),
+            [("/healthz".to_string(), 2)]
+        );
     }
 
     #[test]
