@@ -433,31 +433,6 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
             ),
         });
     }
-    // As printf's octal escapes (POSIX printf, bash's and busybox's alike);
-    // a route holds no quote or backslash (see [`valid_route`]).
-    let octal = |bytes: &[u8]| {
-        bytes
-            .iter()
-            .map(|b| format!("\\{b:03o}"))
-            .collect::<String>()
-    };
-    let http_request = format!(
-        "GET {} HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n",
-        target.route.as_deref().unwrap_or("/")
-    );
-    // bash: send the request, if any, and require the answer's first byte
-    // (NUL and a line break counted too); for HTTP, the status line.
-    let bash = |send: &str, check: &str| {
-        let send = if send.is_empty() {
-            String::new()
-        } else {
-            format!(" && printf \"{send}\" >&3")
-        };
-        shell(format!(
-            "timeout {t} bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}{send} && {check}'"
-        ))
-    };
-    let first_byte = "[ -n \"$(head -c 1 <&3 | tr \"\\0\\n\" xx)\" ]";
     // The code that sends `hello`, each byte written by `byte`, between
     // `before` and `after`; nothing for a server that speaks first.
     let sending = |hello: &[u8], byte: fn(&u8) -> String, before: &str, after: &str| {
@@ -467,6 +442,30 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
         let bytes: String = hello.iter().map(byte).collect();
         format!("{before}{bytes}{after}")
     };
+    // A byte as printf's octal escape (POSIX printf, bash's and busybox's
+    // alike).
+    let octal: fn(&u8) -> String = |b| format!("\\{b:03o}");
+    // A route holds no quote or backslash (see [`valid_route`]).
+    let http_request = format!(
+        "GET {} HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n",
+        target.route.as_deref().unwrap_or("/")
+    );
+    // bash: run `send` (the request, if any) on the connection, then
+    // `check` the answer: its first byte (NUL and a line break counted
+    // too), or for HTTP the status line.
+    let bash = |send: &str, check: &str| {
+        shell(format!(
+            "timeout {t} bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}{send} && {check}'"
+        ))
+    };
+    // The clause that writes `text` (printf escapes) to the connection.
+    let printf_to_bash = |text: &str| {
+        if text.is_empty() {
+            return String::new();
+        }
+        format!(" && printf \"{text}\" >&3")
+    };
+    let first_byte = "[ -n \"$(head -c 1 <&3 | tr \"\\0\\n\" xx)\" ]";
     match (client, ask) {
         (Client::Python | Client::Python2, Some(hello)) => {
             // A bytes literal in Python 3, a str (bytes) in Python 2.
@@ -492,20 +491,25 @@ pub fn command(client: Client, target: &Target, health: &Health) -> Result<Probe
                 ),
             ])
         }
-        (Client::Curl | Client::Bash, Some(hello)) => bash(&octal(hello), first_byte),
+        (Client::Curl | Client::Bash, Some(hello)) => {
+            bash(&printf_to_bash(&sending(hello, octal, "", "")), first_byte)
+        }
         // The status line: any for "answers", `HTTP/1.x 2..` when strict
         // (characters 1 to 5 and 10 of it).
         (Client::Bash, None) if strict => bash(
-            &http_request,
+            &printf_to_bash(&http_request),
             "[ \"$(head -c 12 <&3 | cut -c 1-5,10)\" = HTTP/2 ]",
         ),
-        (Client::Bash, None) => bash(&http_request, "[ \"$(head -c 5 <&3)\" = HTTP/ ]"),
+        (Client::Bash, None) => bash(
+            &printf_to_bash(&http_request),
+            "[ \"$(head -c 5 <&3)\" = HTTP/ ]",
+        ),
         // busybox nc waits -w for the connect and -w again for more after
         // the first byte (the server waits for the client's next command):
         // one second each keeps the whole check well inside the timeout.
         (Client::Busybox, Some(hello)) => shell(format!(
             "[ -n \"$(printf '{}' | nc -w 1 127.0.0.1 {port} | head -c 1 | tr '\\0\\n' xx)\" ]",
-            octal(hello)
+            sending(hello, octal, "", "")
         )),
         (Client::Python, None) => {
             let code = if strict {
