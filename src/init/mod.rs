@@ -25,6 +25,15 @@ const COMPOSE_NAMES: &[&str] = &[
     "docker-compose.yml",
 ];
 
+/// The project's own Compose file, if it has one (the first of
+/// [`COMPOSE_NAMES`] there, as Compose looks for it).
+fn existing_compose(root: &Path) -> Option<PathBuf> {
+    COMPOSE_NAMES
+        .iter()
+        .map(|n| root.join(n))
+        .find(|p| p.is_file())
+}
+
 /// Files the rules read: rendered ones are planned by the engine, not
 /// written as rendered.
 const RULED: &[&str] = &["Dockerfile", "compose.yaml", "seaworthy.toml"];
@@ -34,10 +43,7 @@ const RULED: &[&str] = &["Dockerfile", "compose.yaml", "seaworthy.toml"];
 /// through the engine as if the new files were already there (nothing is
 /// written to plan them). Files kept as they are get a note.
 pub fn plan(root: &Path, rendered: Vec<render::Rendered>, resolver: &Resolver) -> Plan {
-    let existing_compose = COMPOSE_NAMES
-        .iter()
-        .map(|n| root.join(n))
-        .find(|p| p.exists());
+    let existing_compose = existing_compose(root);
     let mut notes = Vec::new();
     let mut created: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for file in rendered {

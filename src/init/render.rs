@@ -176,11 +176,7 @@ fn template(name: &str, dir: Option<&Path>) -> Result<String, InputError> {
 /// writes; in one that exists, the service that builds the project's
 /// folder (`build: .`), if one does.
 fn app_service(root: &Path) -> Option<String> {
-    let Some(path) = super::COMPOSE_NAMES
-        .iter()
-        .map(|n| root.join(n))
-        .find(|p| p.is_file())
-    else {
+    let Some(path) = super::existing_compose(root) else {
         return Some("app".into());
     };
     let bytes = std::fs::read(&path).ok()?;
