@@ -475,10 +475,17 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
     let table = table();
     let name = relative.file_name().unwrap_or_default();
     let shown = |line: usize| format!("{}:{line}", crate::paths::display(file));
+    // Only a Python or JavaScript file imports (or mounts) a module of its
+    // kind; other files are not scanned for it.
+    let by_name = imports_by_name(relative);
     let mut facts = FileFacts {
-        imports: imported_names(text),
+        imports: if by_name {
+            imported_names(text)
+        } else {
+            Vec::new()
+        },
         file: file.to_path_buf(),
-        mounts_routers: mounts_routers(text),
+        mounts_routers: by_name && mounts_routers(text),
         ..FileFacts::default()
     };
     for mount in table.mounts.iter().filter(|m| m.files.is_match(name)) {
