@@ -210,29 +210,44 @@ impl Project {
 /// what this context sends. Each (folder, word) is searched once per run:
 /// rules ask in every fixing pass, for every service of the context.
 pub fn search(dir: &Path, word: &str) -> Option<PathBuf> {
-    type Cache = Mutex<HashMap<(PathBuf, String), Option<PathBuf>>>;
-    static SEARCHED: OnceLock<Cache> = OnceLock::new();
-    let cache = SEARCHED.get_or_init(Cache::default);
-    let asked = (key(dir), word.to_string());
-    let known = cache
-        .lock()
-        .expect("no search panics holding it")
-        .get(&asked)
-        .cloned();
+    static SEARCHED: RunCache<(PathBuf, String), Option<PathBuf>> = RunCache::new();
     // The first file that has the word, relative to the folder: another
     // spelling of the same folder gets it under its own.
-    let found = known.unwrap_or_else(|| {
+    let found = remembered(&SEARCHED, (key(dir), word.to_string()), |_| {
         let finder = memchr::memmem::Finder::new(word.as_bytes());
-        let found = context_files(dir)
+        context_files(dir)
             .find(|path| std::fs::read(path).is_ok_and(|bytes| finder.find(&bytes).is_some()))
-            .and_then(|path| path.strip_prefix(dir).ok().map(Path::to_path_buf));
-        cache
-            .lock()
-            .expect("no search panics holding it")
-            .insert(asked, found.clone());
-        found
+            .and_then(|path| path.strip_prefix(dir).ok().map(Path::to_path_buf))
     });
     found.map(|relative| dir.join(relative))
+}
+
+/// A cache kept for the whole run (the rules ask again in every fixing
+/// pass, for every service): see [`remembered`].
+pub type RunCache<K, V> = OnceLock<Mutex<HashMap<K, V>>>;
+
+/// The value `cache` holds for `key`, or `compute(&key)` stored there. It is
+/// computed outside the lock, so other lookups go on meanwhile (two threads
+/// asking at once may both compute it; the results are equal).
+pub fn remembered<K, V>(cache: &RunCache<K, V>, key: K, compute: impl FnOnce(&K) -> V) -> V
+where
+    K: Eq + std::hash::Hash,
+    V: Clone,
+{
+    let cache = cache.get_or_init(Mutex::default);
+    let known = cache
+        .lock()
+        .expect("no compute panics holding it")
+        .get(&key)
+        .cloned();
+    known.unwrap_or_else(|| {
+        let value = compute(&key);
+        cache
+            .lock()
+            .expect("no compute panics holding it")
+            .insert(key, value.clone());
+        value
+    })
 }
 
 /// The files of the app under `dir`, as `docker build` would send them
@@ -244,23 +259,8 @@ pub fn search(dir: &Path, word: &str) -> Option<PathBuf> {
 /// Each folder is walked once per run: the log-level search and the route
 /// reader both read it, in every fixing pass.
 pub fn context_files(dir: &Path) -> impl Iterator<Item = PathBuf> + use<'_> {
-    type Cache = Mutex<HashMap<PathBuf, Arc<[PathBuf]>>>;
-    static WALKED: OnceLock<Cache> = OnceLock::new();
-    let cache = WALKED.get_or_init(Cache::default);
-    let folder = key(dir);
-    let known = cache
-        .lock()
-        .expect("no walk panics holding it")
-        .get(&folder)
-        .cloned();
-    let files = known.unwrap_or_else(|| {
-        let files: Arc<[PathBuf]> = walk(dir).collect();
-        cache
-            .lock()
-            .expect("no walk panics holding it")
-            .insert(folder, files.clone());
-        files
-    });
+    static WALKED: RunCache<PathBuf, Arc<[PathBuf]>> = RunCache::new();
+    let files = remembered(&WALKED, key(dir), |_| walk(dir).collect::<Arc<[PathBuf]>>());
     (0..files.len()).map(move |i| dir.join(&files[i]))
 }
 

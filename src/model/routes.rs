@@ -7,11 +7,12 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
+use crate::model::project::{remembered, RunCache};
 use crate::syntax::dockerfile::Dockerfile;
 
 /// What a health route is for (Kubernetes needs them apart; a Docker
@@ -740,20 +741,11 @@ pub fn copied_sources(doc: &Dockerfile) -> Vec<PathBuf> {
 /// copies into its image, read once per run for each context and set of
 /// copied paths.
 pub fn discover(doc: &Dockerfile, context: &Path) -> Arc<Found> {
-    type Cache = Mutex<HashMap<(PathBuf, Vec<PathBuf>), Arc<Found>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let roots = copied_sources(doc);
-    let key = (crate::model::project::key(context), roots);
-    let cache = CACHE.get_or_init(Cache::default);
-    if let Some(found) = cache.lock().expect("no read panics holding it").get(&key) {
-        return found.clone();
-    }
-    let found = Arc::new(read_context(context, &key.1));
-    cache
-        .lock()
-        .expect("no read panics holding it")
-        .insert(key, found.clone());
-    found
+    static FOUND: RunCache<(PathBuf, Vec<PathBuf>), Arc<Found>> = RunCache::new();
+    let key = (crate::model::project::key(context), copied_sources(doc));
+    remembered(&FOUND, key, |(_, roots)| {
+        Arc::new(read_context(context, roots))
+    })
 }
 
 /// Health routes declared anywhere in `context` (tests and docs left out):
