@@ -315,22 +315,21 @@ fn answers_change_what_is_rendered() {
     );
 }
 
+/// `init --defaults --yes --templates TEMPLATES` in `dir`.
+fn init_with_templates(dir: &Path, templates: &str) -> std::process::Output {
+    seaworthy(
+        dir,
+        &["init", "--defaults", "--yes", "--templates", templates],
+    )
+}
+
 /// `init --defaults --yes --templates DIR` on a copy of flask-basic, DIR
 /// holding one template, `name`, with `text`: the copy and the run.
 fn init_with_template(name: &str, text: &str) -> (TempDir, std::process::Output) {
     let dir = copy(&common::root().join("fixtures/init/flask-basic"));
     let templates = TempDir::new().unwrap();
     fs::write(templates.path().join(name), text).unwrap();
-    let out = seaworthy(
-        dir.path(),
-        &[
-            "init",
-            "--defaults",
-            "--yes",
-            "--templates",
-            templates.path().to_str().unwrap(),
-        ],
-    );
+    let out = init_with_templates(dir.path(), templates.path().to_str().unwrap());
     (dir, out)
 }
 
@@ -432,16 +431,7 @@ fn settings_name_the_service_an_existing_compose_file_builds_the_app_as() {
 fn a_templates_folder_that_is_not_there_is_an_error_before_any_question() {
     let dir = copy(&common::root().join("fixtures/init/flask-basic"));
     let before = fs::read_dir(dir.path()).unwrap().count();
-    let out = seaworthy(
-        dir.path(),
-        &[
-            "init",
-            "--defaults",
-            "--yes",
-            "--templates",
-            "no-such-folder",
-        ],
-    );
+    let out = init_with_templates(dir.path(), "no-such-folder");
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
