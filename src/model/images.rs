@@ -117,10 +117,7 @@ fn table() -> &'static [KnownImage] {
 
 fn tables() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        toml::from_str::<Table>(include_str!("../../data/images.toml"))
-            .expect("data/images.toml is valid (a unit test checks it)")
-    })
+    TABLE.get_or_init(|| crate::model::data_table!("images" as Table))
 }
 
 /// An image reference taken apart (`registry:5000/library/node:20-slim@sha256:…`).

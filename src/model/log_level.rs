@@ -30,11 +30,7 @@ struct Table {
 
 fn table() -> &'static [Server] {
     static TABLE: OnceLock<Vec<Server>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        toml::from_str::<Table>(include_str!("../../data/log_level.toml"))
-            .expect("data/log_level.toml is valid (a unit test checks it)")
-            .server
-    })
+    TABLE.get_or_init(|| crate::model::data_table!("log_level" as Table).server)
 }
 
 /// What a start command says about the log level: the server it runs

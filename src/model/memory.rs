@@ -36,11 +36,7 @@ struct Table {
 
 fn table() -> &'static [Setting] {
     static TABLE: OnceLock<Vec<Setting>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        toml::from_str::<Table>(include_str!("../../data/memory.toml"))
-            .expect("data/memory.toml is valid (a unit test checks it)")
-            .setting
-    })
+    TABLE.get_or_init(|| crate::model::data_table!("memory" as Table).setting)
 }
 
 /// The memory a service needs by what it declares, and why.

@@ -39,11 +39,7 @@ struct Table {
 
 fn table() -> &'static [KnownPort] {
     static TABLE: OnceLock<Vec<KnownPort>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        toml::from_str::<Table>(include_str!("../../data/ports.toml"))
-            .expect("data/ports.toml is valid (a unit test checks it)")
-            .port
-    })
+    TABLE.get_or_init(|| crate::model::data_table!("ports" as Table).port)
 }
 
 /// What `port` speaks when it is known not to be HTTP.

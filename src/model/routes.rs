@@ -304,8 +304,7 @@ struct Table {
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let raw: Raw = toml::from_str(include_str!("../../data/routes.toml"))
-            .expect("data/routes.toml is valid (a unit test checks it)");
+        let raw: Raw = crate::model::data_table!("routes" as Raw);
         let all: Vec<String> = raw
             .receiver
             .iter()
