@@ -46,3 +46,10 @@ pub fn relative(path: &Path) -> PathBuf {
 pub fn display(path: &Path) -> String {
     relative(path).to_string_lossy().replace('\\', "/")
 }
+
+/// A map keyed by paths (alone or in a tuple), hashed with foldhash: a
+/// `Path` hashes each of its parts as a separate write, which SipHash makes
+/// a noticeable share of a run, and these maps are looked up many times per
+/// fixing pass. Keys are the user's own file names, so flooding one with
+/// collisions is no concern.
+pub type PathMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

@@ -1,7 +1,6 @@
 //! What one file's rules need to know about the others: the Dockerfiles
 //! Compose services build, as they will be after this run's fixes.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -9,6 +8,7 @@ use serde_json::Value;
 
 use crate::model::compose;
 use crate::model::log_level::{self, LogLevel};
+use crate::paths::PathMap;
 use crate::settings::policy::ServiceHint;
 use crate::syntax::dockerfile::{Dockerfile, Stage};
 
@@ -16,8 +16,8 @@ use crate::syntax::dockerfile::{Dockerfile, Stage};
 /// Compose services (of every file in the run) that build each.
 #[derive(Debug, Default)]
 pub struct Project {
-    dockerfiles: HashMap<PathBuf, Dockerfile>,
-    builders: HashMap<PathBuf, Arc<[ServiceHint]>>,
+    dockerfiles: PathMap<PathBuf, Dockerfile>,
+    builders: PathMap<PathBuf, Arc<[ServiceHint]>>,
 }
 
 /// Files a build context search reads at most: a context at the top of a
@@ -49,8 +49,7 @@ pub fn key(path: &Path) -> PathBuf {
     if cfg!(unix)
         && path.is_absolute()
         && !bytes.ends_with(b"/")
-        && memchr::memmem::find(bytes, b"/.").is_none()
-        && memchr::memmem::find(bytes, b"//").is_none()
+        && !bytes.windows(2).any(|w| w == b"/." || w == b"//")
     {
         return path.to_path_buf();
     }
@@ -62,17 +61,43 @@ pub fn key(path: &Path) -> PathBuf {
         }
         _ => path,
     };
-    let mut key = PathBuf::with_capacity(absolute.as_os_str().len());
-    for part in absolute.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                key.pop();
+    #[cfg(unix)]
+    {
+        // The parts as bytes: `Path::components` costs several times more.
+        use std::os::unix::ffi::OsStrExt;
+        let mut key: Vec<u8> = Vec::with_capacity(absolute.as_os_str().len());
+        for part in absolute.as_os_str().as_bytes().split(|&b| b == b'/') {
+            match part {
+                b"" | b"." => {}
+                b".." => {
+                    let cut = key.iter().rposition(|&b| b == b'/').unwrap_or(0);
+                    key.truncate(cut);
+                }
+                part => {
+                    key.push(b'/');
+                    key.extend_from_slice(part);
+                }
             }
-            other => key.push(other),
         }
+        if key.is_empty() {
+            key.push(b'/');
+        }
+        PathBuf::from(std::ffi::OsStr::from_bytes(&key))
     }
-    key
+    #[cfg(not(unix))]
+    {
+        let mut key = PathBuf::with_capacity(absolute.as_os_str().len());
+        for part in absolute.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    key.pop();
+                }
+                other => key.push(other),
+            }
+        }
+        key
+    }
 }
 
 /// The Dockerfile a service builds, and its target stage.
@@ -224,7 +249,7 @@ pub fn search(dir: &Path, word: &str) -> Option<PathBuf> {
 
 /// A cache kept for the whole run (the rules ask again in every fixing
 /// pass, for every service): see [`remembered`].
-pub type RunCache<K, V> = OnceLock<Mutex<HashMap<K, V>>>;
+pub type RunCache<K, V> = OnceLock<Mutex<PathMap<K, V>>>;
 
 /// The value `cache` holds for `key`, or `compute(&key)` stored there. It is
 /// computed outside the lock, so other lookups go on meanwhile (two threads
@@ -344,6 +369,8 @@ mod tests {
             ("/srv//app/compose.yaml", "/srv/app/compose.yaml"),
             ("/srv/app/", "/srv/app"),
             ("/srv/.config/x", "/srv/.config/x"),
+            ("/srv/..", "/"),
+            ("/../srv/./a/..", "/srv"),
         ] {
             assert_eq!(key(Path::new(path)), Path::new(want), "{path}");
         }

@@ -2,7 +2,7 @@
 //! in its folder or above, read once per folder (an error too: it is
 //! reported once, not once per file below it).
 
-use std::collections::HashMap;
+use crate::paths::PathMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -14,9 +14,9 @@ use crate::error::InputError;
 #[derive(Debug, Default)]
 pub struct Resolver {
     explicit: Option<Arc<Config>>,
-    cache: Mutex<HashMap<PathBuf, Arc<Config>>>,
+    cache: Mutex<PathMap<PathBuf, Arc<Config>>>,
     /// Folders whose config is bad, with the one error every file below gets.
-    failed: Mutex<HashMap<PathBuf, InputError>>,
+    failed: Mutex<PathMap<PathBuf, InputError>>,
 }
 
 impl Resolver {
@@ -28,8 +28,8 @@ impl Resolver {
         };
         Ok(Resolver {
             explicit,
-            cache: Mutex::new(HashMap::new()),
-            failed: Mutex::new(HashMap::new()),
+            cache: Mutex::default(),
+            failed: Mutex::default(),
         })
     }
 
