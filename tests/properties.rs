@@ -230,7 +230,7 @@ fn assert_properties(change: &FileChange, policy: &Policy) {
 fn rewritten_by_a_rule(doc: &Dockerfile, i: usize) -> bool {
     let keyword = doc.instructions()[i].keyword.as_str();
     let from_health_stage = || {
-        let (flags, _) = words::leading_flags(&doc.words(i));
+        let (flags, _) = words::leading_flags(doc.words(i));
         flags
             .iter()
             .any(|(k, v)| k == "from" && v.eq_ignore_ascii_case("healthcheck"))
@@ -280,7 +280,7 @@ fn self_references(doc: &Dockerfile) -> usize {
     let by_name = (0..doc.instructions().len())
         .filter(|&i| {
             let own = doc.stage_of(i).and_then(|s| s.name.clone());
-            let (flags, _) = words::leading_flags(&doc.words(i));
+            let (flags, _) = words::leading_flags(doc.words(i));
             own.is_some_and(|own| {
                 flags.iter().any(|(k, v)| {
                     (k == "from" && v.eq_ignore_ascii_case(&own))

@@ -297,7 +297,7 @@ pub fn choose(
 pub fn platform_refusal(doc: &Dockerfile, stage: &Stage, service: Option<&str>) -> Option<String> {
     let from_flags = doc.chain(stage).into_iter().find_map(|s| {
         let words = doc.words(s.from);
-        let (flags, _) = crate::syntax::dockerfile::words::leading_flags(&words);
+        let (flags, _) = crate::syntax::dockerfile::words::leading_flags(words);
         flags
             .into_iter()
             .find(|(name, _)| name == "platform")

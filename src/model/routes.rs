@@ -695,7 +695,7 @@ pub fn copied_sources(doc: &Dockerfile) -> Vec<PathBuf> {
             continue;
         }
         let all = doc.words(index);
-        let (flags, skip) = words::leading_flags(&all);
+        let (flags, skip) = words::leading_flags(all);
         if flags.iter().any(|(name, _)| name == "from") {
             continue;
         }

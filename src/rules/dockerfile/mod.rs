@@ -255,7 +255,7 @@ pub fn copies_from(doc: &Dockerfile, index: usize, stage: &str) -> bool {
     if instr.keyword != "COPY" {
         return false;
     }
-    let (flags, _) = crate::syntax::dockerfile::words::leading_flags(&doc.words(index));
+    let (flags, _) = crate::syntax::dockerfile::words::leading_flags(doc.words(index));
     flags
         .iter()
         .any(|(name, value)| name == "from" && value.eq_ignore_ascii_case(stage))
@@ -290,7 +290,7 @@ pub fn copied_to(
             return None;
         }
         let words = doc.words(i);
-        let (_, first) = leading_flags(&words);
+        let (_, first) = leading_flags(words);
         let paths = &words[first..];
         let (destination, sources) = paths.split_last()?;
         if !sources.iter().any(|s| s.value == binary) {

@@ -162,7 +162,7 @@ fn final_health_stage(
         ));
     }
     if (stage.from + 1..stage.end).any(|i| {
-        let (flags, _) = crate::syntax::dockerfile::words::leading_flags(&doc.words(i));
+        let (flags, _) = crate::syntax::dockerfile::words::leading_flags(doc.words(i));
         flags.iter().any(|(name, _)| name == "from")
     }) {
         return warn("it copies from another stage, so it is not only the probe stage".into());

@@ -110,7 +110,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             continue;
         }
         let words = doc.words(i);
-        let (_, first) = leading_flags(&words);
+        let (_, first) = leading_flags(words);
         let [source, destination] = &words[first..] else {
             continue;
         };

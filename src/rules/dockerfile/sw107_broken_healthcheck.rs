@@ -88,7 +88,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     };
     let instr = &doc.instructions()[index];
     let all = doc.words(index);
-    let (_, first) = words::leading_flags(&all);
+    let (_, first) = words::leading_flags(all);
     let Some(cmd) = all
         .get(first)
         .filter(|w| w.value.eq_ignore_ascii_case("CMD"))

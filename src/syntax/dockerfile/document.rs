@@ -35,6 +35,9 @@ pub struct Dockerfile {
     pub lexed: Lexed,
     /// Build stages, in order.
     pub stages: Vec<Stage>,
+    /// Each instruction's words, split when first asked for: rules ask for
+    /// the same instruction's words many times per pass.
+    words: Vec<std::sync::OnceLock<Vec<Word>>>,
 }
 
 /// Where a stage's start command comes from.
@@ -120,10 +123,16 @@ impl Dockerfile {
         if stages.is_empty() {
             return Err(InputError::file(&source.path, NOT_A_DOCKERFILE));
         }
+        let words = lexed
+            .instructions
+            .iter()
+            .map(|_| Default::default())
+            .collect();
         Ok(Dockerfile {
             source,
             lexed,
             stages,
+            words,
         })
     }
 
@@ -182,8 +191,9 @@ impl Dockerfile {
     }
 
     /// The words of instruction `index`.
-    pub fn words(&self, index: usize) -> Vec<Word> {
-        words::split(&self.instructions()[index].args.bytes, self.lexed.escape)
+    pub fn words(&self, index: usize) -> &[Word] {
+        self.words[index]
+            .get_or_init(|| words::split(&self.instructions()[index].args.bytes, self.lexed.escape))
     }
 
     /// The last instruction with `keyword` that `stage` has or inherits.
@@ -268,7 +278,7 @@ impl Dockerfile {
         let mut out = Vec::new();
         for (i, instr) in self.instructions().iter().enumerate() {
             let words = self.words(i);
-            let (flags, _) = words::leading_flags(&words);
+            let (flags, _) = words::leading_flags(words);
             let values: Vec<String> = match instr.keyword.as_str() {
                 "FROM" => self
                     .stages
@@ -319,7 +329,7 @@ impl Dockerfile {
                 let value = String::from_utf8_lossy(bytes).trim().to_string();
                 env.insert(words[0].value.clone(), value);
             } else {
-                for w in &words {
+                for w in words {
                     if let Some((k, v)) = w.value.split_once('=') {
                         env.insert(k.to_string(), v.to_string());
                     }
@@ -336,10 +346,10 @@ impl Dockerfile {
     pub fn build_vars(&self, stage: &Stage) -> BTreeMap<String, String> {
         let split = |i: usize| -> Vec<(String, Option<String>)> {
             self.words(i)
-                .into_iter()
+                .iter()
                 .map(|w| match w.value.split_once('=') {
                     Some((k, v)) => (k.to_string(), Some(v.to_string())),
-                    None => (w.value, None),
+                    None => (w.value.clone(), None),
                 })
                 .collect()
         };
