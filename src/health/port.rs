@@ -265,12 +265,16 @@ pub fn metrics_ports(doc: &Dockerfile, stage: &Stage) -> Vec<u16> {
 /// A Compose service read as the Dockerfile it amounts to: `FROM image`, its
 /// port variables (`environment:` PORT=N) as ENV, its `command:` as CMD; so
 /// its port evidence is read exactly as a Dockerfile's. `None` when that
-/// text does not parse (an image reference with odd characters).
+/// text does not parse (an image reference with odd characters). Each text
+/// is parsed once per run: every pass asks again, for several rules.
 pub fn as_dockerfile(
     compose: &std::path::Path,
     image: &str,
     service: &serde_json::Value,
-) -> Option<Dockerfile> {
+) -> Option<std::sync::Arc<Dockerfile>> {
+    use crate::model::project::{remembered, RunCache};
+    static PARSED: RunCache<(std::path::PathBuf, String), Option<std::sync::Arc<Dockerfile>>> =
+        RunCache::new();
     let mut text = format!("FROM {image}\n");
     if let Some(env) = service.get("environment") {
         for name in PORT_VARS {
@@ -297,7 +301,11 @@ pub fn as_dockerfile(
         }
         _ => {}
     }
-    Dockerfile::parse(crate::source::Source::new(compose, text.into_bytes())).ok()
+    remembered(&PARSED, (compose.to_path_buf(), text), |(path, text)| {
+        Dockerfile::parse(crate::source::Source::new(path, text.clone().into_bytes()))
+            .ok()
+            .map(std::sync::Arc::new)
+    })
 }
 
 /// What a Compose service tells the rules of the Dockerfile it builds,

@@ -217,10 +217,15 @@ fn older_than(version: &[u64], since: &[String]) -> bool {
 /// The entry for an image reference (`nginx:1.27-alpine`,
 /// `docker.io/library/nginx`), if the table knows it.
 pub fn lookup(reference: &str) -> Option<&'static KnownImage> {
-    let named = Named::parse(reference);
-    table()
-        .iter()
-        .find(|image| named.is(&image.name, image.tag_contains.as_deref()))
+    use crate::model::project::{remembered, RunCache};
+    // Rules look the same few images up many times per pass.
+    static FOUND: RunCache<String, Option<&'static KnownImage>> = RunCache::new();
+    remembered(&FOUND, reference.to_string(), |reference| {
+        let named = Named::parse(reference);
+        table()
+            .iter()
+            .find(|image| named.is(&image.name, image.tag_contains.as_deref()))
+    })
 }
 
 /// The probe clients the image `reference` ships, if the table knows them.
