@@ -108,7 +108,13 @@ struct StackRow {
 struct ManifestRow {
     stack: String,
     file: String,
-    dependency: String,
+    /// A pattern for where a text manifest declares `{name}`.
+    #[serde(default)]
+    dependency: Option<String>,
+    /// Where a TOML manifest declares dependencies: dotted paths of arrays
+    /// of PEP 508 strings or of tables keyed by name.
+    #[serde(default)]
+    tables: Vec<String>,
     #[allow(dead_code)]
     source: String,
 }
@@ -376,10 +382,53 @@ fn declared(files: &Files, stack: &str, name: &str) -> Option<String> {
             })
         })
         .find_map(|(m, (path, text))| {
-            let pattern = m.dependency.replace("{name}", &regex::escape(name));
-            let found = compile(&pattern).find(text)?;
-            Some(at(path, text, found.start()))
+            let offset = match &m.dependency {
+                Some(pattern) => {
+                    let pattern = pattern.replace("{name}", &regex::escape(name));
+                    compile(&pattern).find(text)?.start()
+                }
+                None => in_toml(text, &m.tables, name)?,
+            };
+            Some(at(path, text, offset))
         })
+}
+
+/// Where the TOML manifest `text` declares `name` in one of `tables`
+/// (dotted paths of an array of PEP 508 strings, such as PEP 621's
+/// `project.dependencies`, or of a table keyed by name, such as Poetry's):
+/// the byte offset. Names compare as PEP 503 normalizes them (case, and
+/// runs of `-`, `_` and `.`, do not matter).
+fn in_toml(text: &str, tables: &[String], name: &str) -> Option<usize> {
+    let normalized = |name: &str| {
+        let words: Vec<String> = name
+            .split(['-', '_', '.'])
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        words.join("-")
+    };
+    let wanted = normalized(name);
+    let doc = toml_edit::ImDocument::parse(text).ok()?;
+    tables.iter().find_map(|dotted| {
+        let item = dotted
+            .split('.')
+            .try_fold(doc.as_item(), |item, key| item.get(key))?;
+        if let Some(array) = item.as_array() {
+            return array.iter().find_map(|value| {
+                let requirement = value.as_str()?.trim_start();
+                let end = requirement
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+                    .unwrap_or(requirement.len());
+                if normalized(&requirement[..end]) != wanted {
+                    return None;
+                }
+                value.span().map(|span| span.start)
+            });
+        }
+        let table = item.as_table_like()?;
+        let (key, _) = table.iter().find(|(key, _)| normalized(key) == wanted)?;
+        table.get_key_value(key)?.0.span().map(|span| span.start)
+    })
 }
 
 /// The first file at `root` whose name matches `pattern` (`*` stands for
@@ -970,7 +1019,13 @@ mod tests {
     fn table_is_valid() {
         let table = table();
         for row in &table.manifest {
-            compile(&row.dependency.replace("{name}", "x"));
+            match &row.dependency {
+                Some(pattern) => {
+                    assert!(row.tables.is_empty(), "{}", row.file);
+                    compile(&pattern.replace("{name}", "x"));
+                }
+                None => assert!(!row.tables.is_empty(), "{}", row.file),
+            }
         }
         for row in &table.framework {
             compile(&row.entry);
@@ -997,6 +1052,26 @@ mod tests {
                 "{stack} has no fallback manager"
             );
         }
+    }
+
+    #[test]
+    fn a_toml_manifest_declares_what_its_tables_list() {
+        let text = "[project]\nname = \"fastapi-demo\"\nkeywords = [\"redis\"]\ndependencies = [\"FastAPI>=0.110\", \"psycopg[binary]\"]\n\n[project.optional-dependencies]\ncache = [\"redis\"]\n\n[tool.poetry.dependencies]\nPsycopg2_Binary = \"^2.9\"\n";
+        let tables = [
+            "project.dependencies".into(),
+            "tool.poetry.dependencies".into(),
+        ];
+        let found = |name| {
+            in_toml(text, &tables, name).map(|offset| at(Path::new("pyproject.toml"), text, offset))
+        };
+        assert_eq!(found("fastapi").as_deref(), Some("pyproject.toml:4"));
+        assert_eq!(found("psycopg").as_deref(), Some("pyproject.toml:4"));
+        assert_eq!(
+            found("psycopg2-binary").as_deref(),
+            Some("pyproject.toml:10")
+        );
+        assert_eq!(found("redis"), None, "a keyword or an optional extra");
+        assert_eq!(found("fastapi-demo"), None, "the project's own name");
     }
 
     #[test]
