@@ -4,8 +4,8 @@
 FROM python:3.12-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
-COPY {{ manager.copy | join(" ") }} ./
-RUN {{ manager.install }}{% if server %} \
+{% for copy in manager.copies %}COPY {{ copy.from | join(" ") }} {{ copy.to }}
+{% endfor %}RUN {{ manager.install }}{% if server %} \
     && pip --python /opt/venv/bin/python install --no-cache-dir {{ server }}{% endif %}
 
 FROM python:3.12-slim

@@ -388,6 +388,17 @@ fn an_existing_dockerfiles_port_is_the_port_compose_publishes() {
     assert_eq!(check.status.code(), Some(0), "{check:?}");
 }
 
+#[test]
+fn the_files_a_requirements_file_includes_are_copied_before_pip_installs() {
+    let dir = copy(&common::root().join("fixtures/init/flask-requirements-includes"));
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    // Each where pip looks for it: from the folder of the file that names it.
+    let layer = "COPY requirements.txt constraints.txt ./\nCOPY requirements/base.txt requirements/db.txt requirements/\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir -r requirements.txt\n";
+    assert!(dockerfile.contains(layer), "{dockerfile}");
+}
+
 /// A copy of the init fixture `fixture` with `file` written into it.
 fn fixture_with(fixture: &str, file: &str, text: &str) -> TempDir {
     let dir = copy(&common::root().join("fixtures/init").join(fixture));

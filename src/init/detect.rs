@@ -115,8 +115,22 @@ struct ManifestRow {
     /// of PEP 508 strings or of tables keyed by name.
     #[serde(default)]
     tables: Vec<String>,
+    /// A pattern for a line that includes another file of the same form
+    /// (`(?P<file>…)`, a path from the including file's folder).
+    #[serde(default)]
+    include: Option<String>,
     #[allow(dead_code)]
     source: String,
+}
+
+impl ManifestRow {
+    /// Whether `path` has this manifest's file name.
+    fn names(&self, path: &Path) -> bool {
+        routes::wildcard(
+            &self.file,
+            &path.file_name().unwrap_or_default().to_string_lossy(),
+        )
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,6 +317,10 @@ struct Files {
     /// Folders whose manifests declare the app's dependencies: the root,
     /// and the workspace member that is built.
     manifest_dirs: Vec<PathBuf>,
+    /// Files the manifests at the root include (pip's `-r` and `-c`, and
+    /// what those include in turn), each after the root manifest it is
+    /// reached from.
+    included: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Files {
@@ -322,10 +340,79 @@ impl Files {
             })
             .collect();
         texts.sort();
-        Files {
+        let mut files = Files {
             texts,
             manifest_dirs: vec![PathBuf::new()],
+            included: Vec::new(),
+        };
+        files.follow_includes(root);
+        files
+    }
+
+    /// Follows the includes of the manifests at the root (`include` in
+    /// `[[manifest]]`), reading the included files even where they would
+    /// be skipped (`requirements/base.txt`).
+    fn follow_includes(&mut self, root: &Path) {
+        let inside = crate::model::project::key(root);
+        for row in &table().manifest {
+            let Some(include) = &row.include else {
+                continue;
+            };
+            let pattern = compile(include);
+            let tops: Vec<PathBuf> = self
+                .texts
+                .iter()
+                .map(|(path, _)| path)
+                .filter(|path| path.parent() == Some(Path::new("")) && row.names(path))
+                .cloned()
+                .collect();
+            for top in tops {
+                let mut pending = vec![top.clone()];
+                while let Some(file) = pending.pop() {
+                    let text = self.at(&file).unwrap_or_default().to_string();
+                    let dir = file.parent().unwrap_or(Path::new(""));
+                    for found in pattern.captures_iter(&text) {
+                        let target = root.join(dir).join(&found["file"]);
+                        let Ok(path) = crate::model::project::key(&target)
+                            .strip_prefix(&inside)
+                            .map(Path::to_path_buf)
+                        else {
+                            continue;
+                        };
+                        if path == top || self.included.iter().any(|(_, p)| *p == path) {
+                            continue;
+                        }
+                        if self.at(&path).is_none() {
+                            let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
+                                continue;
+                            };
+                            self.texts.push((path.clone(), text));
+                        }
+                        self.included.push((top.clone(), path.clone()));
+                        pending.push(path);
+                    }
+                }
+            }
         }
+    }
+
+    /// The files `row` reads the dependencies from: its manifests in
+    /// [`Files::manifest_dirs`], then the files those at the root include.
+    fn manifests<'a>(
+        &'a self,
+        row: &'a ManifestRow,
+    ) -> impl Iterator<Item = &'a (PathBuf, String)> + 'a {
+        let own = self.manifest_dirs.iter().flat_map(move |dir| {
+            self.texts
+                .iter()
+                .filter(move |(path, _)| path.parent() == Some(dir.as_path()) && row.names(path))
+        });
+        let included = self
+            .included
+            .iter()
+            .filter(|(top, _)| row.names(top))
+            .filter_map(|(_, path)| self.texts.iter().find(|(p, _)| p == path));
+        own.chain(included)
     }
 
     /// The text of a file at the root.
@@ -366,21 +453,7 @@ fn declared(files: &Files, stack: &str, name: &str) -> Option<String> {
     }
     let manifests = table().manifest.iter().filter(|m| m.stack == stack);
     manifests
-        .flat_map(|m| {
-            files.manifest_dirs.iter().flat_map(move |dir| {
-                files
-                    .texts
-                    .iter()
-                    .filter(move |(path, _)| {
-                        path.parent() == Some(dir.as_path())
-                            && routes::wildcard(
-                                &m.file,
-                                &path.file_name().unwrap_or_default().to_string_lossy(),
-                            )
-                    })
-                    .map(move |file| (m, file))
-            })
-        })
+        .flat_map(|m| files.manifests(m).map(move |file| (m, file)))
         .find_map(|(m, (path, text))| {
             let offset = match &m.dependency {
                 Some(pattern) => {
@@ -550,7 +623,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
     };
     let mut files = Files::read(root);
     let mut notes = Vec::new();
-    let manager = table
+    let mut manager = table
         .manager
         .iter()
         .filter(|m| m.stack == name)
@@ -571,6 +644,14 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
             )
         })
         .expect("every stack has a fallback manager row");
+    // A manifest the dependency layer copies needs the files it includes.
+    let included: Vec<String> = files
+        .included
+        .iter()
+        .filter(|(top, _)| manager.value.copy.iter().any(|c| Path::new(c) == top))
+        .map(|(_, path)| path.to_string_lossy().replace('\\', "/"))
+        .collect();
+    manager.value.copy.extend(included);
 
     let binary = binary(root, name, &files, &mut notes);
     if let Some((_, dir)) = binary
@@ -1025,6 +1106,9 @@ mod tests {
                     compile(&pattern.replace("{name}", "x"));
                 }
                 None => assert!(!row.tables.is_empty(), "{}", row.file),
+            }
+            if let Some(include) = &row.include {
+                assert!(compile(include).capture_names().any(|n| n == Some("file")));
             }
         }
         for row in &table.framework {

@@ -94,9 +94,46 @@ pub struct Rendered {
 struct Manager<'a> {
     name: &'a str,
     copy: Vec<&'a str>,
+    /// `copy` as COPY instructions, one per destination folder: a nested
+    /// file (`requirements/base.txt`) or folder keeps its place, where one
+    /// COPY of all of them into `./` would put each at the top.
+    copies: Vec<CopyInto<'a>>,
     install: &'a str,
     prune: Option<&'a str>,
     package: Option<&'a str>,
+}
+
+/// One COPY instruction of the dependency layer.
+#[derive(Serialize)]
+struct CopyInto<'a> {
+    from: Vec<&'a str>,
+    to: String,
+}
+
+/// `files` (paths in the project, or `.`) as COPY instructions into the
+/// same paths in the image: grouped by destination folder, in order.
+fn copies<'a>(root: &Path, files: &[&'a str]) -> Vec<CopyInto<'a>> {
+    let mut copies: Vec<CopyInto<'a>> = Vec::new();
+    for file in files {
+        let path = Path::new(file);
+        let dir = if root.join(path).is_dir() {
+            path
+        } else {
+            path.parent().unwrap_or(Path::new(""))
+        };
+        let to = match dir.to_string_lossy().replace('\\', "/") {
+            dir if dir.is_empty() || dir == "." => "./".to_string(),
+            dir => format!("{dir}/"),
+        };
+        match copies.iter_mut().find(|c| c.to == to) {
+            Some(copy) => copy.from.push(file),
+            None => copies.push(CopyInto {
+                from: vec![file],
+                to,
+            }),
+        }
+    }
+    copies
 }
 
 #[derive(Serialize)]
@@ -221,19 +258,21 @@ pub fn render(
         .collect();
     let scaffold = detect::scaffold(detection).filter(|_| answers.health_scaffold);
     let manager = &detection.manager.value;
+    // A file the project lacks (an optional settings.gradle) is left out:
+    // COPY fails on a missing file.
+    let copy: Vec<&str> = manager
+        .copy
+        .iter()
+        .map(String::as_str)
+        .filter(|f| *f == "." || f.contains('*') || root.join(f).exists())
+        .collect();
     let context = Context {
         stack: &answers.stack,
         framework: &detection.framework.value,
         manager: Manager {
             name: &manager.name,
-            // A file the project lacks (an optional settings.gradle) is
-            // left out: COPY fails on a missing file.
-            copy: manager
-                .copy
-                .iter()
-                .map(String::as_str)
-                .filter(|f| *f == "." || f.contains('*') || root.join(f).exists())
-                .collect(),
+            copies: copies(root, &copy),
+            copy,
             install: &manager.install,
             prune: manager.prune.as_deref(),
             package: manager.package.as_deref(),
