@@ -11,7 +11,8 @@ WORKDIR /app
 FROM python:3.12-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PATH="/opt/venv/bin:$PATH"
+    PATH="/opt/venv/bin:$PATH"{% if import_root %} \
+    PYTHONPATH=/app/{{ import_root }}{% endif %}
 WORKDIR /app
 RUN useradd --no-log-init --create-home --uid 10001 app
 COPY --from=build /opt/venv /opt/venv

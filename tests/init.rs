@@ -399,6 +399,33 @@ fn the_files_a_requirements_file_includes_are_copied_before_pip_installs() {
     assert!(dockerfile.contains(layer), "{dockerfile}");
 }
 
+#[test]
+fn a_django_project_in_a_subfolder_imports_its_modules_from_the_folder_of_manage_py() {
+    let dir = copy(&common::root().join("fixtures/init/django-src-layout"));
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // `mysite.settings` is importable only with src/ on the path.
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("    PATH=\"/opt/venv/bin:$PATH\" \\\n    PYTHONPATH=/app/src\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains(r#"CMD ["gunicorn", "mysite.wsgi", "--bind", "0.0.0.0:8000"]"#),
+        "{dockerfile}"
+    );
+    let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(
+        compose.contains(r#"command: ["celery", "-A", "mysite.celery", "worker""#),
+        "{compose}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("modules named from src/, where its manage.py is"),
+        "the summary says why: {stderr}"
+    );
+}
+
 /// A copy of the init fixture `fixture` with `file` written into it.
 fn fixture_with(fixture: &str, file: &str, text: &str) -> TempDir {
     let dir = copy(&common::root().join("fixtures/init").join(fixture));

@@ -90,6 +90,11 @@ pub struct Detection {
     pub memory: Option<String>,
     /// The file that makes the app (`app/main.py`), and its variable.
     pub entry: (PathBuf, Option<String>),
+    /// The folder the app's modules are imported from, relative to the
+    /// project (empty: its root; a Django project's: the folder of its
+    /// `manage.py`): the start command and the workers name modules from
+    /// there.
+    pub import_root: PathBuf,
     /// What was seen but not used, with why.
     pub notes: Vec<String>,
 }
@@ -167,6 +172,8 @@ struct FrameworkRow {
     secrets: Vec<String>,
     #[serde(default)]
     memory: Option<String>,
+    #[serde(default)]
+    root_file: Option<String>,
     #[allow(dead_code)]
     source: String,
 }
@@ -521,11 +528,15 @@ fn at_root_matching(root: &Path, pattern: &str) -> Option<String> {
     names.into_iter().next()
 }
 
-/// The Python module of a file: `app/main.py` → `app.main`; a package's
-/// `app/__init__.py` → `app` (importing `app.__init__` would run the file
-/// a second time as another module, with an app none of its routes reach).
-fn module(path: &Path) -> String {
+/// The Python module of a file, imported from the folder `root`:
+/// `app/main.py` → `app.main`; a package's `app/__init__.py` → `app`
+/// (importing `app.__init__` would run the file a second time as another
+/// module, with an app none of its routes reach). A file outside `root`
+/// is named from the project's root.
+fn module(root: &Path, path: &Path) -> String {
     let mut parts: Vec<String> = path
+        .strip_prefix(root)
+        .unwrap_or(path)
         .with_extension("")
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -684,11 +695,24 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
             )
         })?;
     let row = framework.value;
+    // The nearest folder above the entry file that holds the framework's
+    // root file (Django's manage.py, which puts its folder on the path).
+    let import_root = row
+        .root_file
+        .as_ref()
+        .and_then(|name| {
+            entry_file
+                .ancestors()
+                .skip(1)
+                .find(|dir| root.join(dir).join(name).is_file())
+        })
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
 
     let mut port = existing_port(root).or_else(|| port(&files, name, row));
     let fill = |template: &str| {
         template
-            .replace("{module}", &module(entry_file))
+            .replace("{module}", &module(&import_root, entry_file))
             .replace("{file}", &entry_file.display().to_string())
             .replace("{var}", var.as_deref().unwrap_or("app"))
             .replace("{port}", &port.as_ref().map_or(0, |p| p.value).to_string())
@@ -699,7 +723,19 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
     };
     let mut start = Fact::new(
         fill(&row.start),
-        format!("the {} app at {}", row.name, entry_evidence),
+        match row
+            .root_file
+            .as_ref()
+            .filter(|_| import_root != Path::new(""))
+        {
+            Some(name) => format!(
+                "the {} app at {}; modules named from {}/, where its {name} is",
+                row.name,
+                entry_evidence,
+                import_root.display()
+            ),
+            None => format!("the {} app at {}", row.name, entry_evidence),
+        },
     );
     let mut build_script = false;
     if name == "node" {
@@ -749,7 +785,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
             workers.push(Fact::new(
                 Worker {
                     name: w.name.clone(),
-                    command: w.command.replace("{module}", &module(file)),
+                    command: w.command.replace("{module}", &module(&import_root, file)),
                 },
                 format!("{} declared at {dep}, app at {evidence}", w.dependency),
             ));
@@ -824,6 +860,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         secrets: row.secrets.clone(),
         memory: row.memory.clone(),
         entry: (entry_file.to_path_buf(), var),
+        import_root,
         notes,
     })
 }
@@ -841,7 +878,7 @@ pub fn scaffold(detection: &Detection) -> Option<Scaffold> {
     let shown = |p: &Path| p.to_string_lossy().replace('\\', "/");
     let mount = row
         .mount
-        .replace("{module}", &module(&file))
+        .replace("{module}", &module(&detection.import_root, &file))
         .replace("{var}", var.as_deref().unwrap_or("app"))
         .replace("{entry}", &shown(entry))
         .replace("{dir}", &shown(dir));
@@ -1160,8 +1197,12 @@ mod tests {
 
     #[test]
     fn a_module_is_its_path_with_dots() {
-        assert_eq!(module(Path::new("app/main.py")), "app.main");
-        assert_eq!(module(Path::new("mysite/wsgi.py")), "mysite.wsgi");
-        assert_eq!(module(Path::new("app/__init__.py")), "app");
+        let top = Path::new("");
+        assert_eq!(module(top, Path::new("app/main.py")), "app.main");
+        assert_eq!(module(top, Path::new("mysite/wsgi.py")), "mysite.wsgi");
+        assert_eq!(module(top, Path::new("app/__init__.py")), "app");
+        let src = Path::new("src");
+        assert_eq!(module(src, Path::new("src/mysite/wsgi.py")), "mysite.wsgi");
+        assert_eq!(module(src, Path::new("tasks/jobs.py")), "tasks.jobs");
     }
 }

@@ -164,6 +164,9 @@ struct Context<'a> {
     binary: Option<&'a str>,
     build_path: Option<&'a str>,
     build_script: bool,
+    /// The folder the app's modules are imported from, when it is not the
+    /// project's root (`src`).
+    import_root: Option<String>,
     locked: bool,
     start_argv: String,
     port: Option<u16>,
@@ -281,6 +284,8 @@ pub fn render(
         binary: detection.binary.as_ref().map(|(b, _)| b.as_str()),
         build_path: detection.binary.as_ref().map(|(_, p)| p.as_str()),
         build_script: detection.build_script,
+        import_root: (detection.import_root != Path::new(""))
+            .then(|| detection.import_root.to_string_lossy().replace('\\', "/")),
         locked: root.join("Cargo.lock").is_file(),
         start_argv: argv(&answers.start),
         port: answers.port,
