@@ -3,8 +3,8 @@
 # installed in their own layer, cached until {{ manager.copy | join(", ") }} change.
 FROM node:22-slim AS build
 WORKDIR /app
-COPY {{ manager.copy | join(" ") }} ./
-RUN {{ manager.install }}
+{% for copy in manager.copies %}COPY {{ copy.from | join(" ") }} {{ copy.to }}
+{% endfor %}RUN {{ manager.install }}
 COPY . .
 RUN {% if build_script %}npm run build && {% endif %}{{ manager.prune }}
 

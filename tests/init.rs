@@ -426,6 +426,57 @@ fn a_django_project_in_a_subfolder_imports_its_modules_from_the_folder_of_manage
     );
 }
 
+#[test]
+fn a_yarn_berry_project_is_installed_and_pruned_with_berrys_commands() {
+    let dir = copy(&common::root().join("fixtures/init/express-yarn4"));
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("COPY package.json yarn.lock .yarnrc.yml ./\nRUN corepack enable && YARN_NODE_LINKER=node-modules yarn install --immutable\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains(
+            "\nRUN YARN_NODE_LINKER=node-modules yarn workspaces focus --all --production\n"
+        ),
+        "{dockerfile}"
+    );
+    assert!(!dockerfile.contains("--frozen-lockfile"), "{dockerfile}");
+    // Yarn 3, run from its release under .yarn/: the folder keeps its
+    // place, and focus needs the plugin Yarn 4 has built in.
+    let dir = fixture_with(
+        "express-yarn4",
+        ".yarnrc.yml",
+        "nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-3.8.7.cjs\n",
+    );
+    let package = fs::read_to_string(dir.path().join("package.json")).unwrap();
+    fs::write(
+        dir.path().join("package.json"),
+        package.replace("yarn@4.5.3", "yarn@3.8.7"),
+    )
+    .unwrap();
+    fs::create_dir_all(dir.path().join(".yarn/releases")).unwrap();
+    fs::write(
+        dir.path().join(".yarn/releases/yarn-3.8.7.cjs"),
+        "// yarn\n",
+    )
+    .unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("COPY package.json yarn.lock .yarnrc.yml ./\nCOPY .yarn .yarn/\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("\nRUN yarn plugin import workspace-tools && YARN_NODE_LINKER=node-modules yarn workspaces focus --all --production\n"),
+        "{dockerfile}"
+    );
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+}
+
 /// A copy of the init fixture `fixture` with `file` written into it.
 fn fixture_with(fixture: &str, file: &str, text: &str) -> TempDir {
     let dir = copy(&common::root().join("fixtures/init").join(fixture));

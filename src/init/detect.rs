@@ -151,8 +151,37 @@ struct ManagerRow {
     prune: Option<String>,
     #[serde(default)]
     package: Option<String>,
+    #[serde(default)]
+    signs: Vec<Sign>,
     #[allow(dead_code)]
     source: String,
+}
+
+/// A file at the project's root that shows which version of a package
+/// manager it is for: by being there, or by matching `pattern`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sign {
+    file: String,
+    #[serde(default)]
+    pattern: Option<String>,
+}
+
+impl Sign {
+    /// Where `root` shows this sign (`package.json:5`, `.yarnrc.yml
+    /// exists`), if it does.
+    fn shown(&self, root: &Path) -> Option<String> {
+        let path = Path::new(&self.file);
+        let Some(pattern) = &self.pattern else {
+            return root
+                .join(path)
+                .is_file()
+                .then(|| format!("{} exists", self.file));
+        };
+        let text = std::fs::read_to_string(root.join(path)).ok()?;
+        let found = compile(pattern).find(&text)?;
+        Some(at(path, &text, found.start()))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -639,7 +668,14 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         .iter()
         .filter(|m| m.stack == name)
         .find_map(|m| match &m.lockfile {
-            Some(lock) => at_root_matching(root, lock).map(|lock| (m, format!("{lock} exists"))),
+            Some(lock) => {
+                let lock = at_root_matching(root, lock)?;
+                if m.signs.is_empty() {
+                    return Some((m, format!("{lock} exists")));
+                }
+                let sign = m.signs.iter().find_map(|s| s.shown(root))?;
+                Some((m, format!("{lock} exists; {sign}")))
+            }
             None => Some((m, format!("no lockfile: {}'s plain install", m.name))),
         })
         .map(|(m, why)| {
@@ -1163,6 +1199,11 @@ mod tests {
         for row in &table.caveat {
             compile(&row.present);
             compile(&row.absent);
+        }
+        for sign in table.manager.iter().flat_map(|m| &m.signs) {
+            if let Some(pattern) = &sign.pattern {
+                compile(pattern);
+            }
         }
         for stack in stacks() {
             assert!(
