@@ -188,6 +188,7 @@ fn every_stack_with_and_without_data_services() {
         "rust-axum",
         "sinatra-redis",
         "spring-maven-postgres",
+        "vite-react-spa",
     ] {
         for services in ["[]", r#"["postgres", "redis"]"#] {
             let dir = copy(&common::root().join("fixtures/init").join(project));
@@ -846,4 +847,63 @@ fn a_ci_workflow_is_written_only_when_the_answers_name_the_action() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("answers.toml:1:13: `seaworthy` is not an action reference"));
+}
+
+/// A single-page app is built with Node and served by static-web-server
+/// on scratch; the probe is the static one copied in, on the build's
+/// index page, and an answered port moves the server, EXPOSE and the probe.
+#[test]
+fn a_single_page_app_is_built_with_node_and_served_by_a_static_server() {
+    let dir = copy(&common::root().join("fixtures/init/vite-react-spa"));
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    for line in [
+        "FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n",
+        "RUN npm run build\n",
+        "FROM joseluisq/static-web-server:2\n",
+        "COPY --from=build /app/dist /site\n",
+        "USER 65532:65532\n",
+        "EXPOSE 8080\n",
+        "    CMD [\"/bin/httpcheck\", \"http://127.0.0.1:8080/\"]\n",
+        "ENTRYPOINT [\"/static-web-server\", \"--host\", \"0.0.0.0\", \"--port\", \"8080\", \"--root\", \"/site\", \"--page-fallback\", \"/site/index.html\"]\n",
+    ] {
+        assert!(dockerfile.contains(line), "{line}{dockerfile}");
+    }
+    assert!(!dockerfile.contains("CMD [\"/static"), "{dockerfile}");
+    let dir = fixture_with("vite-react-spa", "answers.toml", "port = 9000\n");
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(dockerfile.contains("\"--port\", \"9000\""), "{dockerfile}");
+    assert!(dockerfile.contains("EXPOSE 9000\n"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("http://127.0.0.1:9000/\""),
+        "{dockerfile}"
+    );
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+}
+
+/// A Vite project whose start script runs a server of its own is that
+/// server, not a static site.
+#[test]
+fn a_vite_project_with_a_server_of_its_own_is_that_server() {
+    let dir = copy(&common::root().join("fixtures/init/vite-react-spa"));
+    let package = fs::read_to_string(dir.path().join("package.json")).unwrap();
+    let package = package.replace(
+        "\"build\": \"vite build\",",
+        "\"build\": \"vite build\",\n    \"start\": \"node server.js\",",
+    );
+    fs::write(dir.path().join("package.json"), package).unwrap();
+    fs::write(
+        dir.path().join("server.js"),
+        "import http from 'node:http'\nhttp.createServer((req, res) => res.end('ok')).listen(4000)\n",
+    )
+    .unwrap();
+    let found = detect::detect(dir.path(), None).unwrap();
+    assert_eq!(found.framework.value, "Node.js http");
+    assert_eq!(found.start.value, "npm start");
+    assert_eq!(found.port.map(|p| p.value), Some(4000));
+    assert_eq!(found.output, None);
 }

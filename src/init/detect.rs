@@ -88,6 +88,9 @@ pub struct Detection {
     pub secrets: Vec<String>,
     /// A memory limit the framework needs above its category's default.
     pub memory: Option<String>,
+    /// The folder a static site's build writes (`dist`), which a static
+    /// server serves; `None`: the app is a server of its own.
+    pub output: Option<String>,
     /// The file that makes the app (`app/main.py`), and its variable.
     pub entry: (PathBuf, Option<String>),
     /// The folder the app's modules are imported from, relative to the
@@ -203,6 +206,10 @@ struct FrameworkRow {
     memory: Option<String>,
     #[serde(default)]
     root_file: Option<String>,
+    #[serde(default)]
+    unless: Option<String>,
+    #[serde(default)]
+    output: Option<String>,
     #[allow(dead_code)]
     source: String,
 }
@@ -718,6 +725,14 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
                 Some(declared(&files, name, &f.dependency)?)
             };
             let (file, at_entry, var) = entry(&files, &f.entry_files, &f.entry)?;
+            let ruled_out = f.unless.as_deref().is_some_and(|unless| {
+                files
+                    .at(file)
+                    .is_some_and(|text| compile(unless).is_match(text))
+            });
+            if ruled_out {
+                return None;
+            }
             let evidence = match dependency {
                 Some(dep) => format!("{} declared at {dep}, app at {at_entry}", f.dependency),
                 None => at_entry.clone(),
@@ -774,8 +789,17 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         },
     );
     let mut build_script = false;
-    if name == "node" {
-        node_start(&files, &mut start, &mut build_script, entry_file);
+    match &row.output {
+        // A static site is built by its build script (the entry) and served
+        // by the row's start command: CRA's start script is a development
+        // server.
+        Some(dir) => {
+            build_script = true;
+            start.evidence =
+                format!("serves {dir}/, which the build script at {entry_evidence} writes");
+        }
+        None if name == "node" => node_start(&files, &mut start, &mut build_script, entry_file),
+        None => {}
     }
     let mut workers = Vec::new();
     if let Some(text) = files.at_root("Procfile") {
@@ -850,6 +874,14 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         }
     }
     let health = match routes::in_context(root).for_docker() {
+        // A static site's paths are its files (and index.html for the
+        // rest): the server answers `/` with the build's index.html.
+        _ if row.output.is_some() => row.output.as_ref().map(|dir| {
+            Fact::new(
+                "/".to_string(),
+                format!("{dir}/index.html of the build, which the static server answers / with"),
+            )
+        }),
         Choice::Route(route) => Some(Fact::new(route.path.clone(), route.at())),
         Choice::Ambiguous(why) => {
             notes.push(why);
@@ -895,6 +927,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         build_script,
         secrets: row.secrets.clone(),
         memory: row.memory.clone(),
+        output: row.output.clone(),
         entry: (entry_file.to_path_buf(), var),
         import_root,
         notes,
@@ -991,6 +1024,8 @@ fn port(files: &Files, stack: &str, row: &FrameworkRow) -> Option<Fact<u16>> {
         .port
         .iter()
         .filter(|p| p.stack == stack || p.stack.is_empty())
+        // A static site's code names no port it is served on.
+        .filter(|_| row.output.is_none())
         .find_map(|p| {
             let regex = compile(&p.pattern);
             files.named(&p.files).find_map(|(path, text)| {
@@ -1002,10 +1037,11 @@ fn port(files: &Files, stack: &str, row: &FrameworkRow) -> Option<Fact<u16>> {
         });
     named.or_else(|| {
         row.port.map(|p| {
-            Fact::new(
-                p,
-                format!("{}'s default; data/stacks.toml cites it", row.name),
-            )
+            let whose = match row.output {
+                Some(_) => "the static server's port".to_string(),
+                None => format!("{}'s default", row.name),
+            };
+            Fact::new(p, format!("{whose}; data/stacks.toml cites it"))
         })
     })
 }
@@ -1186,6 +1222,9 @@ mod tests {
         }
         for row in &table.framework {
             compile(&row.entry);
+            if let Some(unless) = &row.unless {
+                compile(unless);
+            }
             assert!(stacks().contains(&row.stack.as_str()), "{}", row.name);
         }
         for row in &table.port {

@@ -46,6 +46,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "rust.Dockerfile",
         include_str!("../../templates/rust.Dockerfile"),
     ),
+    (
+        "static.Dockerfile",
+        include_str!("../../templates/static.Dockerfile"),
+    ),
     ("compose.yaml", include_str!("../../templates/compose.yaml")),
     ("dockerignore", include_str!("../../templates/dockerignore")),
     ("env.example", include_str!("../../templates/env.example")),
@@ -167,6 +171,8 @@ struct Context<'a> {
     /// The folder the app's modules are imported from, when it is not the
     /// project's root (`src`).
     import_root: Option<String>,
+    /// The folder a static site's build writes (`dist`).
+    output: Option<&'a str>,
     locked: bool,
     start_argv: String,
     port: Option<u16>,
@@ -286,6 +292,7 @@ pub fn render(
         build_script: detection.build_script,
         import_root: (detection.import_root != Path::new(""))
             .then(|| detection.import_root.to_string_lossy().replace('\\', "/")),
+        output: detection.output.as_deref(),
         locked: root.join("Cargo.lock").is_file(),
         start_argv: argv(&answers.start),
         port: answers.port,
@@ -333,7 +340,11 @@ pub fn render(
     };
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    let dockerfile = format!("{}.Dockerfile", answers.stack);
+    // A static site is served by a static server, whatever built it.
+    let dockerfile = match detection.output {
+        Some(_) => "static.Dockerfile".to_string(),
+        None => format!("{}.Dockerfile", answers.stack),
+    };
     let mut files: Vec<(PathBuf, &str, Option<String>)> = vec![
         ("Dockerfile".into(), &dockerfile, None),
         ("compose.yaml".into(), "compose.yaml", None),
