@@ -541,7 +541,82 @@ fn a_project_init_does_not_know_is_an_error() {
     assert!(stderr.contains("no stack recognised"), "{stderr}");
     // `path: message`, as every input error starts (not `error: path: …`).
     assert!(stderr.starts_with(".: no stack recognised"), "{stderr}");
+    assert!(
+        stderr.contains(".: note: `seaworthy init` on a terminal, or an answers file with `stack = \"other\"`, writes a Dockerfile skeleton to complete"),
+        "{stderr}"
+    );
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// A C project init does not know, with `answers`: the copy and the run.
+fn skeleton(answers: &str) -> (TempDir, std::process::Output) {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("main.c"), "int main(void) { return 0; }\n").unwrap();
+    fs::write(dir.path().join("answers.toml"), answers).unwrap();
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    (dir, out)
+}
+
+/// `stack = "other"`: a Dockerfile skeleton that passes `check --strict`,
+/// with a probe only where the answers declare a route (what the port
+/// speaks is unknown), and a start command only the answers can give.
+#[test]
+fn an_answers_file_can_ask_for_a_skeleton_to_complete() {
+    let (dir, out) = skeleton("stack = \"other\"\nport = 7000\n");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("answers.toml:1:1: `start` is needed: init found no start command"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("Dockerfile").exists());
+
+    let (dir, out) = skeleton("stack = \"other\"\nstart = \"/app/server --port 7000\"\n");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    for line in [
+        "FROM debian:bookworm-slim\n",
+        "# TODO: install what the app needs to run",
+        "USER 65532:65532\n",
+        "EXPOSE 7000\n",
+        "HEALTHCHECK NONE\n",
+        "CMD [\"/app/server\", \"--port\", \"7000\"]\n",
+    ] {
+        assert!(dockerfile.contains(line), "{line}{dockerfile}");
+    }
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    let before = snapshot(dir.path());
+    let second = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    assert_eq!(second.status.code(), Some(0), "{second:?}");
+    assert!(second.stdout.is_empty(), "{second:?}");
+    assert_eq!(snapshot(dir.path()), before);
+
+    let (dir, out) = skeleton(
+        "stack = \"other\"\nstart = \"/app/server --port 7000\"\nhealth_path = \"/healthz\"\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("CMD [\"/bin/httpcheck\", \"http://127.0.0.1:7000/healthz\"]"),
+        "{dockerfile}"
+    );
+    assert!(!dockerfile.contains("HEALTHCHECK NONE"), "{dockerfile}");
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+
+    // Any project may ask for it, one init knows too.
+    let dir = fixture_with(
+        "flask-basic",
+        "answers.toml",
+        "stack = \"other\"\nstart = \"/app/run\"\n",
+    );
+    let out = seaworthy(
+        dir.path(),
+        &["init", "--answers", "answers.toml", "--dry-run"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+FROM debian:bookworm-slim\n"));
 }
 
 #[test]
@@ -758,7 +833,7 @@ fn the_answers_can_choose_among_the_stacks_the_files_show() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("answers.toml:2:9: `go` is not a stack this project has files of; it has: ruby (Gemfile), node (package.json)"),
+        stderr.contains("answers.toml:2:9: `go` is not a stack this project has files of; it has: ruby (Gemfile), node (package.json); or `other`, a Dockerfile skeleton to complete"),
         "{stderr}"
     );
 }

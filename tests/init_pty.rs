@@ -51,6 +51,22 @@ const QUESTIONS: &[(&str, &str)] = &[
 /// The confirmation `init` ends with.
 const CONFIRM: &str = "Write these changes to 5 file(s)?";
 
+/// The question for a project of no stack init knows.
+const SKELETON: &str = "Write a Dockerfile skeleton";
+
+/// The questions for a skeleton after its start command and port (no
+/// workers or health endpoint to offer).
+const SKELETON_QUESTIONS: &[&str] = &[
+    "Health route",
+    "Data services",
+    "Service category",
+    "Memory limit",
+    "CPU limit",
+    "Log level",
+    "Probe style",
+    "GitHub Actions workflow",
+];
+
 fn project() -> TempDir {
     let from = common::root().join("fixtures/init/fastapi-postgres");
     let dir = TempDir::new().unwrap();
@@ -129,9 +145,10 @@ impl Wizard {
         self.draw(text);
     }
 
-    /// Waits until `question` is drawn in full, and returns the screen.
-    fn question(&mut self, question: &str) -> String {
-        self.read_to(question);
+    /// Waits until `text` is drawn in full (the frame that draws it ends),
+    /// and returns the screen.
+    fn shown(&mut self, text: &str) -> String {
+        self.read_to(text);
         self.read_to(FRAME_END);
         self.screen()
     }
@@ -144,7 +161,7 @@ impl Wizard {
 
     /// Waits for `question`, then types `keys`.
     fn answer(&mut self, question: &str, keys: &str) {
-        self.question(question);
+        self.shown(question);
         self.send(keys);
     }
 
@@ -172,6 +189,13 @@ impl Wizard {
     }
 }
 
+/// A project of no stack init knows: a C program.
+fn unknown_project() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("main.c"), "int main(void) { return 0; }\n").unwrap();
+    dir
+}
+
 fn written(dir: &Path) -> bool {
     [
         "Dockerfile",
@@ -188,7 +212,7 @@ fn enter_takes_every_default_and_the_files_pass_check_strict() {
     let dir = project();
     let mut wizard = Wizard::start(dir.path());
     for (number, (question, name)) in QUESTIONS.iter().enumerate() {
-        let screen = wizard.question(question);
+        let screen = wizard.shown(question);
         if number == 0 {
             assert!(screen.contains("detected in ."), "the summary: {screen}");
             assert!(
@@ -199,7 +223,7 @@ fn enter_takes_every_default_and_the_files_pass_check_strict() {
         insta::assert_snapshot!(format!("defaults_{:02}_{name}", number + 1), screen);
         wizard.send("\r");
     }
-    insta::assert_snapshot!("defaults_12_confirm", wizard.question(CONFIRM));
+    insta::assert_snapshot!("defaults_12_confirm", wizard.shown(CONFIRM));
     wizard.send("y\r");
     let (screen, code) = wizard.finish();
     assert_eq!(code, Some(0), "{screen}");
@@ -286,10 +310,10 @@ fn the_stack_is_asked_when_the_files_show_several() {
     )
     .unwrap();
     let mut wizard = Wizard::start(dir.path());
-    insta::assert_snapshot!("stack_question", wizard.question("Stack"));
+    insta::assert_snapshot!("stack_question", wizard.shown("Stack"));
     // python (requirements.txt) first, node second: down, Enter.
     wizard.send("\x1b[B\r");
-    let screen = wizard.question(QUESTIONS[0].0);
+    let screen = wizard.shown(QUESTIONS[0].0);
     assert!(
         screen.contains("stack       node (package.json exists)"),
         "the chosen stack: {screen}"
@@ -298,5 +322,51 @@ fn the_stack_is_asked_when_the_files_show_several() {
     let (screen, code) = wizard.finish();
     assert_eq!(code, Some(1), "{screen}");
     insta::assert_snapshot!("stack_chosen_then_esc", screen);
+    assert!(!written(dir.path()));
+}
+
+#[test]
+fn a_project_init_does_not_know_gets_a_skeleton_to_complete() {
+    let dir = unknown_project();
+    let mut wizard = Wizard::start(dir.path());
+    insta::assert_snapshot!("skeleton_question", wizard.shown(SKELETON));
+    wizard.send("\r");
+    // No start command was found: Enter alone is refused.
+    insta::assert_snapshot!("skeleton_start_command", wizard.shown("Start command"));
+    wizard.send("\r");
+    insta::assert_snapshot!(
+        "skeleton_start_command_needed",
+        wizard.shown("a command is needed")
+    );
+    wizard.send("/app/server --port 7000\r");
+    wizard.answer("Port it listens on", "\r");
+    for question in SKELETON_QUESTIONS {
+        wizard.answer(question, "\r");
+    }
+    wizard.answer(CONFIRM, "y\r");
+    let (screen, code) = wizard.finish();
+    assert_eq!(code, Some(0), "{screen}");
+    insta::assert_snapshot!("skeleton_written", screen);
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("EXPOSE 7000\n") && dockerfile.contains("HEALTHCHECK NONE\n"),
+        "{dockerfile}"
+    );
+    let check = Command::new(assert_cmd::cargo::cargo_bin("seaworthy"))
+        .args(["check", "--strict", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+}
+
+#[test]
+fn declining_the_skeleton_writes_nothing_and_exits_1() {
+    let dir = unknown_project();
+    let mut wizard = Wizard::start(dir.path());
+    wizard.answer(SKELETON, "n\r");
+    let (screen, code) = wizard.finish();
+    assert_eq!(code, Some(1), "{screen}");
+    assert!(screen.contains("nothing written"), "{screen}");
     assert!(!written(dir.path()));
 }

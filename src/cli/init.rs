@@ -75,12 +75,29 @@ pub(super) fn run(args: Args, resolver: &Resolver, global: &Global) -> std::io::
         }
         None => None,
     };
-    let detection = match detect::detect(&root, stack.as_deref()) {
-        Ok(d) => d,
-        Err(e) => {
-            stderr!("{e}");
-            return Ok(2);
-        }
+    let detection = match stack.as_deref() {
+        Some(detect::OTHER) => detect::other(),
+        _ => match detect::detect(&root, stack.as_deref()) {
+            Ok(d) => d,
+            Err(e) => {
+                stderr!("{e}");
+                // The wizard offers a skeleton instead; --defaults has
+                // nothing to take, so it stays an error (ADR 014).
+                if !interactive {
+                    stderr!(
+                        "{}: note: `seaworthy init` on a terminal, or an answers file with `stack = \"{}\"`, writes a Dockerfile skeleton to complete",
+                        root.display(),
+                        detect::OTHER
+                    );
+                    return Ok(2);
+                }
+                match wizard::ask_other(&mut terminal) {
+                    Ok(true) => detect::other(),
+                    Ok(false) => return Ok(stopped(Stop::Cancelled)),
+                    Err(stop) => return Ok(stopped(stop)),
+                }
+            }
+        },
     };
     if !global.quiet {
         stderr!("{}", summary(&root, &detection));
@@ -124,6 +141,14 @@ fn stopped(stop: Stop) -> i32 {
 
 /// What detection found, one fact a line with its evidence.
 fn summary(root: &Path, d: &Detection) -> String {
+    if d.stack.value == detect::OTHER {
+        return format!(
+            "detected in {}:\n  stack       {} ({})",
+            root.display(),
+            d.stack.value,
+            d.stack.evidence
+        );
+    }
     let mut lines = vec![
         format!("detected in {}:", root.display()),
         format!("  stack       {} ({})", d.stack.value, d.stack.evidence),

@@ -113,6 +113,12 @@ impl Answers {
         };
         let start_given = file.start.is_some();
         set(file.start, &mut answers.start, &start_problem)?;
+        if answers.start.is_empty() {
+            return Err(InputError::file(
+                path,
+                format!("`start` is needed: init found no start command for this project (stack `{}`), so the answers give it: the program and its arguments, as plain words", answers.stack),
+            ));
+        }
         set(file.category, &mut answers.category, &category_problem)?;
         set(file.memory, &mut answers.memory, &memory_problem)?;
         set(file.cpus, &mut answers.cpus, &cpus_problem)?;
@@ -198,7 +204,8 @@ impl Answers {
 
 /// The stack an answers file asks for (read before detection, which it
 /// steers): one of `candidates`, the stacks whose marker files the project
-/// has, else an error at its place.
+/// has, or [`detect::OTHER`] (a skeleton, for any project), else an error
+/// at its place.
 pub fn stack_of(path: &Path, candidates: &[(&str, String)]) -> Result<Option<String>, InputError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError::path(path, format!("cannot read answers: {e}")))?;
@@ -206,7 +213,9 @@ pub fn stack_of(path: &Path, candidates: &[(&str, String)]) -> Result<Option<Str
     let Some(stack) = file.stack else {
         return Ok(None);
     };
-    if candidates.iter().any(|(name, _)| name == stack.get_ref()) {
+    if stack.get_ref() == detect::OTHER
+        || candidates.iter().any(|(name, _)| name == stack.get_ref())
+    {
         return Ok(Some(stack.into_inner()));
     }
     let (line, col) = crate::source::line_col(text.as_bytes(), stack.span().start);
@@ -219,13 +228,14 @@ pub fn stack_of(path: &Path, candidates: &[(&str, String)]) -> Result<Option<Str
         line,
         col,
         format!(
-            "`{}` is not a stack this project has files of; it has: {}",
+            "`{}` is not a stack this project has files of; it has: {}; or `{}`, a Dockerfile skeleton to complete",
             stack.get_ref(),
             if found.is_empty() {
                 "none".to_string()
             } else {
                 found.join(", ")
-            }
+            },
+            detect::OTHER
         ),
     ))
 }

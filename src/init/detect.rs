@@ -614,6 +614,46 @@ pub fn candidates(root: &Path) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// The stack of a project init renders no template for: a Dockerfile
+/// skeleton the user completes (ADR 014). Never detected, only chosen.
+pub const OTHER: &str = "other";
+
+/// A project of stack [`OTHER`]: nothing is detected, so every answer is
+/// the user's (the start command has no default).
+pub fn other() -> Detection {
+    Detection {
+        stack: Fact::new(
+            OTHER.to_string(),
+            "chosen: a Dockerfile skeleton to complete, from no stack's template",
+        ),
+        manager: Fact::new(
+            Manager {
+                name: "none".into(),
+                copy: Vec::new(),
+                install: String::new(),
+                prune: None,
+                package: None,
+            },
+            "no stack, so no package manager: the skeleton installs nothing",
+        ),
+        framework: Fact::new("none".into(), "no stack, so no framework"),
+        start: Fact::new(String::new(), "no stack, so no start command"),
+        port: None,
+        health: None,
+        workers: Vec::new(),
+        services: Vec::new(),
+        server: None,
+        binary: None,
+        build_script: false,
+        secrets: Vec::new(),
+        memory: None,
+        output: None,
+        entry: (PathBuf::new(), None),
+        import_root: PathBuf::new(),
+        notes: Vec::new(),
+    }
+}
+
 /// Reads the project at `root` as a project of `stack` (default: the
 /// first candidate whose entry point is found): an error when no stack,
 /// or not that one, is recognised.

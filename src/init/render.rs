@@ -50,6 +50,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "static.Dockerfile",
         include_str!("../../templates/static.Dockerfile"),
     ),
+    (
+        "other.Dockerfile",
+        include_str!("../../templates/other.Dockerfile"),
+    ),
     ("compose.yaml", include_str!("../../templates/compose.yaml")),
     ("dockerignore", include_str!("../../templates/dockerignore")),
     ("env.example", include_str!("../../templates/env.example")),

@@ -74,6 +74,23 @@ pub fn ask_stack(
     Ok(candidates[picked].0.to_string())
 }
 
+/// Asks whether to write a Dockerfile skeleton to complete (stack
+/// [`detect::OTHER`]) for a project whose stack detection did not
+/// recognise.
+pub fn ask_other(prompter: &mut dyn Prompter) -> Result<bool, Stop> {
+    let message = format!(
+        "Write a Dockerfile skeleton to complete by hand (stack `{}`)?",
+        detect::OTHER
+    );
+    prompter.confirm(
+        &Question {
+            message: &message,
+            help: "the start command, port and the rest are asked next; the probe needs a health route",
+        },
+        true,
+    )
+}
+
 /// The evidence of an optional fact, or what its absence means.
 fn evidence<T>(fact: Option<&detect::Fact<T>>, absent: &str) -> String {
     fact.map_or_else(|| absent.to_string(), |f| format!("from {}", f.evidence))
@@ -85,7 +102,11 @@ pub fn ask(
     detection: &Detection,
     mut answers: Answers,
 ) -> Result<Answers, Stop> {
-    let start_help = format!("from {}", detection.start.evidence);
+    let start_help = if answers.start.is_empty() {
+        "none found: the program and its arguments, as plain words".to_string()
+    } else {
+        format!("from {}", detection.start.evidence)
+    };
     answers.start = prompter.text(
         &Question {
             message: "Start command",
