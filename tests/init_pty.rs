@@ -1,6 +1,7 @@
 //! The `init` wizard, answered in a pseudo-terminal the way a person
 //! would: Enter takes every default, one answer changed, Esc leaves with
-//! nothing written (exit 1), Ctrl-C too (exit 130).
+//! nothing written (exit 1), Ctrl-C too (exit 130), and a project of no
+//! stack it knows gets a skeleton once the person says yes.
 //!
 //! Every test runs the real binary on a temporary copy of a fixture, on a
 //! terminal of a fixed size, and keeps what the person sees as snapshots:
