@@ -316,6 +316,14 @@ fn answers_change_what_is_rendered() {
     );
 }
 
+/// A copy of the fixture `name` after `init --defaults --yes`, and that
+/// run's output.
+fn init_defaults(name: &str) -> (TempDir, std::process::Output) {
+    let dir = copy(&common::root().join("fixtures/init").join(name));
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    (dir, out)
+}
+
 /// `init --defaults --yes --templates TEMPLATES` in `dir`.
 fn init_with_templates(dir: &Path, templates: &str) -> std::process::Output {
     seaworthy(
@@ -391,8 +399,7 @@ fn an_existing_dockerfiles_port_is_the_port_compose_publishes() {
 
 #[test]
 fn the_files_a_requirements_file_includes_are_copied_before_pip_installs() {
-    let dir = copy(&common::root().join("fixtures/init/flask-requirements-includes"));
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let (dir, out) = init_defaults("flask-requirements-includes");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     // Each where pip looks for it: from the folder of the file that names it.
@@ -402,8 +409,7 @@ fn the_files_a_requirements_file_includes_are_copied_before_pip_installs() {
 
 #[test]
 fn a_django_project_in_a_subfolder_imports_its_modules_from_the_folder_of_manage_py() {
-    let dir = copy(&common::root().join("fixtures/init/django-src-layout"));
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let (dir, out) = init_defaults("django-src-layout");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     // `mysite.settings` is importable only with src/ on the path.
     let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
@@ -429,8 +435,7 @@ fn a_django_project_in_a_subfolder_imports_its_modules_from_the_folder_of_manage
 
 #[test]
 fn a_yarn_berry_project_is_installed_and_pruned_with_berrys_commands() {
-    let dir = copy(&common::root().join("fixtures/init/express-yarn4"));
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let (dir, out) = init_defaults("express-yarn4");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     assert!(
@@ -631,8 +636,7 @@ fn defaults_follow_detection() {
 
 #[test]
 fn a_scaffolded_health_endpoint_is_a_new_file_and_the_note_says_how_to_mount_it() {
-    let dir = copy(&common::root().join("fixtures/init/flask-pipenv-redis"));
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let (dir, out) = init_defaults("flask-pipenv-redis");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -652,8 +656,7 @@ fn a_scaffolded_health_endpoint_is_a_new_file_and_the_note_says_how_to_mount_it(
         String::from_utf8_lossy(&check.stderr)
     );
     // An app whose code declares its route gets no module.
-    let dir = copy(&common::root().join("fixtures/init/flask-basic"));
-    seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let (dir, _) = init_defaults("flask-basic");
     assert!(!dir.path().join("health.py").exists());
 }
 
@@ -670,8 +673,7 @@ fn the_flask_health_endpoint_answers_200_then_503() {
         eprintln!("note: python3 with flask is absent; the scaffolded endpoint is not run");
         return;
     }
-    let dir = copy(&common::root().join("fixtures/init/flask-pipenv-redis"));
-    seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let (dir, _) = init_defaults("flask-pipenv-redis");
     let script = r#"
 import os, socket
 listener = socket.socket()
@@ -777,8 +779,7 @@ fn a_worker_cannot_take_the_name_of_another_service() {
 
 #[test]
 fn a_spring_boot_app_gets_the_memory_it_needs_and_spring_variables() {
-    let dir = copy(&common::root().join("fixtures/init/spring-maven-postgres"));
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let (dir, out) = init_defaults("spring-maven-postgres");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
     assert!(
@@ -890,8 +891,7 @@ fn the_summary_says_when_the_apps_own_settings_keep_the_probe_from_passing() {
 
 #[test]
 fn a_ci_workflow_is_written_only_when_the_answers_name_the_action() {
-    let dir = copy(&common::root().join("fixtures/init/go-nethttp"));
-    seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let (dir, _) = init_defaults("go-nethttp");
     assert!(!dir.path().join(".github").exists());
     let dir = fixture_with(
         "go-nethttp",
@@ -929,8 +929,7 @@ fn a_ci_workflow_is_written_only_when_the_answers_name_the_action() {
 /// index page, and an answered port moves the server, EXPOSE and the probe.
 #[test]
 fn a_single_page_app_is_built_with_node_and_served_by_a_static_server() {
-    let dir = copy(&common::root().join("fixtures/init/vite-react-spa"));
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let (dir, out) = init_defaults("vite-react-spa");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     for line in [

@@ -230,12 +230,7 @@ fn enter_takes_every_default_and_the_files_pass_check_strict() {
     assert_eq!(code, Some(0), "{screen}");
     assert!(screen.contains("wrote 5 file(s)"), "{screen}");
     insta::assert_snapshot!("defaults_13_written", screen);
-    let check = Command::new(assert_cmd::cargo::cargo_bin("seaworthy"))
-        .args(["check", "--strict", "."])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    passes_check_strict(dir.path());
 }
 
 #[test]
@@ -353,12 +348,7 @@ fn a_project_init_does_not_know_gets_a_skeleton_to_complete() {
         dockerfile.contains("EXPOSE 7000\n") && dockerfile.contains("HEALTHCHECK NONE\n"),
         "{dockerfile}"
     );
-    let check = Command::new(assert_cmd::cargo::cargo_bin("seaworthy"))
-        .args(["check", "--strict", "."])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    passes_check_strict(dir.path());
 }
 
 #[test]
@@ -370,4 +360,14 @@ fn declining_the_skeleton_writes_nothing_and_exits_1() {
     assert_eq!(code, Some(1), "{screen}");
     assert!(screen.contains("nothing written"), "{screen}");
     assert!(!written(dir.path()));
+}
+
+/// `seaworthy check --strict` finds nothing to do in `dir`.
+fn passes_check_strict(dir: &Path) {
+    let check = Command::new(assert_cmd::cargo::cargo_bin("seaworthy"))
+        .args(["check", "--strict", "."])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
 }
