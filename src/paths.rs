@@ -44,7 +44,13 @@ pub fn relative(path: &Path) -> PathBuf {
 
 /// The display form of `path` (relative, `/`-separated).
 pub fn display(path: &Path) -> String {
-    relative(path).to_string_lossy().replace('\\', "/")
+    slashed(&relative(path))
+}
+
+/// `path` as Dockerfiles, Compose files and diffs write it: with `/`
+/// between its parts, whatever the system's separator.
+pub fn slashed(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
 }
 
 /// A map keyed by paths (alone or in a tuple), hashed with foldhash: a

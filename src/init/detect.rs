@@ -743,7 +743,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         .included
         .iter()
         .filter(|(top, _)| manager.value.copy.iter().any(|c| Path::new(c) == top))
-        .map(|(_, path)| path.to_string_lossy().replace('\\', "/"))
+        .map(|(_, path)| crate::paths::slashed(path))
         .collect();
     manager.value.copy.extend(included);
 
@@ -984,13 +984,12 @@ pub fn scaffold(detection: &Detection) -> Option<Scaffold> {
     let (entry, var) = &detection.entry;
     let dir = entry.parent().unwrap_or(Path::new(""));
     let file = dir.join(&row.file);
-    let shown = |p: &Path| p.to_string_lossy().replace('\\', "/");
     let mount = row
         .mount
         .replace("{module}", &module(&detection.import_root, &file))
         .replace("{var}", var.as_deref().unwrap_or("app"))
-        .replace("{entry}", &shown(entry))
-        .replace("{dir}", &shown(dir));
+        .replace("{entry}", &crate::paths::slashed(entry))
+        .replace("{dir}", &crate::paths::slashed(dir));
     Some(Scaffold {
         template: &row.template,
         file,

@@ -129,7 +129,7 @@ fn copies<'a>(root: &Path, files: &[&'a str]) -> Vec<CopyInto<'a>> {
         } else {
             path.parent().unwrap_or(Path::new(""))
         };
-        let to = match dir.to_string_lossy().replace('\\', "/") {
+        let to = match crate::paths::slashed(dir) {
             dir if dir.is_empty() || dir == "." => "./".to_string(),
             dir => format!("{dir}/"),
         };
@@ -295,7 +295,7 @@ pub fn render(
         build_path: detection.binary.as_ref().map(|(_, p)| p.as_str()),
         build_script: detection.build_script,
         import_root: (detection.import_root != Path::new(""))
-            .then(|| detection.import_root.to_string_lossy().replace('\\', "/")),
+            .then(|| crate::paths::slashed(&detection.import_root)),
         output: detection.output.as_deref(),
         locked: root.join("Cargo.lock").is_file(),
         start_argv: argv(&answers.start),

@@ -81,7 +81,7 @@ impl Base {
         };
         let absolute = crate::model::project::key(path);
         match absolute.strip_prefix(base) {
-            Ok(rest) => rest.to_string_lossy().replace('\\', "/"),
+            Ok(rest) => crate::paths::slashed(rest),
             Err(_) => crate::paths::display(path),
         }
     }
