@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
-/// The tables `check` and `fix` read on every run.
-const TABLES: &[&str] = &["images", "ports", "routes", "memory", "log_level"];
+/// Every table: `check` and `fix` read the first five on every run, `init`
+/// reads `stacks` too.
+const TABLES: &[&str] = &["images", "ports", "routes", "memory", "log_level", "stacks"];
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");

@@ -53,9 +53,10 @@ pub fn slashed(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// A map keyed by paths (alone or in a tuple), hashed with foldhash: a
+/// A map keyed by paths (alone or with a name), hashed with foldhash: a
 /// `Path` hashes each of its parts as a separate write, which SipHash makes
 /// a noticeable share of a run, and these maps are looked up many times per
-/// fixing pass. Keys are the user's own file names, so flooding one with
-/// collisions is no concern.
+/// fixing pass. The run caches built on it (`model::project::RunCache`)
+/// also key short names, such as image references. Keys are the user's own
+/// file and image names, so flooding one with collisions is no concern.
 pub type PathMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

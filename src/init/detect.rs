@@ -318,10 +318,7 @@ struct Table {
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        toml::from_str(include_str!("../../data/stacks.toml"))
-            .expect("data/stacks.toml is valid (a unit test checks it)")
-    })
+    TABLE.get_or_init(|| crate::model::data_table!("stacks" as Table))
 }
 
 /// The stacks detection knows, in the table's order.
