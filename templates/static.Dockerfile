@@ -1,13 +1,13 @@
 # syntax=docker/dockerfile:1
-# Written by `seaworthy init` for a site built with {{ framework }}: Node builds
+# Written by `seaworthy init` for a site built with {{ framework }}: {{ "Bun" if manager.runtime == "bun" else "Node" }} builds
 # it, then a static server serves the files. Dependencies are installed in
 # their own layer, cached until {{ manager.copy | join(", ") }} change.
-FROM node:22-slim AS build
+FROM {{ "oven/bun:1-slim" if manager.runtime == "bun" else "node:22-slim" }} AS build
 WORKDIR /app
 COPY {{ manager.copy | join(" ") }} ./
 RUN {{ manager.install }}
 COPY . .
-RUN npm run build
+RUN {{ manager.runtime or "npm" }} run build
 
 # static-web-server: one static binary on scratch, no shell. It serves
 # {{ output }}/ from /site (the image's own /public holds its demo page); a

@@ -483,6 +483,61 @@ fn a_yarn_berry_project_is_installed_and_pruned_with_berrys_commands() {
     assert_eq!(check.status.code(), Some(0), "{check:?}");
 }
 
+#[test]
+fn a_bun_project_is_built_and_run_on_buns_image() {
+    let (dir, out) = init_defaults("express-bun-redis");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    for line in [
+        "FROM oven/bun:1-slim AS build\n",
+        "COPY package.json bun.lock ./\nRUN bun install --frozen-lockfile\n",
+        "RUN rm -rf node_modules && bun install --frozen-lockfile --production\n",
+        "\nFROM oven/bun:1-slim\n",
+        "COPY --from=build --chown=bun:bun /app ./\n",
+        // oven/bun links bun as `node` on PATH (data/images.toml): the
+        // probe tests/probes.rs runs with Bun as node.
+        "CMD [\"node\", \"-e\", \"require('http').get('http://127.0.0.1:3000/health'",
+        "CMD [\"bun\", \"run\", \"start\"]\n",
+    ] {
+        assert!(dockerfile.contains(line), "{line}\n{dockerfile}");
+    }
+    assert!(!dockerfile.contains("npm"), "{dockerfile}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("run with bun: bun.lock exists"), "{stderr}");
+
+    // Bun before 1.2 wrote a binary bun.lockb.
+    let dir = fixture_with(
+        "express-bun-redis",
+        "bun.lockb",
+        "#!/usr/bin/env bun\nbun-lockfile-format-v0\n",
+    );
+    fs::remove_file(dir.path().join("bun.lock")).unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("COPY package.json bun.lockb ./\nRUN bun install --frozen-lockfile\n"),
+        "{dockerfile}"
+    );
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+}
+
+#[test]
+fn a_static_site_with_a_bun_lockfile_is_built_with_bun() {
+    let dir = fixture_with("vite-react-spa", "bun.lock", "{\"lockfileVersion\": 1}\n");
+    fs::remove_file(dir.path().join("package-lock.json")).unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains("FROM oven/bun:1-slim AS build\nWORKDIR /app\nCOPY package.json bun.lock ./\nRUN bun install --frozen-lockfile\nCOPY . .\nRUN bun run build\n"),
+        "{dockerfile}"
+    );
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+}
+
 /// A copy of the init fixture `fixture` with `file` written into it.
 fn fixture_with(fixture: &str, file: &str, text: &str) -> TempDir {
     let dir = copy(&common::root().join("fixtures/init").join(fixture));

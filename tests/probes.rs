@@ -406,6 +406,9 @@ enum Origin {
     Image { test: Vec<String> },
     /// The probe a rule case's fix wrote in place of a broken check.
     Fixed { invocation: Invocation },
+    /// The node probe for `mode`, run by Bun as `node`: what the oven/bun
+    /// images do with it (data/images.toml), where `node` is bun.
+    OnBun { mode: Mode },
 }
 
 /// One probe form.
@@ -432,6 +435,15 @@ impl Form {
             ),
             Origin::Image { test } => compose_invocation(test).expect("checked when listed"),
             Origin::Fixed { invocation } => invocation.clone(),
+            Origin::OnBun { mode } => {
+                let probe = probe::command(Client::Node, &mode.target(port), &Health::default())
+                    .expect("checked when listed");
+                let Probe::Exec(mut argv) = probe else {
+                    panic!("the node probe is an exec form")
+                };
+                argv[0] = bun_as_node().display().to_string();
+                Invocation::Argv(argv)
+            }
         }
     }
 
@@ -505,7 +517,27 @@ fn dockerfile_forms() -> (Vec<Form>, Vec<String>) {
             });
         }
     }
+    // The node probes once more, run by Bun as `node` (the oven/bun images).
+    for &mode in EVERY_MODE {
+        if probe::command(Client::Node, &mode.target(SAMPLE_PORT), &Health::default()).is_err() {
+            continue;
+        }
+        forms.push(Form {
+            name: format!("dockerfile/node-as-bun/{}", mode.name()),
+            aliases: Vec::new(),
+            origin: Origin::OnBun { mode },
+            kind: mode.kind(),
+            bound: DOCKERFILE_TIMEOUT,
+            skip: None,
+        });
+    }
     (forms, refused)
+}
+
+/// Where scripts/probe-tools links `node` to Bun's binary (from the npm
+/// registry), as the oven/bun images do.
+fn bun_as_node() -> PathBuf {
+    tools_dir().join("bun/node")
 }
 
 /// The test arrays of the image table: each entry's `health` as
@@ -1232,6 +1264,9 @@ impl Programs {
             .collect();
         if !self.alpine_like {
             missing.push("a busybox with wget -T and nc -z (scripts/probe-tools builds it)");
+        }
+        if !bun_as_node().is_file() {
+            missing.push("Bun linked as node (scripts/probe-tools installs it)");
         }
         missing
     }

@@ -40,7 +40,8 @@ pub struct Base {
     pub python: bool,
     /// A Python 2 image.
     pub python2: bool,
-    /// A Node.js image.
+    /// An image with `node` on PATH: Node.js's own, or one whose
+    /// `[[clients]]` row lists it (oven/bun runs bun as `node`).
     pub node: bool,
     /// An Alpine or busybox image: busybox's sh, wget and nc.
     pub busybox: bool,
@@ -62,7 +63,9 @@ impl Base {
             python2: name == "python"
                 && (tag == "2" || tag.starts_with("2.") || tag.starts_with("2-")),
             python,
-            node: name == "node",
+            node: name == "node"
+                || images::clients(&image)
+                    .is_some_and(|row| row.clients.iter().any(|c| c == "node")),
             // distroless's `:debug` tags add busybox (sh, wget, nc).
             busybox: name == "alpine"
                 || name == "busybox"

@@ -45,6 +45,9 @@ pub struct Manager {
     pub prune: Option<String>,
     /// The command that builds the artifact (Java), if any.
     pub package: Option<String>,
+    /// The program that runs a Node project when it is not Node (`bun`):
+    /// the image is that program's, and scripts and files run with it.
+    pub runtime: Option<String>,
 }
 
 /// A process that runs beside the app from the same image, with no port.
@@ -156,6 +159,8 @@ struct ManagerRow {
     package: Option<String>,
     #[serde(default)]
     signs: Vec<Sign>,
+    #[serde(default)]
+    runtime: Option<String>,
     #[allow(dead_code)]
     source: String,
 }
@@ -630,6 +635,7 @@ pub fn other() -> Detection {
                 install: String::new(),
                 prune: None,
                 package: None,
+                runtime: None,
             },
             "no stack, so no package manager: the skeleton installs nothing",
         ),
@@ -730,6 +736,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
                     install: m.install.clone(),
                     prune: m.prune.clone(),
                     package: m.package.clone(),
+                    runtime: m.runtime.clone(),
                 },
                 why,
             )
@@ -886,6 +893,21 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
                 },
                 format!("{} declared at {dep}, app at {evidence}", w.dependency),
             ));
+        }
+    }
+
+    // A project that runs on another program (Bun) runs its scripts and
+    // files with it: its image has neither npm nor a node of its own.
+    if let Some(runtime) = &manager.value.runtime {
+        let why = format!("; run with {runtime}: {}", manager.evidence);
+        if let Some(command) = on_runtime(&start.value, runtime) {
+            start = Fact::new(command, format!("{}{why}", start.evidence));
+        }
+        for worker in &mut workers {
+            if let Some(command) = on_runtime(&worker.value.command, runtime) {
+                worker.value.command = command;
+                worker.evidence.push_str(&why);
+            }
         }
     }
 
@@ -1082,6 +1104,28 @@ fn port(files: &Files, stack: &str, row: &FrameworkRow) -> Option<Fact<u16>> {
     })
 }
 
+/// `command` as `runtime` runs it, when npm or node runs it: `npm start`
+/// and `npm run build` become `bun run start` and `bun run build`, `node
+/// server.js` becomes `bun server.js`. `None`: another program runs it.
+fn on_runtime(command: &str, runtime: &str) -> Option<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let restated: Vec<&str> = match words.as_slice() {
+        ["npm", "start", rest @ ..] => [runtime, "run", "start"]
+            .into_iter()
+            .chain(rest.iter().copied())
+            .collect(),
+        ["npm", "run" | "run-script", script, rest @ ..] => [runtime, "run", script]
+            .into_iter()
+            .chain(rest.iter().copied())
+            .collect(),
+        ["node", rest @ ..] => std::iter::once(runtime)
+            .chain(rest.iter().copied())
+            .collect(),
+        _ => return None,
+    };
+    Some(restated.join(" "))
+}
+
 /// Node's start command from `package.json`: `npm start` when it has a
 /// start script, else `node` with its `main` or the entry file.
 fn node_start(files: &Files, start: &mut Fact<String>, build: &mut bool, entry: &Path) {
@@ -1239,6 +1283,18 @@ mod tests {
             with_port("uvicorn main:app --port 8000", 8000),
             "uvicorn main:app --port 8000"
         );
+    }
+
+    #[test]
+    fn commands_npm_and_node_run_are_restated_for_another_runtime() {
+        let bun = |command| on_runtime(command, "bun");
+        assert_eq!(bun("npm start").as_deref(), Some("bun run start"));
+        assert_eq!(
+            bun("npm run serve -- -p 3000").as_deref(),
+            Some("bun run serve -- -p 3000")
+        );
+        assert_eq!(bun("node server.js").as_deref(), Some("bun server.js"));
+        assert_eq!(bun("./bin/server"), None);
     }
 
     #[test]

@@ -109,6 +109,7 @@ struct Manager<'a> {
     install: &'a str,
     prune: Option<&'a str>,
     package: Option<&'a str>,
+    runtime: Option<&'a str>,
 }
 
 /// One COPY instruction of the dependency layer.
@@ -289,6 +290,7 @@ pub fn render(
             install: &manager.install,
             prune: manager.prune.as_deref(),
             package: manager.package.as_deref(),
+            runtime: manager.runtime.as_deref(),
         },
         server: detection.server.as_deref(),
         binary: detection.binary.as_ref().map(|(b, _)| b.as_str()),
