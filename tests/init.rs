@@ -538,6 +538,20 @@ fn a_static_site_with_a_bun_lockfile_is_built_with_bun() {
     assert_eq!(check.status.code(), Some(0), "{check:?}");
 }
 
+#[test]
+fn a_static_sites_server_gets_the_log_level_variable_it_reads() {
+    let (dir, out) = init_defaults("vite-react-spa");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    // static-web-server reads SERVER_LOG_LEVEL (data/log_level.toml), and
+    // no app code is there to read LOG_LEVEL.
+    assert!(
+        compose.contains("      SERVER_LOG_LEVEL: info\n"),
+        "{compose}"
+    );
+    assert!(!compose.contains(" LOG_LEVEL:"), "{compose}");
+}
+
 /// A copy of the init fixture `fixture` with `file` written into it.
 fn fixture_with(fixture: &str, file: &str, text: &str) -> TempDir {
     let dir = copy(&common::root().join("fixtures/init").join(fixture));

@@ -197,6 +197,9 @@ struct Context<'a> {
     memory: &'a str,
     cpus: &'a str,
     log_level: &'a str,
+    /// The app's log level setting (`LOG_LEVEL: INFO`, or the variable of
+    /// the server that is the whole app).
+    app_log_level: (&'a str, String),
     probe_style: &'a str,
     mount: String,
     critical: String,
@@ -336,6 +339,7 @@ pub fn render(
         memory: &answers.memory,
         cpus: &answers.cpus,
         log_level: &answers.log_level,
+        app_log_level: app_log_level(detection, answers),
         probe_style: &answers.probe_style,
         mount: scaffold
             .as_ref()
@@ -399,6 +403,18 @@ pub fn render(
             })
         })
         .collect()
+}
+
+/// The variable and value that set the app's log level: `LOG_LEVEL`, but
+/// for a static site, whose server is the whole app and reads a variable of
+/// its own (`data/log_level.toml`: static-web-server's `SERVER_LOG_LEVEL`,
+/// in lower case).
+fn app_log_level<'a>(detection: &Detection, answers: &'a Answers) -> (&'a str, String) {
+    let words: Vec<String> = answers.start.split_whitespace().map(String::from).collect();
+    match crate::model::log_level::server_in(&words).filter(|_| detection.output.is_some()) {
+        Some((server, _)) => (&server.variable, answers.log_level.to_lowercase()),
+        None => ("LOG_LEVEL", answers.log_level.clone()),
+    }
 }
 
 /// The data services a health endpoint checks, as a literal both Python
