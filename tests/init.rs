@@ -324,6 +324,22 @@ fn init_defaults(name: &str) -> (TempDir, std::process::Output) {
     (dir, out)
 }
 
+/// The Dockerfile init wrote in `dir` (see [`written`]).
+fn written_dockerfile(dir: &Path, out: &std::process::Output, lines: &[&str]) -> String {
+    written(dir, out, "Dockerfile", lines)
+}
+
+/// The file `name` init wrote in `dir`, after `out` says it exited 0; it
+/// holds each of `lines`.
+fn written(dir: &Path, out: &std::process::Output, name: &str, lines: &[&str]) -> String {
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = fs::read_to_string(dir.join(name)).unwrap();
+    for line in lines {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    text
+}
+
 /// `init --defaults --yes --templates TEMPLATES` in `dir`.
 fn init_with_templates(dir: &Path, templates: &str) -> std::process::Output {
     seaworthy(
@@ -486,70 +502,68 @@ fn a_yarn_berry_project_is_installed_and_pruned_with_berrys_commands() {
 #[test]
 fn a_bun_project_is_built_and_run_on_buns_image() {
     let (dir, out) = init_defaults("express-bun-redis");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
-    for line in [
-        "FROM oven/bun:1-slim AS build\n",
-        "COPY package.json bun.lock ./\nRUN bun install --frozen-lockfile\n",
-        "RUN rm -rf node_modules && bun install --frozen-lockfile --production\n",
-        "\nFROM oven/bun:1-slim\n",
-        "COPY --from=build --chown=bun:bun /app ./\n",
-        // oven/bun links bun as `node` on PATH (data/images.toml): the
-        // probe tests/probes.rs runs with Bun as node.
-        "CMD [\"node\", \"-e\", \"require('http').get('http://127.0.0.1:3000/health'",
-        "CMD [\"bun\", \"run\", \"start\"]\n",
-    ] {
-        assert!(dockerfile.contains(line), "{line}\n{dockerfile}");
-    }
+    let dockerfile = written_dockerfile(
+        dir.path(),
+        &out,
+        &[
+            "FROM oven/bun:1-slim AS build\n",
+            "COPY package.json bun.lock ./\nRUN bun install --frozen-lockfile\n",
+            "RUN rm -rf node_modules && bun install --frozen-lockfile --production\n",
+            "\nFROM oven/bun:1-slim\n",
+            "COPY --from=build --chown=bun:bun /app ./\n",
+            // oven/bun links bun as `node` on PATH (data/images.toml): the
+            // probe tests/probes.rs runs with Bun as node.
+            "CMD [\"node\", \"-e\", \"require('http').get('http://127.0.0.1:3000/health'",
+            "CMD [\"bun\", \"run\", \"start\"]\n",
+        ],
+    );
     assert!(!dockerfile.contains("npm"), "{dockerfile}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("run with bun: bun.lock exists"), "{stderr}");
 
     // Bun before 1.2 wrote a binary bun.lockb.
-    let dir = fixture_with(
+    init_with_lockfile(
         "express-bun-redis",
-        "bun.lockb",
-        "#!/usr/bin/env bun\nbun-lockfile-format-v0\n",
+        "bun.lock",
+        ("bun.lockb", "#!/usr/bin/env bun\nbun-lockfile-format-v0\n"),
+        "COPY package.json bun.lockb ./\nRUN bun install --frozen-lockfile\n",
     );
-    fs::remove_file(dir.path().join("bun.lock")).unwrap();
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
-    assert!(
-        dockerfile.contains("COPY package.json bun.lockb ./\nRUN bun install --frozen-lockfile\n"),
-        "{dockerfile}"
-    );
-    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
-    assert_eq!(check.status.code(), Some(0), "{check:?}");
 }
 
 #[test]
 fn a_static_site_with_a_bun_lockfile_is_built_with_bun() {
-    let dir = fixture_with("vite-react-spa", "bun.lock", "{\"lockfileVersion\": 1}\n");
-    fs::remove_file(dir.path().join("package-lock.json")).unwrap();
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
-    assert!(
-        dockerfile.contains("FROM oven/bun:1-slim AS build\nWORKDIR /app\nCOPY package.json bun.lock ./\nRUN bun install --frozen-lockfile\nCOPY . .\nRUN bun run build\n"),
-        "{dockerfile}"
+    init_with_lockfile(
+        "vite-react-spa",
+        "package-lock.json",
+        ("bun.lock", "{\"lockfileVersion\": 1}\n"),
+        "FROM oven/bun:1-slim AS build\nWORKDIR /app\nCOPY package.json bun.lock ./\nRUN bun install --frozen-lockfile\nCOPY . .\nRUN bun run build\n",
     );
-    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
-    assert_eq!(check.status.code(), Some(0), "{check:?}");
 }
 
 #[test]
 fn a_static_sites_server_gets_the_log_level_variable_it_reads() {
     let (dir, out) = init_defaults("vite-react-spa");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
     // static-web-server reads SERVER_LOG_LEVEL (data/log_level.toml), and
     // no app code is there to read LOG_LEVEL.
-    assert!(
-        compose.contains("      SERVER_LOG_LEVEL: info\n"),
-        "{compose}"
+    let compose = written(
+        dir.path(),
+        &out,
+        "compose.yaml",
+        &["      SERVER_LOG_LEVEL: info\n"],
     );
     assert!(!compose.contains(" LOG_LEVEL:"), "{compose}");
+}
+
+/// `init --defaults --yes` in a copy of the init fixture `fixture` whose
+/// lockfile `old` is replaced by `new` (name, text): its Dockerfile holds
+/// `text`, and `check --strict` passes.
+fn init_with_lockfile(fixture: &str, old: &str, new: (&str, &str), text: &str) {
+    let dir = fixture_with(fixture, new.0, new.1);
+    fs::remove_file(dir.path().join(old)).unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    written_dockerfile(dir.path(), &out, &[text]);
+    let check = seaworthy(dir.path(), &["check", "--strict", "."]);
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
 }
 
 /// A copy of the init fixture `fixture` with `file` written into it.
@@ -646,18 +660,18 @@ fn an_answers_file_can_ask_for_a_skeleton_to_complete() {
     assert!(!dir.path().join("Dockerfile").exists());
 
     let (dir, out) = skeleton("stack = \"other\"\nstart = \"/app/server --port 7000\"\n");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
-    for line in [
-        "FROM debian:bookworm-slim\n",
-        "# TODO: install what the app needs to run",
-        "USER 65532:65532\n",
-        "EXPOSE 7000\n",
-        "HEALTHCHECK NONE\n",
-        "CMD [\"/app/server\", \"--port\", \"7000\"]\n",
-    ] {
-        assert!(dockerfile.contains(line), "{line}{dockerfile}");
-    }
+    written_dockerfile(
+        dir.path(),
+        &out,
+        &[
+            "FROM debian:bookworm-slim\n",
+            "# TODO: install what the app needs to run",
+            "USER 65532:65532\n",
+            "EXPOSE 7000\n",
+            "HEALTHCHECK NONE\n",
+            "CMD [\"/app/server\", \"--port\", \"7000\"]\n",
+        ],
+    );
     let check = seaworthy(dir.path(), &["check", "--strict", "."]);
     assert_eq!(check.status.code(), Some(0), "{check:?}");
     let before = snapshot(dir.path());
@@ -999,20 +1013,20 @@ fn a_ci_workflow_is_written_only_when_the_answers_name_the_action() {
 #[test]
 fn a_single_page_app_is_built_with_node_and_served_by_a_static_server() {
     let (dir, out) = init_defaults("vite-react-spa");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let dockerfile = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
-    for line in [
-        "FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n",
-        "RUN npm run build\n",
-        "FROM joseluisq/static-web-server:2\n",
-        "COPY --from=build /app/dist /site\n",
-        "USER 65532:65532\n",
-        "EXPOSE 8080\n",
-        "    CMD [\"/bin/httpcheck\", \"http://127.0.0.1:8080/\"]\n",
-        "ENTRYPOINT [\"/static-web-server\", \"--host\", \"0.0.0.0\", \"--port\", \"8080\", \"--root\", \"/site\", \"--page-fallback\", \"/site/index.html\"]\n",
-    ] {
-        assert!(dockerfile.contains(line), "{line}{dockerfile}");
-    }
+    let dockerfile = written_dockerfile(
+        dir.path(),
+        &out,
+        &[
+            "FROM ghcr.io/tarampampam/microcheck:1 AS healthcheck\n",
+            "RUN npm run build\n",
+            "FROM joseluisq/static-web-server:2\n",
+            "COPY --from=build /app/dist /site\n",
+            "USER 65532:65532\n",
+            "EXPOSE 8080\n",
+            "    CMD [\"/bin/httpcheck\", \"http://127.0.0.1:8080/\"]\n",
+            "ENTRYPOINT [\"/static-web-server\", \"--host\", \"0.0.0.0\", \"--port\", \"8080\", \"--root\", \"/site\", \"--page-fallback\", \"/site/index.html\"]\n",
+        ],
+    );
     assert!(!dockerfile.contains("CMD [\"/static"), "{dockerfile}");
     let dir = fixture_with("vite-react-spa", "answers.toml", "port = 9000\n");
     let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
