@@ -541,6 +541,23 @@ fn a_static_site_with_a_bun_lockfile_is_built_with_bun() {
 }
 
 #[test]
+fn a_vite_build_folder_named_in_its_config_is_the_one_served() {
+    let dir = fixture_with(
+        "vite-react-spa",
+        "vite.config.ts",
+        "import { defineConfig } from 'vite'\n\nexport default defineConfig({\n  build: { outDir: './www/' },\n})\n",
+    );
+    fs::remove_file(dir.path().join("vite.config.js")).unwrap();
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    written_dockerfile(dir.path(), &out, &["COPY --from=build /app/www /site\n"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("serves www/ (build.outDir at vite.config.ts:4)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_static_sites_server_gets_the_log_level_variable_it_reads() {
     let (dir, out) = init_defaults("vite-react-spa");
     // static-web-server reads SERVER_LOG_LEVEL (data/log_level.toml), and

@@ -215,8 +215,20 @@ struct FrameworkRow {
     unless: Option<String>,
     #[serde(default)]
     output: Option<String>,
+    #[serde(default)]
+    output_from: Option<OutputFrom>,
     #[allow(dead_code)]
     source: String,
+}
+
+/// Where a static site names a build folder of its own (Vite's
+/// `build.outDir`): the first of `files` at the project's root whose text
+/// matches `pattern` (`dir` captures the folder).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutputFrom {
+    files: Vec<String>,
+    pattern: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -832,15 +844,35 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
             None => format!("the {} app at {}", row.name, entry_evidence),
         },
     );
+    // A static site's build folder: the one its config names, else the
+    // framework's default.
+    let output = row.output.as_ref().map(|default| {
+        row.output_from
+            .as_ref()
+            .and_then(|from| {
+                let pattern = compile(&from.pattern);
+                from.files.iter().find_map(|file| {
+                    let text = files.at_root(file)?;
+                    let dir = pattern.captures(text)?.name("dir")?;
+                    let folder = dir.as_str().trim_start_matches("./").trim_end_matches('/');
+                    let evidence =
+                        format!("build.outDir at {}", at(Path::new(file), text, dir.start()));
+                    (!folder.is_empty() && !folder.starts_with(['/', '.']))
+                        .then(|| (folder.to_string(), evidence))
+                })
+            })
+            .unwrap_or_else(|| (default.clone(), format!("{}'s default", row.name)))
+    });
     let mut build_script = false;
-    match &row.output {
+    match &output {
         // A static site is built by its build script (the entry) and served
         // by the row's start command: CRA's start script is a development
         // server.
-        Some(dir) => {
+        Some((dir, from)) => {
             build_script = true;
-            start.evidence =
-                format!("serves {dir}/, which the build script at {entry_evidence} writes");
+            start.evidence = format!(
+                "serves {dir}/ ({from}), which the build script at {entry_evidence} writes"
+            );
         }
         None if name == "node" => node_start(&files, &mut start, &mut build_script, entry_file),
         None => {}
@@ -935,7 +967,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
     let health = match routes::in_context(root).for_docker() {
         // A static site's paths are its files (and index.html for the
         // rest): the server answers `/` with the build's index.html.
-        _ if row.output.is_some() => row.output.as_ref().map(|dir| {
+        _ if output.is_some() => output.as_ref().map(|(dir, _)| {
             Fact::new(
                 "/".to_string(),
                 format!("{dir}/index.html of the build, which the static server answers / with"),
@@ -986,7 +1018,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         build_script,
         secrets: row.secrets.clone(),
         memory: row.memory.clone(),
-        output: row.output.clone(),
+        output: output.map(|(dir, _)| dir),
         entry: (entry_file.to_path_buf(), var),
         import_root,
         notes,
