@@ -134,13 +134,18 @@ pub struct Walked {
 /// Expands `paths` into the files to check, sorted; a path that does not
 /// exist, or a file given by name that seaworthy cannot read, is an error.
 pub fn files(paths: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<InputError>) {
-    let walked = files_named(paths, &Names::default());
+    let walked = files_named(paths, &Names::default(), &|_, _| {});
     (walked.found, walked.errors)
 }
 
 /// [`files`], also recognising `names`, and saying which hidden folders
-/// were passed over.
-pub fn files_named(paths: &[PathBuf], names: &Names) -> Walked {
+/// were passed over. `found` is told of each file as the walk meets it, so
+/// that work on it can start while the walk goes on.
+pub fn files_named(
+    paths: &[PathBuf],
+    names: &Names,
+    found_now: &(dyn Fn(&Path, FileKind) + Sync),
+) -> Walked {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     let mut hidden = Vec::new();
@@ -153,7 +158,10 @@ pub fn files_named(paths: &[PathBuf], names: &Names) -> Walked {
                 .unwrap_or_default();
             let by_content = || (!from_stdin).then(|| kind_by_content(path)).flatten();
             match names.kind_of(&name).or_else(by_content) {
-                Some(kind) => found.push((path.clone(), kind)),
+                Some(kind) => {
+                    found_now(path, kind);
+                    found.push((path.clone(), kind));
+                }
                 None => errors.push(InputError::file(
                     path,
                     "not a file seaworthy knows: its name is not a Dockerfile's or a Compose file's (Dockerfile, Dockerfile.*, *.Dockerfile, compose.yaml, docker-compose.yml, compose.*.yaml, …), and it holds neither a FROM instruction nor a top-level `services:`",
@@ -169,7 +177,7 @@ pub fn files_named(paths: &[PathBuf], names: &Names) -> Walked {
             errors.push(InputError::file(path, "not a regular file or a folder"));
             continue;
         }
-        walk(path, names, &mut found, &mut errors, &mut hidden);
+        walk(path, names, found_now, &mut found, &mut errors, &mut hidden);
     }
     found.sort();
     found.dedup();
@@ -184,6 +192,7 @@ pub fn files_named(paths: &[PathBuf], names: &Names) -> Walked {
 fn walk(
     root: &Path,
     names: &Names,
+    found_now: &(dyn Fn(&Path, FileKind) + Sync),
     found: &mut Vec<(PathBuf, FileKind)>,
     errors: &mut Vec<InputError>,
     hidden: &mut Vec<PathBuf>,
@@ -224,6 +233,7 @@ fn walk(
                 }
                 let name = entry.file_name().to_string_lossy();
                 if let Some(kind) = names.kind_of(&name) {
+                    found_now(entry.path(), kind);
                     found.push((entry.path().to_path_buf(), kind));
                 }
             }

@@ -14,6 +14,7 @@ use crate::error::InputError;
 use crate::model::appconfig;
 use crate::model::compose::{self, ComposeFile};
 use crate::model::project::{self, Project};
+use crate::paths::PathMap;
 use crate::plan::{FileChange, Plan};
 use crate::settings::policy::{AppPort, Overrides, Policy, ServiceHint};
 use crate::settings::resolver::Resolver;
@@ -115,7 +116,42 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         })
         .collect();
     let names = discover::Names::new(&roots.iter().map(|c| &c.files).collect::<Vec<_>>());
-    let walked = discover::files_named(paths, &names);
+    // Each Compose file is parsed, and what its services tell the
+    // Dockerfiles they build is read, as soon as the walk meets it: the
+    // pool parses while the walk goes on.
+    let parse = |path: &Path| -> ParsedCompose {
+        let file = read(path).and_then(ComposeFile::parse)?;
+        let built = file
+            .services()
+            .iter()
+            .filter_map(|service| {
+                let (dockerfile, _) = project::dockerfile_of(&file.source.path, service.meaning)?;
+                let hint = crate::health::port::service_hint(
+                    &file.source.path,
+                    service.name,
+                    service.meaning,
+                );
+                Some((project::key(&dockerfile), hint, dockerfile))
+            })
+            .collect();
+        Ok((file, built))
+    };
+    let early: Mutex<PathMap<PathBuf, ParsedCompose>> = Mutex::default();
+    let walked = rayon::scope(|scope| {
+        discover::files_named(paths, &names, &|path, kind| {
+            if kind != FileKind::Compose {
+                return;
+            }
+            let (path, parse, early) = (path.to_path_buf(), &parse, &early);
+            scope.spawn(move |_| {
+                let parsed = parse(&path);
+                early
+                    .lock()
+                    .expect("no parse panics holding it")
+                    .insert(path, parsed);
+            });
+        })
+    });
     let (files, mut errors) = (walked.found, walked.errors);
     let named: HashSet<PathBuf> = paths
         .iter()
@@ -147,25 +183,11 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         .filter(|(_, k)| *k == FileKind::Compose)
         .map(|(p, _)| p)
         .collect();
-    // Each file is parsed, and what its services tell the Dockerfiles they
-    // build is read, in parallel.
-    let parsed: Vec<ParsedCompose> = crate::parallel::map(&compose_paths, |path| {
-        let file = read(path).and_then(ComposeFile::parse)?;
-        let built = file
-            .services()
-            .iter()
-            .filter_map(|service| {
-                let (dockerfile, _) = project::dockerfile_of(&file.source.path, service.meaning)?;
-                let hint = crate::health::port::service_hint(
-                    &file.source.path,
-                    service.name,
-                    service.meaning,
-                );
-                Some((project::key(&dockerfile), hint, dockerfile))
-            })
-            .collect();
-        Ok((file, built))
-    });
+    let mut early = early.into_inner().expect("no parse panics holding it");
+    let parsed: Vec<ParsedCompose> = compose_paths
+        .iter()
+        .map(|path| early.remove(*path).unwrap_or_else(|| parse(path)))
+        .collect();
     let mut hints: HashMap<PathBuf, Vec<(ServiceHint, PathBuf)>> = HashMap::new();
     for (key, hint, dockerfile) in parsed.iter().flatten().flat_map(|(_, built)| built) {
         hints
