@@ -7,8 +7,8 @@ WORKDIR /app
 {% for copy in manager.copies %}COPY {{ copy.from | join(" ") }} {{ copy.to }}
 {% endfor %}RUN {{ manager.install }}
 COPY . .
-RUN {% if build_script %}{{ manager.runtime or "npm" }} run build && {% endif %}{{ manager.prune }}
-
+{% if build_script or manager.prune %}RUN {% if build_script %}{{ manager.runtime or "npm" }} run build{% if manager.prune %} && {% endif %}{% endif %}{{ manager.prune or "" }}
+{% endif %}
 FROM {{ image }}
 ENV NODE_ENV=production
 WORKDIR /app

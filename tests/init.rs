@@ -508,7 +508,6 @@ fn a_bun_project_is_built_and_run_on_buns_image() {
         &[
             "FROM oven/bun:1-slim AS build\n",
             "COPY package.json bun.lock ./\nRUN bun install --frozen-lockfile\n",
-            "RUN rm -rf node_modules && bun install --frozen-lockfile --production\n",
             "\nFROM oven/bun:1-slim\n",
             "COPY --from=build --chown=bun:bun /app ./\n",
             // oven/bun links bun as `node` on PATH (data/images.toml): the
@@ -518,8 +517,32 @@ fn a_bun_project_is_built_and_run_on_buns_image() {
         ],
     );
     assert!(!dockerfile.contains("npm"), "{dockerfile}");
+    // Bun has no prune, and a production install afresh runs the project's
+    // own `prepare` (husky), whose tool is a development dependency.
+    assert!(!dockerfile.contains("--production"), "{dockerfile}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("run with bun: bun.lock exists"), "{stderr}");
+
+    // A Procfile's commands: `node FILE` runs as it is (the image's node is
+    // bun in Node's mode; `bun worker` would run a script named worker),
+    // and one that needs npx gets a note.
+    let dir = fixture_with(
+        "express-bun-redis",
+        "Procfile",
+        "web: npx tsx src/index.ts\nworker: node worker\n",
+    );
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    written(
+        dir.path(),
+        &out,
+        "compose.yaml",
+        &[r#"command: ["node", "worker"]"#],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`npx tsx src/index.ts` (Procfile:1) runs npx, which the bun image lacks"),
+        "{stderr}"
+    );
 
     // Bun before 1.2 wrote a binary bun.lockb.
     init_with_lockfile(
@@ -552,9 +575,46 @@ fn a_vite_build_folder_named_in_its_config_is_the_one_served() {
     written_dockerfile(dir.path(), &out, &["COPY --from=build /app/www /site\n"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("serves www/ (build.outDir at vite.config.ts:4)"),
+        stderr.contains("serves www/ (outDir at vite.config.ts:4)"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_vite_build_folder_init_cannot_read_gets_a_note_and_the_default() {
+    for config in [
+        // Commented out: the folder below is the one.
+        "  // build: { outDir: 'old' },\n  build: { outDir: 'build' },\n",
+        // A plugin's outDir is not the build's.
+        "  plugins: [dts({ outDir: 'types' })],\n  build: { outDir: 'build' },\n",
+    ] {
+        let dir = fixture_with(
+            "vite-react-spa",
+            "vite.config.js",
+            &format!("export default defineConfig({{\n{config}}})\n"),
+        );
+        let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+        written_dockerfile(dir.path(), &out, &["COPY --from=build /app/build /site\n"]);
+    }
+    for config in [
+        "  build: { outDir: 'dist/..' },\n",
+        "  build: { outDir: 'my site' },\n",
+        "  build: { outDir: resolve(__dirname, 'build') },\n",
+        "  root: 'src',\n  build: { outDir: 'www' },\n",
+    ] {
+        let dir = fixture_with(
+            "vite-react-spa",
+            "vite.config.js",
+            &format!("export default defineConfig({{\n{config}}})\n"),
+        );
+        let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+        written_dockerfile(dir.path(), &out, &["COPY --from=build /app/dist /site\n"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("vite.config.js sets `outDir` in a way init does not read"),
+            "{config}: {stderr}"
+        );
+    }
 }
 
 #[test]
@@ -569,6 +629,20 @@ fn a_static_sites_server_gets_the_log_level_variable_it_reads() {
         &["      SERVER_LOG_LEVEL: info\n"],
     );
     assert!(!compose.contains(" LOG_LEVEL:"), "{compose}");
+    // tracing, which static-web-server parses the level with, has `warn`,
+    // not `warning` (which would stop the server at start).
+    let dir = fixture_with(
+        "vite-react-spa",
+        "answers.toml",
+        "log_level = \"WARNING\"\n",
+    );
+    let out = seaworthy(dir.path(), &["init", "--answers", "answers.toml", "--yes"]);
+    written(
+        dir.path(),
+        &out,
+        "compose.yaml",
+        &["      SERVER_LOG_LEVEL: warn\n"],
+    );
 }
 
 /// `init --defaults --yes` in a copy of the init fixture `fixture` whose

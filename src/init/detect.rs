@@ -222,13 +222,18 @@ struct FrameworkRow {
 }
 
 /// Where a static site names a build folder of its own (Vite's
-/// `build.outDir`): the first of `files` at the project's root whose text
-/// matches `pattern` (`dir` captures the folder).
+/// `build.outDir`): the first of `files` at the project's root, where
+/// `pattern` captures the folder as `dir` (see [`output_named`]).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OutputFrom {
     files: Vec<String>,
+    /// The setting's name, shown in notes (`outDir`).
+    key: String,
     pattern: String,
+    /// A setting that moves the folder (Vite's `root`): none is read then.
+    #[serde(default)]
+    unless: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -849,18 +854,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
     let output = row.output.as_ref().map(|default| {
         row.output_from
             .as_ref()
-            .and_then(|from| {
-                let pattern = compile(&from.pattern);
-                from.files.iter().find_map(|file| {
-                    let text = files.at_root(file)?;
-                    let dir = pattern.captures(text)?.name("dir")?;
-                    let folder = dir.as_str().trim_start_matches("./").trim_end_matches('/');
-                    let evidence =
-                        format!("build.outDir at {}", at(Path::new(file), text, dir.start()));
-                    (!folder.is_empty() && !folder.starts_with(['/', '.']))
-                        .then(|| (folder.to_string(), evidence))
-                })
-            })
+            .and_then(|from| output_named(from, &files, &mut notes))
             .unwrap_or_else(|| (default.clone(), format!("{}'s default", row.name)))
     });
     let mut build_script = false;
@@ -928,17 +922,25 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         }
     }
 
-    // A project that runs on another program (Bun) runs its scripts and
-    // files with it: its image has neither npm nor a node of its own.
+    // A project that runs on another program (Bun) runs its scripts with
+    // it: its image has no npm (its `node` is that program in Node's mode).
     if let Some(runtime) = &manager.value.runtime {
         let why = format!("; run with {runtime}: {}", manager.evidence);
-        if let Some(command) = on_runtime(&start.value, runtime) {
-            start = Fact::new(command, format!("{}{why}", start.evidence));
-        }
-        for worker in &mut workers {
-            if let Some(command) = on_runtime(&worker.value.command, runtime) {
-                worker.value.command = command;
-                worker.evidence.push_str(&why);
+        let commands = std::iter::once((&mut start.value, &mut start.evidence)).chain(
+            workers
+                .iter_mut()
+                .map(|w| (&mut w.value.command, &mut w.evidence)),
+        );
+        for (command, evidence) in commands {
+            match on_runtime(command, runtime) {
+                OnRuntime::As(restated) => {
+                    *command = restated;
+                    evidence.push_str(&why);
+                }
+                OnRuntime::Lacks(program) => notes.push(format!(
+                    "`{command}` ({evidence}) runs {program}, which the {runtime} image lacks: write it with {runtime} (`{runtime} run SCRIPT`, or `node FILE`)"
+                )),
+                OnRuntime::Same => {}
             }
         }
     }
@@ -1136,26 +1138,110 @@ fn port(files: &Files, stack: &str, row: &FrameworkRow) -> Option<Fact<u16>> {
     })
 }
 
-/// `command` as `runtime` runs it, when npm or node runs it: `npm start`
-/// and `npm run build` become `bun run start` and `bun run build`, `node
-/// server.js` becomes `bun server.js`. `None`: another program runs it.
-fn on_runtime(command: &str, runtime: &str) -> Option<String> {
-    let words: Vec<&str> = command.split_whitespace().collect();
-    let restated: Vec<&str> = match words.as_slice() {
-        ["npm", "start", rest @ ..] => [runtime, "run", "start"]
-            .into_iter()
-            .chain(rest.iter().copied())
-            .collect(),
-        ["npm", "run" | "run-script", script, rest @ ..] => [runtime, "run", script]
-            .into_iter()
-            .chain(rest.iter().copied())
-            .collect(),
-        ["node", rest @ ..] => std::iter::once(runtime)
-            .chain(rest.iter().copied())
-            .collect(),
-        _ => return None,
+/// The build folder a static site's config names (`from`), and where: only
+/// a plain folder inside the project, outside comments. A config that names
+/// one another way (computed, outside the project, or beside a `root`
+/// that moves it) gets a note, and the framework's default stands.
+fn output_named(
+    from: &OutputFrom,
+    files: &Files,
+    notes: &mut Vec<String>,
+) -> Option<(String, String)> {
+    let (file, text) = from
+        .files
+        .iter()
+        .find_map(|file| files.at_root(file).map(|text| (file, text)))?;
+    let code = without_comments(text);
+    if !code.contains(&from.key) {
+        return None;
+    }
+    let plain = |dir: &str| {
+        let dir = dir.trim_start_matches("./").trim_end_matches('/');
+        let parts_ok = dir.split('/').all(|part| {
+            !matches!(part, "" | "." | "..")
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-@+".contains(&b))
+        });
+        (parts_ok && !dir.starts_with('.')).then(|| dir.to_string())
     };
-    Some(restated.join(" "))
+    let found = compile(&from.pattern)
+        .captures(&code)
+        .and_then(|c| c.name("dir"))
+        .and_then(|dir| Some((plain(dir.as_str())?, dir.start())));
+    let moved = from
+        .unless
+        .as_deref()
+        .is_some_and(|unless| compile(unless).is_match(&code));
+    match found {
+        Some((dir, start)) if !moved => Some((
+            dir,
+            format!("{} at {}", from.key, at(Path::new(file), text, start)),
+        )),
+        _ => {
+            notes.push(format!(
+                "{file} sets `{}` in a way init does not read (only a folder of the project, written as a string in `build: {{ … }}`{}): the Dockerfile copies the default folder; check its COPY line",
+                from.key,
+                if moved { ", with no `root`" } else { "" }
+            ));
+            None
+        }
+    }
+}
+
+/// `text` with JavaScript comments blanked (`// …` to the end of a line
+/// that starts with it, and `/* … */`), offsets kept.
+fn without_comments(text: &str) -> String {
+    let comments = compile(r"(?ms)^[ \t]*//[^\n]*|/\*.*?\*/");
+    comments
+        .replace_all(text, |c: &regex::Captures| {
+            c[0].chars()
+                .map(|ch| if ch == '\n' { '\n' } else { ' ' })
+                .collect::<String>()
+        })
+        .into_owned()
+}
+
+/// A command as another runtime's image runs it (see [`on_runtime`]).
+#[derive(Debug, PartialEq, Eq)]
+enum OnRuntime {
+    /// It runs as it is (`node server.js`: the image's `node` is the
+    /// runtime in Node's mode, which runs a file as Node does).
+    Same,
+    /// It runs a package.json script, restated for the runtime.
+    As(String),
+    /// It needs a package manager the image lacks (`npx`, `yarn`, npm with
+    /// flags): the user rewrites it.
+    Lacks(&'static str),
+}
+
+/// `command` as `runtime`'s image runs it: `npm start` and `npm run build`
+/// become `bun run start` and `bun run build`; `node …` and any program of
+/// the project stay; any other npm, npx, yarn, pnpm or corepack command
+/// names a program the image lacks.
+fn on_runtime(command: &str, runtime: &str) -> OnRuntime {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let script = |script: &str, rest: &[&str]| {
+        let words: Vec<&str> = [runtime, "run", script]
+            .into_iter()
+            .chain(rest.iter().copied())
+            .collect();
+        OnRuntime::As(words.join(" "))
+    };
+    match words.as_slice() {
+        ["npm", "start", rest @ ..] => script("start", rest),
+        ["npm", "run" | "run-script", name, rest @ ..] if !name.starts_with('-') => {
+            script(name, rest)
+        }
+        [first, ..] => match ["npm", "npx", "yarn", "pnpm", "corepack"]
+            .into_iter()
+            .find(|manager| first == manager)
+        {
+            Some(manager) => OnRuntime::Lacks(manager),
+            None => OnRuntime::Same,
+        },
+        [] => OnRuntime::Same,
+    }
 }
 
 /// Node's start command from `package.json`: `npm start` when it has a
@@ -1318,15 +1404,22 @@ mod tests {
     }
 
     #[test]
-    fn commands_npm_and_node_run_are_restated_for_another_runtime() {
+    fn npm_scripts_are_restated_for_another_runtime_and_other_managers_named() {
         let bun = |command| on_runtime(command, "bun");
-        assert_eq!(bun("npm start").as_deref(), Some("bun run start"));
+        let restated = |command: &str| OnRuntime::As(command.to_string());
+        assert_eq!(bun("npm start"), restated("bun run start"));
         assert_eq!(
-            bun("npm run serve -- -p 3000").as_deref(),
-            Some("bun run serve -- -p 3000")
+            bun("npm run serve -- -p 3000"),
+            restated("bun run serve -- -p 3000")
         );
-        assert_eq!(bun("node server.js").as_deref(), Some("bun server.js"));
-        assert_eq!(bun("./bin/server"), None);
+        // `bun build` would be Bun's bundler, `bun worker` a script named
+        // worker: the image's node runs the file, as Node does.
+        assert_eq!(bun("node build"), OnRuntime::Same);
+        assert_eq!(bun("./bin/server"), OnRuntime::Same);
+        assert_eq!(bun("npm run"), OnRuntime::Lacks("npm"));
+        assert_eq!(bun("npm -s start"), OnRuntime::Lacks("npm"));
+        assert_eq!(bun("npx tsx src/index.ts"), OnRuntime::Lacks("npx"));
+        assert_eq!(bun("yarn start"), OnRuntime::Lacks("yarn"));
     }
 
     #[test]

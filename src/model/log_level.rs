@@ -19,6 +19,10 @@ pub struct Server {
     pub value: String,
     /// The command-line flag that sets the level instead.
     pub flag: String,
+    /// Its names of the levels init offers (`WARNING` is static-web-server's
+    /// `warn`), where they are not the level in lower case.
+    #[serde(default)]
+    pub levels: std::collections::BTreeMap<String, String>,
     /// Where the fact comes from.
     pub source: String,
 }
@@ -31,6 +35,17 @@ struct Table {
 fn table() -> &'static [Server] {
     static TABLE: OnceLock<Vec<Server>> = OnceLock::new();
     TABLE.get_or_init(|| crate::model::data_table!("log_level" as Table).server)
+}
+
+impl Server {
+    /// Its name of `level` (`INFO`, `WARNING`): the table's, else `level`
+    /// in lower case.
+    pub fn level(&self, level: &str) -> String {
+        self.levels
+            .get(level)
+            .cloned()
+            .unwrap_or_else(|| level.to_lowercase())
+    }
 }
 
 /// What a start command says about the log level: the server it runs
