@@ -565,19 +565,32 @@ fn a_static_site_with_a_bun_lockfile_is_built_with_bun() {
 
 #[test]
 fn a_vite_build_folder_named_in_its_config_is_the_one_served() {
-    let dir = fixture_with(
-        "vite-react-spa",
-        "vite.config.ts",
-        "import { defineConfig } from 'vite'\n\nexport default defineConfig({\n  build: { outDir: './www/' },\n})\n",
+    let stderr = vite_site_serves(
+        ("vite.config.ts", "  build: { outDir: './www/' },\n"),
+        "www",
     );
-    fs::remove_file(dir.path().join("vite.config.js")).unwrap();
-    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
-    written_dockerfile(dir.path(), &out, &["COPY --from=build /app/www /site\n"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("serves www/ (outDir at vite.config.ts:4)"),
+        stderr.contains("serves www/ (outDir at vite.config.ts:2)"),
         "{stderr}"
     );
+}
+
+/// `init --defaults --yes` on vite-react-spa whose Vite config is `config`
+/// (its name, and what `defineConfig({…})` holds): the Dockerfile serves
+/// `folder`. Returns what init said.
+fn vite_site_serves(config: (&str, &str), folder: &str) -> String {
+    let dir = fixture_with(
+        "vite-react-spa",
+        config.0,
+        &format!("export default defineConfig({{\n{}}})\n", config.1),
+    );
+    if config.0 != "vite.config.js" {
+        fs::remove_file(dir.path().join("vite.config.js")).unwrap();
+    }
+    let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
+    let copy = format!("COPY --from=build /app/{folder} /site\n");
+    written_dockerfile(dir.path(), &out, &[&copy]);
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
@@ -588,13 +601,7 @@ fn a_vite_build_folder_init_cannot_read_gets_a_note_and_the_default() {
         // A plugin's outDir is not the build's.
         "  plugins: [dts({ outDir: 'types' })],\n  build: { outDir: 'build' },\n",
     ] {
-        let dir = fixture_with(
-            "vite-react-spa",
-            "vite.config.js",
-            &format!("export default defineConfig({{\n{config}}})\n"),
-        );
-        let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
-        written_dockerfile(dir.path(), &out, &["COPY --from=build /app/build /site\n"]);
+        vite_site_serves(("vite.config.js", config), "build");
     }
     for config in [
         "  build: { outDir: 'dist/..' },\n",
@@ -602,14 +609,7 @@ fn a_vite_build_folder_init_cannot_read_gets_a_note_and_the_default() {
         "  build: { outDir: resolve(__dirname, 'build') },\n",
         "  root: 'src',\n  build: { outDir: 'www' },\n",
     ] {
-        let dir = fixture_with(
-            "vite-react-spa",
-            "vite.config.js",
-            &format!("export default defineConfig({{\n{config}}})\n"),
-        );
-        let out = seaworthy(dir.path(), &["init", "--defaults", "--yes"]);
-        written_dockerfile(dir.path(), &out, &["COPY --from=build /app/dist /site\n"]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = vite_site_serves(("vite.config.js", config), "dist");
         assert!(
             stderr.contains("vite.config.js sets `outDir` in a way init does not read"),
             "{config}: {stderr}"
