@@ -408,8 +408,9 @@ pub fn render(
 /// The variable and value that set the app's log level: `LOG_LEVEL`, but
 /// for a static site, whose server is the whole app and reads a variable of
 /// its own (`data/log_level.toml`: static-web-server's `SERVER_LOG_LEVEL`,
-/// with its names of the levels).
-fn app_log_level<'a>(detection: &Detection, answers: &'a Answers) -> (&'a str, String) {
+/// with its names of the levels). The wizard's question names the same
+/// variable.
+pub fn app_log_level<'a>(detection: &Detection, answers: &'a Answers) -> (&'a str, String) {
     let words: Vec<String> = answers.start.split_whitespace().map(String::from).collect();
     match crate::model::log_level::server_in(&words).filter(|_| detection.output.is_some()) {
         Some((server, _)) => (&server.variable, server.level(&answers.log_level)),

@@ -273,9 +273,13 @@ pub fn ask(
         &answers.cpus,
         answers::cpus_problem,
     )?;
+    // The variable the app is given (a static site's server reads its own).
+    let variable = super::render::app_log_level(detection, &answers)
+        .0
+        .to_string();
     answers.log_level = choose(
         prompter,
-        "Log level (LOG_LEVEL)",
+        &format!("Log level ({variable})"),
         "what the app is given",
         LOG_LEVELS,
         &answers.log_level,
@@ -459,6 +463,65 @@ mod tests {
         let root =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/init/fastapi-postgres");
         detect::detect(&root, None).unwrap()
+    }
+
+    /// Takes every default and keeps each question asked.
+    #[derive(Default)]
+    struct Asked(Vec<String>);
+
+    impl Prompter for Asked {
+        fn text(
+            &mut self,
+            question: &Question,
+            default: &str,
+            _: fn(&str) -> Option<String>,
+        ) -> Result<String, Stop> {
+            self.0.push(question.message.to_string());
+            Ok(default.to_string())
+        }
+        fn select(
+            &mut self,
+            question: &Question,
+            _: &[String],
+            default: usize,
+        ) -> Result<usize, Stop> {
+            self.0.push(question.message.to_string());
+            Ok(default)
+        }
+        fn confirm(&mut self, question: &Question, default: bool) -> Result<bool, Stop> {
+            self.0.push(question.message.to_string());
+            Ok(default)
+        }
+        fn multi_select(
+            &mut self,
+            question: &Question,
+            _: &[String],
+            defaults: &[usize],
+        ) -> Result<Vec<usize>, Stop> {
+            self.0.push(question.message.to_string());
+            Ok(defaults.to_vec())
+        }
+    }
+
+    #[test]
+    fn the_log_level_question_names_the_variable_the_app_is_given() {
+        for (fixture, question) in [
+            ("fastapi-postgres", "Log level (LOG_LEVEL)"),
+            // static-web-server is the whole app, and reads its own.
+            ("vite-react-spa", "Log level (SERVER_LOG_LEVEL)"),
+        ] {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/init")
+                .join(fixture);
+            let detection = detect::detect(&root, None).unwrap();
+            let mut asked = Asked::default();
+            ask(&mut asked, &detection, Answers::defaults(&detection)).unwrap();
+            assert!(
+                asked.0.iter().any(|m| m == question),
+                "{fixture}: {:?}",
+                asked.0
+            );
+        }
     }
 
     #[test]
