@@ -46,7 +46,8 @@ pub struct Manager {
     /// The command that builds the artifact (Java), if any.
     pub package: Option<String>,
     /// The program that runs a Node project when it is not Node (`bun`):
-    /// the image is that program's, and scripts and files run with it.
+    /// the image is that program's, and package.json scripts run with it
+    /// (`node` in that image is the program in Node's mode).
     pub runtime: Option<String>,
 }
 
@@ -1190,13 +1191,16 @@ fn output_named(
 }
 
 /// `text` with JavaScript comments blanked (`// …` to the end of a line
-/// that starts with it, and `/* … */`), offsets kept.
+/// that starts with it, and `/* … */`), byte offsets kept: each byte of a
+/// comment but a line break becomes a space, so an offset found in the
+/// result is one in `text` (a character of several bytes takes as many
+/// spaces).
 fn without_comments(text: &str) -> String {
     let comments = compile(r"(?ms)^[ \t]*//[^\n]*|/\*.*?\*/");
     comments
         .replace_all(text, |c: &regex::Captures| {
-            c[0].chars()
-                .map(|ch| if ch == '\n' { '\n' } else { ' ' })
+            c[0].bytes()
+                .map(|b| if b == b'\n' { '\n' } else { ' ' })
                 .collect::<String>()
         })
         .into_owned()
@@ -1470,6 +1474,15 @@ mod tests {
                 "{stack} has no fallback manager"
             );
         }
+    }
+
+    #[test]
+    fn comments_are_blanked_byte_for_byte() {
+        let text = "/* é © */ build: {\n  // ü\n  outDir: 'www' }\n";
+        let code = without_comments(text);
+        assert_eq!(code.len(), text.len());
+        assert_eq!(code.find("outDir"), text.find("outDir"));
+        assert!(!code.contains('é') && !code.contains('ü'), "{code}");
     }
 
     #[test]
