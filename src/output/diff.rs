@@ -26,15 +26,15 @@
 //! diffed whole, as always; the generated benchmark files of 250 to 4,000
 //! services give the same bytes either way.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anstyle::{AnsiColor, Style};
-use similar::{Algorithm, DiffOp, DiffTag, DiffableStr};
+use similar::{Algorithm, DiffOp, DiffTag};
 
+use crate::paths::PathMap as HashMap;
 use crate::plan::FileChange;
 
 /// The folder the `a/` and `b/` paths of one run's diffs are relative to:
@@ -165,7 +165,7 @@ pub fn unified_from(change: &FileChange, base: &Base) -> String {
         Some(_) => format!("a/{name}"),
         None => "/dev/null".to_string(),
     };
-    let (old, new) = (before.tokenize_lines(), after.tokenize_lines());
+    let (old, new) = (lines(&before), lines(&after));
     let (old_ids, new_ids) = interned(&old, &new);
     render(
         (&old_header, &format!("b/{name}")),
@@ -175,10 +175,36 @@ pub fn unified_from(change: &FileChange, base: &Base) -> String {
     )
 }
 
+/// The lines of `text`, each with its end (`\n`, `\r\n`, or a `\r`
+/// alone), as `similar` splits them, found with `memchr` (its own
+/// splitter goes one character at a time).
+fn lines(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(bytes.len() / 32 + 1);
+    let mut start = 0;
+    for at in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+        if at < start {
+            // The `\n` of a `\r\n` already taken.
+            continue;
+        }
+        let end = match (bytes[at], bytes.get(at + 1)) {
+            (b'\r', Some(b'\n')) => at + 2,
+            _ => at + 1,
+        };
+        lines.push(&text[start..end]);
+        start = end;
+    }
+    if start < bytes.len() {
+        lines.push(&text[start..]);
+    }
+    lines
+}
+
 /// Each line as a number, equal lines equal numbers: the diff then
 /// compares numbers, not text (the same diff, found faster).
 fn interned<'a>(old: &[&'a str], new: &[&'a str]) -> (Vec<u32>, Vec<u32>) {
-    let mut ids: HashMap<&'a str, u32> = HashMap::with_capacity(old.len() + new.len());
+    let mut ids: HashMap<&'a str, u32> =
+        HashMap::with_capacity_and_hasher(old.len() + new.len(), Default::default());
     let mut id = |line: &'a str| {
         let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
         *ids.entry(line).or_insert(next)
@@ -234,7 +260,7 @@ fn anchors<T: Eq + std::hash::Hash>(old: &[T], new: &[T]) -> Vec<(usize, usize)>
         .count();
     let (old_middle, new_middle) = (head..old.len() - tail, head..new.len() - tail);
     // For each line text: (times in old, index in old, times in new, index in new).
-    let mut seen: HashMap<&T, (u32, usize, u32, usize)> = HashMap::new();
+    let mut seen: HashMap<&T, (u32, usize, u32, usize)> = HashMap::default();
     for i in old_middle {
         let entry = seen.entry(&old[i]).or_insert((0, i, 0, 0));
         entry.0 += 1;
@@ -479,12 +505,30 @@ mod tests {
     /// Checks that the diff in pieces rebuilds `new`, and (if `minimal`)
     /// changes as few lines as the whole diff.
     fn check_pieces(old: &str, new: &str, min_piece: usize, minimal: bool) {
-        let (old, new) = (old.tokenize_lines(), new.tokenize_lines());
+        let (old, new) = (lines(old), lines(new));
         let pieces = diff_ops(&old, &new, 0, min_piece);
         assert_eq!(rebuilt(&old, &new, &pieces), new.concat());
         if minimal {
             let whole = diff_ops(&old, &new, usize::MAX, 0);
             assert_eq!(changed(&pieces), changed(&whole), "{old:?}\n{new:?}");
+        }
+    }
+
+    #[test]
+    fn lines_split_as_similar_splits_them() {
+        use similar::DiffableStr;
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\rb\r",
+            "\r\r\n\n\r",
+            "é\r\nü\rß\n©",
+            "x\r",
+        ] {
+            assert_eq!(lines(text), text.tokenize_lines(), "{text:?}");
         }
     }
 
