@@ -273,7 +273,7 @@ pub fn as_dockerfile(
     service: &serde_json::Value,
 ) -> Option<std::sync::Arc<Dockerfile>> {
     use crate::model::project::{remembered, RunCache};
-    static PARSED: RunCache<(std::path::PathBuf, String), Option<std::sync::Arc<Dockerfile>>> =
+    static PARSED: RunCache<(std::ffi::OsString, String), Option<std::sync::Arc<Dockerfile>>> =
         RunCache::new();
     let mut text = format!("FROM {image}\n");
     if let Some(env) = service.get("environment") {
@@ -301,11 +301,15 @@ pub fn as_dockerfile(
         }
         _ => {}
     }
-    remembered(&PARSED, (compose.to_path_buf(), text), |(path, text)| {
-        Dockerfile::parse(crate::source::Source::new(path, text.clone().into_bytes()))
-            .ok()
-            .map(std::sync::Arc::new)
-    })
+    remembered(
+        &PARSED,
+        (compose.as_os_str().to_owned(), text),
+        |(path, text)| {
+            Dockerfile::parse(crate::source::Source::new(path, text.clone().into_bytes()))
+                .ok()
+                .map(std::sync::Arc::new)
+        },
+    )
 }
 
 /// What a Compose service tells the rules of the Dockerfile it builds,

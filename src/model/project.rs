@@ -1,6 +1,7 @@
 //! What one file's rules need to know about the others: the Dockerfiles
 //! Compose services build, as they will be after this run's fixes.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -16,8 +17,10 @@ use crate::syntax::dockerfile::{Dockerfile, Stage};
 /// Compose services (of every file in the run) that build each.
 #[derive(Debug, Default)]
 pub struct Project {
-    dockerfiles: PathMap<PathBuf, Dockerfile>,
-    builders: PathMap<PathBuf, Arc<[ServiceHint]>>,
+    // Keyed by the bytes of each [`key`]: rules look a Dockerfile up for
+    // every service in every pass, and hashing a `Path` walks its parts.
+    dockerfiles: PathMap<OsString, Dockerfile>,
+    builders: PathMap<OsString, Arc<[ServiceHint]>>,
 }
 
 /// Files a build context search reads at most: a context at the top of a
@@ -49,55 +52,12 @@ pub fn key(path: &Path) -> PathBuf {
     if cfg!(unix)
         && path.is_absolute()
         && !bytes.ends_with(b"/")
-        && !bytes.windows(2).any(|w| w == b"/." || w == b"//")
+        && memchr::memmem::find(bytes, b"/.").is_none()
+        && memchr::memmem::find(bytes, b"//").is_none()
     {
         return path.to_path_buf();
     }
-    let joined;
-    let absolute = match crate::paths::current_dir() {
-        Some(dir) if path.is_relative() => {
-            joined = dir.join(path);
-            &joined
-        }
-        _ => path,
-    };
-    #[cfg(unix)]
-    {
-        // The parts as bytes: `Path::components` costs several times more.
-        use std::os::unix::ffi::OsStrExt;
-        let mut key: Vec<u8> = Vec::with_capacity(absolute.as_os_str().len());
-        for part in absolute.as_os_str().as_bytes().split(|&b| b == b'/') {
-            match part {
-                b"" | b"." => {}
-                b".." => {
-                    let cut = key.iter().rposition(|&b| b == b'/').unwrap_or(0);
-                    key.truncate(cut);
-                }
-                part => {
-                    key.push(b'/');
-                    key.extend_from_slice(part);
-                }
-            }
-        }
-        if key.is_empty() {
-            key.push(b'/');
-        }
-        PathBuf::from(std::ffi::OsStr::from_bytes(&key))
-    }
-    #[cfg(not(unix))]
-    {
-        let mut key = PathBuf::with_capacity(absolute.as_os_str().len());
-        for part in absolute.components() {
-            match part {
-                std::path::Component::CurDir => {}
-                std::path::Component::ParentDir => {
-                    key.pop();
-                }
-                other => key.push(other),
-            }
-        }
-        key
-    }
+    crate::paths::lexical(path, true)
 }
 
 /// The Dockerfile a service builds, and its target stage.
@@ -173,14 +133,14 @@ impl Project {
 
     /// Records a Dockerfile (after fixes) and the services that build it.
     pub fn add(&mut self, doc: Dockerfile, builders: Arc<[ServiceHint]>) {
-        let path = key(&doc.source.path);
+        let path = key(&doc.source.path).into_os_string();
         self.builders.insert(path.clone(), builders);
         self.dockerfiles.insert(path, doc);
     }
 
     /// Whether the Dockerfile at `key` (a [`key`]) is recorded already.
     pub fn has(&self, key: &Path) -> bool {
-        self.dockerfiles.contains_key(key)
+        self.dockerfiles.contains_key(key.as_os_str())
     }
 
     /// Why `service` (named `name`, in the Compose file at `compose_path`)
@@ -191,12 +151,13 @@ impl Project {
             return None;
         };
         let final_stage = stage.index == doc.final_stage().index;
-        let builders = self.builders.get(&key(&path))?;
+        let builders = self.builders.get(key(&path).as_os_str())?;
         let compose = key(compose_path);
+        // The same spelling (the usual case) needs no key.
+        let same_file =
+            |other: &Path| other.as_os_str() == compose_path.as_os_str() || key(other) == compose;
         let own = builders.iter().find(|h| {
-            h.name == name
-                && h.runs(stage.name.as_deref(), final_stage)
-                && key(&h.compose) == compose
+            h.name == name && h.runs(stage.name.as_deref(), final_stage) && same_file(&h.compose)
         })?;
         if crate::model::workers::serves(own) {
             return None;
@@ -213,7 +174,7 @@ impl Project {
         let Some((path, target)) = dockerfile_of(compose_path, service) else {
             return Built::No;
         };
-        let Some(doc) = self.dockerfiles.get(&key(&path)) else {
+        let Some(doc) = self.dockerfiles.get(key(&path).as_os_str()) else {
             return Built::Unreadable(path);
         };
         let stage = match target {
@@ -235,15 +196,19 @@ impl Project {
 /// what this context sends. Each (folder, word) is searched once per run:
 /// rules ask in every fixing pass, for every service of the context.
 pub fn search(dir: &Path, word: &str) -> Option<PathBuf> {
-    static SEARCHED: RunCache<(PathBuf, String), Option<PathBuf>> = RunCache::new();
+    static SEARCHED: RunCache<(OsString, String), Option<PathBuf>> = RunCache::new();
     // The first file that has the word, relative to the folder: another
     // spelling of the same folder gets it under its own.
-    let found = remembered(&SEARCHED, (key(dir), word.to_string()), |_| {
-        let finder = memchr::memmem::Finder::new(word.as_bytes());
-        context_files(dir)
-            .find(|path| std::fs::read(path).is_ok_and(|bytes| finder.find(&bytes).is_some()))
-            .and_then(|path| path.strip_prefix(dir).ok().map(Path::to_path_buf))
-    });
+    let found = remembered(
+        &SEARCHED,
+        (key(dir).into_os_string(), word.to_string()),
+        |_| {
+            let finder = memchr::memmem::Finder::new(word.as_bytes());
+            context_files(dir)
+                .find(|path| std::fs::read(path).is_ok_and(|bytes| finder.find(&bytes).is_some()))
+                .and_then(|path| path.strip_prefix(dir).ok().map(Path::to_path_buf))
+        },
+    );
     found.map(|relative| dir.join(relative))
 }
 
@@ -284,8 +249,10 @@ where
 /// Each folder is walked once per run: the log-level search and the route
 /// reader both read it, in every fixing pass.
 pub fn context_files(dir: &Path) -> impl Iterator<Item = PathBuf> + use<'_> {
-    static WALKED: RunCache<PathBuf, Arc<[PathBuf]>> = RunCache::new();
-    let files = remembered(&WALKED, key(dir), |_| walk(dir).collect::<Arc<[PathBuf]>>());
+    static WALKED: RunCache<OsString, Arc<[PathBuf]>> = RunCache::new();
+    let files = remembered(&WALKED, key(dir).into_os_string(), |_| {
+        walk(dir).collect::<Arc<[PathBuf]>>()
+    });
     (0..files.len()).map(move |i| dir.join(&files[i]))
 }
 

@@ -3,7 +3,8 @@
 //! reported once, not once per file below it).
 
 use crate::paths::PathMap;
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::{Config, FILE_NAME};
@@ -14,9 +15,11 @@ use crate::error::InputError;
 #[derive(Debug, Default)]
 pub struct Resolver {
     explicit: Option<Arc<Config>>,
-    cache: Mutex<PathMap<PathBuf, Arc<Config>>>,
+    // Keyed by the folder's bytes: hashing a `Path` walks its parts, and
+    // every file asks for each folder above it.
+    cache: Mutex<PathMap<OsString, Arc<Config>>>,
     /// Folders whose config is bad, with the one error every file below gets.
-    failed: Mutex<PathMap<PathBuf, InputError>>,
+    failed: Mutex<PathMap<OsString, InputError>>,
 }
 
 impl Resolver {
@@ -67,10 +70,20 @@ impl Resolver {
     }
 
     fn for_dir(&self, dir: &Path) -> Result<Arc<Config>, InputError> {
-        if let Some(found) = self.failed.lock().expect("config errors").get(dir) {
+        if let Some(found) = self
+            .failed
+            .lock()
+            .expect("config errors")
+            .get(dir.as_os_str())
+        {
             return Err(found.clone());
         }
-        if let Some(found) = self.cache.lock().expect("config cache").get(dir) {
+        if let Some(found) = self
+            .cache
+            .lock()
+            .expect("config cache")
+            .get(dir.as_os_str())
+        {
             return Ok(found.clone());
         }
         let candidate = dir.join(FILE_NAME);
@@ -86,12 +99,12 @@ impl Resolver {
                 .cache
                 .lock()
                 .expect("config cache")
-                .insert(dir.to_path_buf(), config.clone()),
+                .insert(dir.as_os_str().to_owned(), config.clone()),
             Err(e) => {
                 self.failed
                     .lock()
                     .expect("config errors")
-                    .insert(dir.to_path_buf(), e.clone());
+                    .insert(dir.as_os_str().to_owned(), e.clone());
                 None
             }
         };
