@@ -27,9 +27,9 @@ pub fn set_overlay(files: Vec<(PathBuf, Vec<u8>)>) {
 /// The bytes given for `path` instead of the disk's ([`set_stdin`],
 /// [`set_overlay`]), compared as absolute paths without `./` parts.
 pub fn overlay_for(path: &std::path::Path) -> Option<&'static [u8]> {
+    let overlay = OVERLAY.get()?;
     let wanted = crate::paths::absolute(path);
-    OVERLAY
-        .get()?
+    overlay
         .iter()
         .find(|(name, _)| crate::paths::absolute(name) == wanted)
         .map(|(_, bytes)| bytes.as_slice())

@@ -315,13 +315,15 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         let Some(before) = file.before.as_deref() else {
             continue;
         };
-        let text = String::from_utf8_lossy(before);
-        for (at, line) in text.lines().enumerate() {
-            let Some(hash) = line.find('#') else {
+        // Only lines with a `#` are decoded: most have none.
+        for (at, line) in before.split(|&b| b == b'\n').enumerate() {
+            let Some(hash) = memchr::memchr(b'#', line) else {
                 continue;
             };
-            if let Some(problem) = crate::registry::directive_problem(&line[hash + 1..]) {
-                let col = line[..hash].chars().count() + 1;
+            let comment = String::from_utf8_lossy(&line[hash + 1..]);
+            let comment = comment.strip_suffix('\r').unwrap_or(&comment);
+            if let Some(problem) = crate::registry::directive_problem(comment) {
+                let col = String::from_utf8_lossy(&line[..hash]).chars().count() + 1;
                 plan.notes
                     .push(InputError::at(&file.path, at + 1, col, problem));
             }
