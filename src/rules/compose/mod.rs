@@ -39,6 +39,9 @@ pub struct Ctx<'a> {
     /// The health plan of each of `services`, made when first asked
     /// (SW201 and SW205 both ask).
     health: std::cell::OnceCell<Vec<HealthPlanResult>>,
+    /// Why each of `services` is a worker, if it is one, found when first
+    /// asked (SW201, SW205 and the health plans all ask).
+    workers: std::cell::OnceCell<Vec<Option<String>>>,
     /// The one-shot jobs of the file, with their evidence.
     jobs: std::collections::HashMap<String, String>,
     /// Where each of `services` is in it, by name.
@@ -77,6 +80,7 @@ impl<'a> Ctx<'a> {
             services,
             suppressions,
             health: std::cell::OnceCell::new(),
+            workers: std::cell::OnceCell::new(),
             jobs: crate::model::compose::one_shot_jobs(file),
             index,
         }
@@ -92,8 +96,17 @@ impl<'a> Ctx<'a> {
     /// ([`crate::model::workers`]: no probe, never gated on health), if it
     /// is one.
     pub fn worker(&self, service: &Service) -> Option<String> {
-        self.project
-            .worker(&self.file.source.path, service.name, service.meaning)
+        let find = |s: &Service| {
+            self.project
+                .worker(&self.file.source.path, s.name, s.meaning)
+        };
+        let workers = self
+            .workers
+            .get_or_init(|| self.services.iter().map(find).collect());
+        match self.index.get(service.name) {
+            Some(&at) => workers[at].clone(),
+            None => find(service),
+        }
     }
 
     /// What SW201 would insert for `service`, planned once per pass.
