@@ -67,23 +67,28 @@ pub fn lexical(path: &Path, resolve_parents: bool) -> PathBuf {
         PathBuf::from(std::ffi::OsStr::from_bytes(&out))
     }
     #[cfg(not(unix))]
-    {
-        let joined = match current_dir() {
-            Some(dir) if path.is_relative() => dir.join(path),
-            _ => path.to_path_buf(),
-        };
-        let mut out = PathBuf::with_capacity(joined.as_os_str().len());
-        for part in joined.components() {
-            match part {
-                Component::CurDir => {}
-                Component::ParentDir if resolve_parents => {
-                    out.pop();
-                }
-                other => out.push(other),
+    by_components(path, resolve_parents)
+}
+
+/// [`lexical`] by `Path::components`: the walk on systems whose paths are
+/// not plain bytes, and what the byte-wise one is tested against.
+#[cfg(any(not(unix), test))]
+fn by_components(path: &Path, resolve_parents: bool) -> PathBuf {
+    let joined = match current_dir() {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path.to_path_buf(),
+    };
+    let mut out = PathBuf::with_capacity(joined.as_os_str().len());
+    for part in joined.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if resolve_parents => {
+                out.pop();
             }
+            other => out.push(other),
         }
-        out
     }
+    out
 }
 
 /// `path` relative to the current folder when it is below it, without `./`.
@@ -124,25 +129,6 @@ pub type PathMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomS
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// What `lexical` replaced: the same walk over `Path::components`.
-    fn by_components(path: &Path, resolve_parents: bool) -> PathBuf {
-        let joined = match current_dir() {
-            Some(dir) if path.is_relative() => dir.join(path),
-            _ => path.to_path_buf(),
-        };
-        let mut out = PathBuf::new();
-        for part in joined.components() {
-            match part {
-                Component::CurDir => {}
-                Component::ParentDir if resolve_parents => {
-                    out.pop();
-                }
-                other => out.push(other),
-            }
-        }
-        out
-    }
 
     #[test]
     fn lexical_paths_are_the_components_walk() {
