@@ -41,12 +41,9 @@ pub fn lexical(path: &Path, resolve_parents: bool) -> PathBuf {
         let mut out: Vec<u8> = Vec::with_capacity(cwd.len() + bytes.len() + 1);
         out.extend_from_slice(cwd.strip_suffix(b"/").unwrap_or(cwd));
         let mut from = 0;
-        let ends = memchr::memchr_iter(b'/', bytes).chain([bytes.len()]);
-        for part in ends.map(|end| {
+        for end in memchr::memchr_iter(b'/', bytes).chain([bytes.len()]) {
             let part = &bytes[from..end];
             from = end + 1;
-            part
-        }) {
             match part {
                 b"" | b"." => {}
                 b".." if resolve_parents => {

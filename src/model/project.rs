@@ -152,10 +152,10 @@ impl Project {
         };
         let final_stage = stage.index == doc.final_stage().index;
         let builders = self.builders.get(key(&path).as_os_str())?;
-        let compose = key(compose_path);
         // The same spelling (the usual case) needs no key.
-        let same_file =
-            |other: &Path| other.as_os_str() == compose_path.as_os_str() || key(other) == compose;
+        let same_file = |other: &Path| {
+            other.as_os_str() == compose_path.as_os_str() || key(other) == key(compose_path)
+        };
         let own = builders.iter().find(|h| {
             h.name == name && h.runs(stage.name.as_deref(), final_stage) && same_file(&h.compose)
         })?;

@@ -32,9 +32,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anstyle::{AnsiColor, Style};
+use foldhash::HashMap;
 use similar::{Algorithm, DiffOp, DiffTag};
 
-use crate::paths::PathMap as HashMap;
 use crate::plan::FileChange;
 
 /// The folder the `a/` and `b/` paths of one run's diffs are relative to:
