@@ -31,6 +31,7 @@ pub mod model;
 pub mod output;
 pub mod parallel;
 pub mod paths;
+pub mod pattern;
 pub mod plan;
 pub mod registry;
 pub mod rules;

@@ -10,7 +10,9 @@ mod common;
 /// Layers from the bottom up; a module may use its own layer and those
 /// before it. `cli` is the top.
 const LAYERS: &[&[&str]] = &[
-    &["registry", "error", "paths", "parallel", "source"],
+    &[
+        "registry", "error", "paths", "parallel", "pattern", "source",
+    ],
     &["settings"],
     &["edit", "diagnostic", "discover"],
     &["syntax"],

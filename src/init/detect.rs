@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexBuilder};
+use crate::pattern::{self, Captures, Regex};
 use serde::Deserialize;
 
 use crate::error::InputError;
@@ -188,7 +188,7 @@ impl Sign {
                 .then(|| format!("{} exists", self.file));
         };
         let text = std::fs::read_to_string(root.join(path)).ok()?;
-        let found = compile(pattern).find(&text)?;
+        let found = compile(pattern).find(text.as_bytes())?;
         Some(at(path, &text, found.start()))
     }
 }
@@ -367,10 +367,8 @@ pub fn connection(framework: &str, service: &ServiceRow) -> Vec<(String, String)
         )
 }
 
-fn compile(pattern: &str) -> Regex {
-    RegexBuilder::new(pattern)
-        .build()
-        .expect("data/stacks.toml patterns are valid (a unit test checks them)")
+fn compile(text: &str) -> Regex {
+    pattern::compile(text).expect("data/stacks.toml patterns are valid (a unit test checks them)")
 }
 
 /// The project's files, relative and in path order, with their text
@@ -421,7 +419,7 @@ impl Files {
             let Some(include) = &row.include else {
                 continue;
             };
-            let pattern = compile(include);
+            let includes = compile(include);
             let tops: Vec<PathBuf> = self
                 .texts
                 .iter()
@@ -434,8 +432,8 @@ impl Files {
                 while let Some(file) = pending.pop() {
                     let text = self.at(&file).unwrap_or_default().to_string();
                     let dir = file.parent().unwrap_or(Path::new(""));
-                    for found in pattern.captures_iter(&text) {
-                        let target = root.join(dir).join(&found["file"]);
+                    for found in includes.captures_iter(text.as_bytes()) {
+                        let target = root.join(dir).join(&*pattern::text(&found["file"]));
                         let Ok(path) = crate::model::project::key(&target)
                             .strip_prefix(&inside)
                             .map(Path::to_path_buf)
@@ -519,9 +517,9 @@ fn declared(files: &Files, stack: &str, name: &str) -> Option<String> {
         .flat_map(|m| files.manifests(m).map(move |file| (m, file)))
         .find_map(|(m, (path, text))| {
             let offset = match &m.dependency {
-                Some(pattern) => {
-                    let pattern = pattern.replace("{name}", &regex::escape(name));
-                    compile(&pattern).find(text)?.start()
+                Some(dependency) => {
+                    let dependency = dependency.replace("{name}", &pattern::escape(name));
+                    compile(&dependency).find(text.as_bytes())?.start()
                 }
                 None => in_toml(text, &m.tables, name)?,
             };
@@ -612,9 +610,11 @@ fn entry<'a>(
 ) -> Option<(&'a Path, String, Option<String>)> {
     let regex = compile(entry);
     files.named(patterns).find_map(|(path, text)| {
-        let found = regex.captures(text)?;
+        let found = regex.captures(text.as_bytes())?;
         let whole = found.get(0).expect("group 0");
-        let var = found.name("var").map(|v| v.as_str().to_string());
+        let var = found
+            .name("var")
+            .map(|v| pattern::text(v.as_bytes()).into_owned());
         Some((path.as_path(), at(path, text, whole.start()), var))
     })
 }
@@ -790,7 +790,7 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
             let ruled_out = f.unless.as_deref().is_some_and(|unless| {
                 files
                     .at(file)
-                    .is_some_and(|text| compile(unless).is_match(text))
+                    .is_some_and(|text| compile(unless).is_match(text.as_bytes()))
             });
             if ruled_out {
                 return None;
@@ -960,8 +960,8 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
         let Some(text) = files.at(Path::new(&caveat.file)) else {
             continue;
         };
-        if let Some(found) = compile(&caveat.present).find(text) {
-            if !compile(&caveat.absent).is_match(text) {
+        if let Some(found) = compile(&caveat.present).find(text.as_bytes()) {
+            if !compile(&caveat.absent).is_match(text.as_bytes()) {
                 let at = at(Path::new(&caveat.file), text, found.start());
                 notes.push(format!("{at}: {}", caveat.note));
             }
@@ -996,11 +996,11 @@ fn detect_stack(root: &Path, stack: Option<&str>) -> Result<Detection, InputErro
                 .find_map(|d| declared(&files, name, d).map(|at| format!("{d} declared at {at}")));
             let evidence = by_dependency.or_else(|| {
                 s.env.iter().find_map(|var| {
-                    let word = compile(&format!(r"\b{}\b", regex::escape(var)));
+                    let word = compile(&format!(r"\b{}\b", pattern::escape(var)));
                     files
                         .texts
                         .iter()
-                        .find_map(|(p, t)| word.find(t).map(|m| at(p, t, m.start())))
+                        .find_map(|(p, t)| word.find(t.as_bytes()).map(|m| at(p, t, m.start())))
                         .map(|at| format!("{var} read at {at}"))
                 })
             })?;
@@ -1122,8 +1122,8 @@ fn port(files: &Files, stack: &str, row: &FrameworkRow) -> Option<Fact<u16>> {
         .find_map(|p| {
             let regex = compile(&p.pattern);
             files.named(&p.files).find_map(|(path, text)| {
-                let found = regex.captures(text)?;
-                let port: u16 = found.name("port")?.as_str().parse().ok()?;
+                let found = regex.captures(text.as_bytes())?;
+                let port: u16 = pattern::text(found.name("port")?.as_bytes()).parse().ok()?;
                 let start = found.get(0)?.start();
                 (port > 0).then(|| Fact::new(port, at(path, text, start)))
             })
@@ -1167,13 +1167,13 @@ fn output_named(
         (parts_ok && !dir.starts_with('.')).then(|| dir.to_string())
     };
     let found = compile(&from.pattern)
-        .captures(&code)
+        .captures(code.as_bytes())
         .and_then(|c| c.name("dir"))
-        .and_then(|dir| Some((plain(dir.as_str())?, dir.start())));
+        .and_then(|dir| Some((plain(&pattern::text(dir.as_bytes()))?, dir.start())));
     let moved = from
         .unless
         .as_deref()
-        .is_some_and(|unless| compile(unless).is_match(&code));
+        .is_some_and(|unless| compile(unless).is_match(code.as_bytes()));
     match found {
         Some((dir, start)) if !moved => Some((
             dir,
@@ -1197,13 +1197,13 @@ fn output_named(
 /// spaces).
 fn without_comments(text: &str) -> String {
     let comments = compile(r"(?ms)^[ \t]*//[^\n]*|/\*.*?\*/");
-    comments
-        .replace_all(text, |c: &regex::Captures| {
-            c[0].bytes()
-                .map(|b| if b == b'\n' { '\n' } else { ' ' })
-                .collect::<String>()
-        })
-        .into_owned()
+    let blanked = comments.replace_all(text.as_bytes(), |c: &Captures| {
+        c[0].iter()
+            .map(|&b| if b == b'\n' { b'\n' } else { b' ' })
+            .collect::<Vec<u8>>()
+    });
+    // Every match starts and ends at an ASCII mark, so the text stays UTF-8.
+    pattern::text(&blanked).into_owned()
 }
 
 /// A command as another runtime's image runs it (see [`on_runtime`]).
@@ -1321,10 +1321,9 @@ fn binary(
         "dotnet" => {
             let project = at_root_matching(root, "*.csproj")?;
             let text = files.at_root(&project).unwrap_or_default();
-            let assembly = Regex::new(r"<AssemblyName>\s*([^<\s]+)\s*</AssemblyName>")
-                .expect("a valid pattern")
-                .captures(text)
-                .map(|c| c[1].to_string());
+            let assembly = compile(r"<AssemblyName>\s*([^<\s]+)\s*</AssemblyName>")
+                .captures(text.as_bytes())
+                .map(|c| pattern::text(&c[1]).into_owned());
             let stem = Path::new(&project).with_extension("");
             Some((
                 assembly.unwrap_or_else(|| stem.to_string_lossy().into_owned()),

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use regex::bytes::{Regex, RegexBuilder};
+use crate::pattern::{self, Regex};
 use serde::Deserialize;
 
 use crate::model::project::{remembered, RunCache};
@@ -228,9 +228,8 @@ fn utf8(bytes: &[u8]) -> &str {
 }
 
 /// A row's pattern, compiled when first used (only contexts that hold a
-/// file of the row's type pay for it), over bytes with ASCII classes
-/// (`\w`, `\s`, `\b`): the forms are ASCII, and Unicode classes cost
-/// milliseconds to compile.
+/// file of the row's type pay for it), as every pattern is (see
+/// [`crate::pattern`]).
 struct Pattern {
     text: String,
     compiled: OnceLock<Regex>,
@@ -246,9 +245,7 @@ impl Pattern {
 
     fn get(&self) -> &Regex {
         self.compiled.get_or_init(|| {
-            RegexBuilder::new(&self.text)
-                .unicode(false)
-                .build()
+            pattern::compile(&self.text)
                 .expect("data/routes.toml patterns are valid (a unit test checks them)")
         })
     }
@@ -791,16 +788,16 @@ fn read_context(context: &Path, roots: &[PathBuf]) -> Found {
 /// (a health router `init` wrote and the user has not mounted): it is
 /// refused rather than probed strictly.
 fn imported_names(text: &str) -> Vec<String> {
-    static PATTERNS: OnceLock<[regex::Regex; 3]> = OnceLock::new();
+    static PATTERNS: OnceLock<[Regex; 3]> = OnceLock::new();
     let [from, import, js] = PATTERNS.get_or_init(|| {
         [
-            regex::Regex::new(r"(?m)^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w, \t]+)")
-                .expect("valid"),
-            regex::Regex::new(r"(?m)^[ \t]*import[ \t]+([\w., \t]+)").expect("valid"),
-            regex::Regex::new(r#"(?:require\(\s*|\bfrom\s+|import\s*\(\s*)['"]([^'"]+)['"]"#)
-                .expect("valid"),
+            r"(?m)^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w, \t]+)",
+            r"(?m)^[ \t]*import[ \t]+([\w., \t]+)",
+            r#"(?:require\(\s*|\bfrom\s+|import\s*\(\s*)['"]([^'"]+)['"]"#,
         ]
+        .map(|p| pattern::compile(p).expect("valid"))
     });
+    let text = text.as_bytes();
     let last = |path: &str| -> String {
         let part = path
             .rsplit(['.', '/'])
@@ -816,14 +813,14 @@ fn imported_names(text: &str) -> Vec<String> {
             .collect::<Vec<_>>()
     };
     for caps in from.captures_iter(text) {
-        names.push(last(&caps[1]));
-        names.extend(words(&caps[2]));
+        names.push(last(&pattern::text(&caps[1])));
+        names.extend(words(&pattern::text(&caps[2])));
     }
     for caps in import.captures_iter(text) {
-        names.extend(words(&caps[1]).iter().map(|w| last(w)));
+        names.extend(words(&pattern::text(&caps[1])).iter().map(|w| last(w)));
     }
     for caps in js.captures_iter(text) {
-        let path = &caps[1];
+        let path = &*pattern::text(&caps[1]);
         let file = path.rsplit('/').next().unwrap_or(path);
         let stem = file.split('.').next().unwrap_or(file);
         names.push(stem.to_string());
@@ -835,15 +832,15 @@ fn imported_names(text: &str) -> Vec<String> {
 /// `X.include_router(`, `X.register_blueprint(`, `X.use(` or
 /// `X.add_routes(` (a mention in a docstring or comment does not count).
 fn mounts_routers(text: &str) -> bool {
-    static MOUNT: OnceLock<regex::Regex> = OnceLock::new();
+    static MOUNT: OnceLock<Regex> = OnceLock::new();
     MOUNT
         .get_or_init(|| {
-            regex::Regex::new(
+            pattern::compile(
                 r"(?m)^[ \t]*[\w.]+\.(?:include_router|register_blueprint|use|add_routes)\(",
             )
             .expect("valid")
         })
-        .is_match(text)
+        .is_match(text.as_bytes())
 }
 
 /// Whether other files import `file` by its name: Python and JavaScript
