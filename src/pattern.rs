@@ -21,11 +21,10 @@ pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-/// The text of a match in a `&str` haystack: whole characters, since every
-/// pattern's edges are ASCII (a byte that splits a character is replaced,
-/// never panics).
-pub fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+/// The text of a match in a haystack that is valid UTF-8: still UTF-8,
+/// since every pattern's edges are ASCII (empty if not, never a panic).
+pub fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]

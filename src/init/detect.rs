@@ -433,7 +433,7 @@ impl Files {
                     let text = self.at(&file).unwrap_or_default().to_string();
                     let dir = file.parent().unwrap_or(Path::new(""));
                     for found in includes.captures_iter(text.as_bytes()) {
-                        let target = root.join(dir).join(&*pattern::text(&found["file"]));
+                        let target = root.join(dir).join(pattern::text(&found["file"]));
                         let Ok(path) = crate::model::project::key(&target)
                             .strip_prefix(&inside)
                             .map(Path::to_path_buf)
@@ -614,7 +614,7 @@ fn entry<'a>(
         let whole = found.get(0).expect("group 0");
         let var = found
             .name("var")
-            .map(|v| pattern::text(v.as_bytes()).into_owned());
+            .map(|v| pattern::text(v.as_bytes()).to_string());
         Some((path.as_path(), at(path, text, whole.start()), var))
     })
 }
@@ -1169,7 +1169,7 @@ fn output_named(
     let found = compile(&from.pattern)
         .captures(code.as_bytes())
         .and_then(|c| c.name("dir"))
-        .and_then(|dir| Some((plain(&pattern::text(dir.as_bytes()))?, dir.start())));
+        .and_then(|dir| Some((plain(pattern::text(dir.as_bytes()))?, dir.start())));
     let moved = from
         .unless
         .as_deref()
@@ -1203,7 +1203,7 @@ fn without_comments(text: &str) -> String {
             .collect::<Vec<u8>>()
     });
     // Every match starts and ends at an ASCII mark, so the text stays UTF-8.
-    pattern::text(&blanked).into_owned()
+    pattern::text(&blanked).to_string()
 }
 
 /// A command as another runtime's image runs it (see [`on_runtime`]).
@@ -1323,7 +1323,7 @@ fn binary(
             let text = files.at_root(&project).unwrap_or_default();
             let assembly = compile(r"<AssemblyName>\s*([^<\s]+)\s*</AssemblyName>")
                 .captures(text.as_bytes())
-                .map(|c| pattern::text(&c[1]).into_owned());
+                .map(|c| pattern::text(&c[1]).to_string());
             let stem = Path::new(&project).with_extension("");
             Some((
                 assembly.unwrap_or_else(|| stem.to_string_lossy().into_owned()),

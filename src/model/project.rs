@@ -287,12 +287,12 @@ struct IgnoreLists {
 }
 
 impl IgnoreLists {
-    /// The lists of `folder`, whose listing holds `names`.
-    fn of(folder: &Path, names: &[std::ffi::OsString]) -> IgnoreLists {
+    /// The lists of `folder`, whose listing is `entries`.
+    fn of(folder: &Path, entries: &[(OsString, std::fs::FileType)]) -> IgnoreLists {
         let list = |files: &[&str]| {
             let present: Vec<&&str> = files
                 .iter()
-                .filter(|f| names.iter().any(|n| n == **f))
+                .filter(|f| entries.iter().any(|(name, _)| name == **f))
                 .collect();
             if present.is_empty() {
                 return None;
@@ -333,13 +333,12 @@ fn visit(folder: &Path, levels: &mut Vec<IgnoreLists>, found: &mut Vec<PathBuf>)
     let Ok(listing) = std::fs::read_dir(folder) else {
         return;
     };
-    let entries: Vec<(std::ffi::OsString, std::fs::FileType)> = listing
+    let entries: Vec<(OsString, std::fs::FileType)> = listing
         .filter_map(Result::ok)
         .filter_map(|entry| Some((entry.file_name(), entry.file_type().ok()?)))
         .filter(|(name, _)| name != ".git")
         .collect();
-    let names: Vec<std::ffi::OsString> = entries.iter().map(|(name, _)| name.clone()).collect();
-    levels.push(IgnoreLists::of(folder, &names));
+    levels.push(IgnoreLists::of(folder, &entries));
     for (name, kind) in entries {
         if found.len() >= SEARCH_FILES {
             break;

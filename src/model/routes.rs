@@ -221,12 +221,6 @@ pub fn wildcard(pattern: &str, name: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
-/// Text matched in a file that is valid UTF-8, at ASCII delimiters: still
-/// UTF-8 (empty if not).
-fn utf8(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or_default()
-}
-
 /// A row's pattern, compiled when first used (only contexts that hold a
 /// file of the row's type pay for it), as every pattern is (see
 /// [`crate::pattern`]).
@@ -517,9 +511,12 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
         }
         if let (true, Some(port)) = (dependency.refuse_files.is_match(name), &dependency.port) {
             if let Some(caps) = port.get().captures(text.as_bytes()) {
-                if let Ok(number) = utf8(&caps["port"]).parse::<u16>() {
+                if let Ok(number) = pattern::text(&caps["port"]).parse::<u16>() {
                     let at = caps.get(0).map_or(0, |m| m.start());
-                    let written = caps.get(0).map_or("", |m| utf8(m.as_bytes())).trim();
+                    let written = caps
+                        .get(0)
+                        .map_or("", |m| pattern::text(m.as_bytes()))
+                        .trim();
                     facts.ports.push((
                         dependency.framework.as_str(),
                         number,
@@ -559,8 +556,10 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
     let mut receivers: HashMap<String, (bool, Option<String>, bool)> = HashMap::new();
     for receiver in table.receivers.iter().filter(|r| r.files.is_match(name)) {
         for caps in receiver.pattern.get().captures_iter(text.as_bytes()) {
-            let var = utf8(&caps["var"]).to_string();
-            let prefix = caps.name("prefix").map(|p| utf8(p.as_bytes()).to_string());
+            let var = pattern::text(&caps["var"]).to_string();
+            let prefix = caps
+                .name("prefix")
+                .map(|p| pattern::text(p.as_bytes()).to_string());
             // A prefix argument that is not a literal (`prefix=settings.X`)
             // makes every route on the variable unsure.
             let call_end = text[caps.get(0).map_or(0, |m| m.end())..]
@@ -578,7 +577,9 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
         for caps in form.pattern.get().captures_iter(text.as_bytes()) {
             let at = caps.get(0).map_or(0, |m| m.start());
             let line = line_of(text, at);
-            let written = caps.name("path").map_or("", |p| utf8(p.as_bytes()));
+            let written = caps
+                .name("path")
+                .map_or("", |p| pattern::text(p.as_bytes()));
             // `methods=["POST"]`: a route a GET probe gets 405 from.
             let end = caps.get(0).map_or(0, |m| m.end());
             let rest = &text[end..text[end..].find(')').map_or(text.len(), |i| end + i)];
@@ -587,7 +588,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             }
             if let (Some(module), Some(included)) = (&module, caps.name("module")) {
                 facts.includes.push((
-                    utf8(included.as_bytes()).to_string(),
+                    pattern::text(included.as_bytes()).to_string(),
                     written.to_string(),
                     module.clone(),
                 ));
@@ -616,7 +617,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
             };
             let mut on_router = false;
             if let Some(recv) = caps.name("recv") {
-                match receivers.get(utf8(recv.as_bytes())) {
+                match receivers.get(pattern::text(recv.as_bytes())) {
                     // Not an app or router of this file: `requests.get`,
                     // `axios.get`, a client; never a route.
                     None => continue,
@@ -625,7 +626,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
                             facts.refused.push(format!(
                                 "{}: `{path}` is on `{}`, whose prefix is not a literal",
                                 shown(line),
-                                utf8(recv.as_bytes())
+                                pattern::text(recv.as_bytes())
                             ));
                         }
                         continue;
@@ -646,7 +647,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
                     .last()
                     .map(|c| {
                         c.name("prefix")
-                            .map_or("", |p| utf8(p.as_bytes()))
+                            .map_or("", |p| pattern::text(p.as_bytes()))
                             .to_string()
                     })
                 else {
@@ -813,14 +814,14 @@ fn imported_names(text: &str) -> Vec<String> {
             .collect::<Vec<_>>()
     };
     for caps in from.captures_iter(text) {
-        names.push(last(&pattern::text(&caps[1])));
-        names.extend(words(&pattern::text(&caps[2])));
+        names.push(last(pattern::text(&caps[1])));
+        names.extend(words(pattern::text(&caps[2])));
     }
     for caps in import.captures_iter(text) {
-        names.extend(words(&pattern::text(&caps[1])).iter().map(|w| last(w)));
+        names.extend(words(pattern::text(&caps[1])).iter().map(|w| last(w)));
     }
     for caps in js.captures_iter(text) {
-        let path = &*pattern::text(&caps[1]);
+        let path = pattern::text(&caps[1]);
         let file = path.rsplit('/').next().unwrap_or(path);
         let stem = file.split('.').next().unwrap_or(file);
         names.push(stem.to_string());
