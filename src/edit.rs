@@ -187,11 +187,7 @@ fn line_indent(text: &str) -> Option<&str> {
 /// rule. Insertions at one offset go more indented first, then in the
 /// order given.
 pub fn apply(text: &[u8], edits: &[&Edit]) -> Vec<u8> {
-    let mut sorted: Vec<&Edit> = edits.to_vec();
-    sorted.sort_by_key(|e| {
-        let indent = line_indent(&e.text).map_or(0, str::len);
-        (e.range.start, e.range.end, std::cmp::Reverse(indent))
-    });
+    let sorted = in_applied_order(edits);
     let mut out =
         Vec::with_capacity(text.len() + sorted.iter().map(|e| e.text.len()).sum::<usize>());
     let mut cursor = 0;
@@ -206,6 +202,78 @@ pub fn apply(text: &[u8], edits: &[&Edit]) -> Vec<u8> {
     }
     out.extend_from_slice(&text[cursor..]);
     out
+}
+
+/// `edits` in the order [`apply`] writes them: by place, and insertions at
+/// one offset more indented first, then in the order given.
+fn in_applied_order<'e>(edits: &[&'e Edit]) -> Vec<&'e Edit> {
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| {
+        let indent = line_indent(&e.text).map_or(0, str::len);
+        (e.range.start, e.range.end, std::cmp::Reverse(indent))
+    });
+    sorted
+}
+
+/// The parts of the current text that earlier passes of this run wrote,
+/// as sorted, disjoint byte ranges: a rule that judges what is already in
+/// a file (SW107, SW209) need not judge again, in the pass that confirms a
+/// fix, the probe another rule has just chosen on the same evidence.
+/// Text an edit of a later pass reaches into no longer counts as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    ranges: Vec<Span>,
+}
+
+impl Written {
+    /// Whether all of `span` is text an earlier pass wrote.
+    pub fn holds(&self, span: &Span) -> bool {
+        let at = self.ranges.partition_point(|r| r.start <= span.start);
+        at > 0 && span.end <= self.ranges[at - 1].end
+    }
+
+    /// What is written after `edits` (applied together, as by [`apply`])
+    /// change the text: the ranges that no edit reaches into, moved, and
+    /// the text of each edit.
+    pub fn after(&self, edits: &[&Edit]) -> Written {
+        let mut ranges: Vec<Span> = Vec::with_capacity(self.ranges.len() + edits.len());
+        let mut earlier = self.ranges.iter().peekable();
+        // `shift`: where text after the edits so far moved; `cursor`: the
+        // end, in the text before, of the edits so far.
+        let (mut shift, mut cursor) = (0isize, 0usize);
+        let moved = |r: &Span, shift: isize| {
+            (r.start as isize + shift) as usize..(r.end as isize + shift) as usize
+        };
+        for edit in in_applied_order(edits) {
+            // Ranges that start before the edit ends: kept if they end
+            // before it starts, else the edit reaches into them.
+            while let Some(r) = earlier.next_if(|r| r.start < edit.range.end) {
+                if r.start >= cursor && r.end <= edit.range.start {
+                    ranges.push(moved(r, shift));
+                }
+            }
+            let start = (edit.range.start as isize + shift) as usize;
+            if !edit.text.is_empty() {
+                ranges.push(start..start + edit.text.len());
+            }
+            shift += edit.text.len() as isize - edit.range.len() as isize;
+            cursor = edit.range.end;
+        }
+        ranges.extend(
+            earlier
+                .filter(|r| r.start >= cursor)
+                .map(|r| moved(r, shift)),
+        );
+        // Touching ranges are one: a block inserted right after another.
+        let mut merged: Vec<Span> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Written { ranges: merged }
+    }
 }
 
 /// [`map_back`] for many offsets through the same edits: the edits are
@@ -294,6 +362,54 @@ mod tests {
             shift += edit.text.len() as isize - edit.range.len() as isize;
         }
         (offset as isize - shift).max(0) as usize
+    }
+
+    /// [`Written::after`] against the text itself: a range is written when
+    /// each of its bytes is a byte of an edit's text, not since reached into.
+    #[test]
+    fn written_text_follows_the_edits() {
+        // Bytes of the text: `-` was there, a letter was written.
+        let start = b"----------".to_vec();
+        let passes = [
+            vec![Edit::insert(2, "ab"), Edit::insert(6, "cd")],
+            vec![
+                Edit::insert(0, "e"),
+                Edit::insert(3, "f"),
+                Edit::insert(10, "g"),
+            ],
+            vec![
+                Edit::replace(4..6, "h"),
+                Edit::insert(9, "i\n"),
+                Edit::insert(9, "  j\n"),
+            ],
+            vec![Edit::delete(0..1), Edit::insert(14, "k")],
+        ];
+        let mut text = start;
+        let mut written = Written::default();
+        for edits in &passes {
+            let refs: Vec<&Edit> = edits.iter().collect();
+            written = written.after(&refs);
+            text = apply(&text, &refs);
+            // A byte is written when it belongs to a range; every range is
+            // made of written bytes, and an edit reaching into an earlier
+            // range drops it whole.
+            for r in &written.ranges {
+                assert!(
+                    text[r.clone()].iter().all(|b| *b != b'-'),
+                    "{r:?} in {:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
+        let text = String::from_utf8(text).unwrap();
+        assert_eq!(text, "--ah---  j\ni\nk-cdg----");
+        // `f` went into `ab`, and `h` replaced it with `b`: what is left of
+        // `ab` is not written. `g` and `k` touch earlier ranges, which stay.
+        let ranges: Vec<&str> = written.ranges.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(ranges, ["h", "  j\ni\nk", "cdg"]);
+        assert!(written.holds(&(text.find('j').unwrap()..text.find('j').unwrap() + 1)));
+        assert!(!written.holds(&(2..4)) && written.holds(&(15..18)));
+        assert!(!Written::default().holds(&(0..0)));
     }
 
     #[test]

@@ -160,6 +160,31 @@ fn assert_tree_properties(source: &Path, unsafe_fixes: bool) -> (usize, usize) {
         .map(|c| c.path.display().to_string())
         .collect();
     assert!(again.is_empty(), "second fix changed {again:?}");
+    // Every probe the first run wrote passes its judge in a run of its own
+    // (the confirming pass of a run does not judge what it just wrote): the
+    // judges find on the fixed files nothing they did not find before.
+    let judged = |plan: &Plan, path: &Path| -> Vec<(&'static str, String)> {
+        let mut found: Vec<(&'static str, String)> = plan
+            .files
+            .iter()
+            .filter(|c| c.path == path)
+            .flat_map(|c| &c.findings)
+            .filter(|f| matches!(f.code(), "SW107" | "SW209"))
+            .map(|f| (f.code(), f.message.clone()))
+            .collect();
+        found.sort();
+        found
+    };
+    for change in first.changed() {
+        let before = judged(&first, &change.path);
+        for finding in judged(&second, &change.path) {
+            assert!(
+                before.contains(&finding),
+                "{}: a probe seaworthy wrote fails its judge: {finding:?}",
+                change.path.display()
+            );
+        }
+    }
     (fixed, unchanged)
 }
 

@@ -3,6 +3,7 @@
 
 use super::{fix_to_fixed_point, run, Driver, Outcome};
 use crate::diagnostic::Diagnostic;
+use crate::edit::Written;
 use crate::error::InputError;
 use crate::model::appconfig::{format_of, Format};
 use crate::registry::Suppressions;
@@ -28,7 +29,7 @@ impl Driver for AppConfigs<'_> {
         Ok((source.clone(), parsed))
     }
 
-    fn check(&self, (source, parsed): &(Source, Parsed)) -> Vec<Diagnostic> {
+    fn check(&self, (source, parsed): &(Source, Parsed), _: &Written) -> Vec<Diagnostic> {
         let ctx = Ctx {
             source,
             parsed,

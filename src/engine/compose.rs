@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{fix_to_fixed_point, run, suppression, Driver, Outcome};
 use crate::diagnostic::Diagnostic;
+use crate::edit::Written;
 use crate::error::InputError;
 use crate::model::compose::ComposeFile;
 use crate::model::project::Project;
@@ -31,9 +32,16 @@ impl Driver for Composes<'_> {
         ComposeFile::parse(source.clone())
     }
 
-    fn check(&self, file: &ComposeFile) -> Vec<Diagnostic> {
+    fn check(&self, file: &ComposeFile, written: &Written) -> Vec<Diagnostic> {
         let suppressions = suppression::compose(file, self.policy);
-        let ctx = Ctx::new(file, self.policy, self.project, self.partial, &suppressions);
+        let ctx = Ctx::new(
+            file,
+            self.policy,
+            self.project,
+            self.partial,
+            &suppressions,
+            written,
+        );
         run(RULES, self.policy, &suppressions, |check| check(&ctx))
     }
 

@@ -2,6 +2,7 @@
 
 use super::{fix_to_fixed_point, run, suppression, Driver, Outcome};
 use crate::diagnostic::Diagnostic;
+use crate::edit::Written;
 use crate::error::InputError;
 use crate::rules::dockerfile::{Ctx, RULES};
 use crate::settings::policy::Policy;
@@ -20,10 +21,11 @@ impl Driver for Dockerfiles<'_> {
         Dockerfile::parse(source.clone())
     }
 
-    fn check(&self, doc: &Dockerfile) -> Vec<Diagnostic> {
+    fn check(&self, doc: &Dockerfile, written: &Written) -> Vec<Diagnostic> {
         let ctx = Ctx {
             doc,
             policy: self.policy,
+            written,
         };
         run(RULES, self.policy, &suppression::dockerfile(doc), |check| {
             check(&ctx)

@@ -15,7 +15,7 @@ pub mod planner;
 pub mod suppression;
 
 use crate::diagnostic::Diagnostic;
-use crate::edit::{self, Applicability, Edit};
+use crate::edit::{self, Applicability, Edit, Written};
 use crate::error::InputError;
 use crate::plan::{Finding, Position, Status};
 use crate::registry::{Severity, Suppressions};
@@ -45,7 +45,8 @@ pub trait Driver {
 
     /// The diagnostics of the family's rules on `parsed`: only the rules
     /// the policy enables, minus what an ignore silences (see [`run`]).
-    fn check(&self, parsed: &Self::Parsed) -> Vec<Diagnostic>;
+    /// `written` is the text earlier passes of this run wrote.
+    fn check(&self, parsed: &Self::Parsed, written: &Written) -> Vec<Diagnostic>;
 
     /// May refuse a pass (before, after, the diagnostics whose fixes were
     /// applied) with a reason; by default every pass that parses is fine.
@@ -100,6 +101,7 @@ pub fn fix_to_fixed_point<D: Driver>(
     // before that pass.
     let mut history: Vec<edit::BackMap> = Vec::new();
     let mut findings = Vec::new();
+    let mut written = Written::default();
     // Fixes the guard refused on their own: (rule, message, why).
     let mut set_aside: Vec<(&'static str, String, String)> = Vec::new();
     let refuse = |reason: String| {
@@ -121,7 +123,7 @@ pub fn fix_to_fixed_point<D: Driver>(
             })
     };
     for pass in 0..MAX_PASSES {
-        let diagnostics = driver.check(&parsed);
+        let diagnostics = driver.check(&parsed, &written);
         let map_back = |offset: usize| history.iter().rev().fold(offset, |at, edits| edits.map(at));
         let position = |offset: usize| {
             let (line, col) = lines.line_col(original, offset);
@@ -229,6 +231,7 @@ pub fn fix_to_fixed_point<D: Driver>(
         for d in &accepted {
             report(d, Status::Fixed, &mut findings);
         }
+        written = written.after(&edits.iter().collect::<Vec<_>>());
         history.push(edit::BackMap::new(&edits));
         current = next;
         parsed = next_parsed;
@@ -263,7 +266,7 @@ mod tests {
             Ok(String::from_utf8_lossy(&source.bytes).into_owned())
         }
 
-        fn check(&self, text: &String) -> Vec<Diagnostic> {
+        fn check(&self, text: &String, _: &Written) -> Vec<Diagnostic> {
             [("a", &sw203_logging::META), ("b", &sw204_restart::META)]
                 .into_iter()
                 .filter(|(word, _)| !text.contains(word))

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::Rule;
 use crate::diagnostic::Diagnostic;
-use crate::edit::{Edit, Fix};
+use crate::edit::{Edit, Fix, Written};
 use crate::health::plan::{self as health_plan, HealthPlan};
 use crate::model::compose::{is_fragment, ComposeFile, Service};
 use crate::model::project::{Built, Project};
@@ -46,6 +46,8 @@ pub struct Ctx<'a> {
     jobs: std::collections::HashMap<String, String>,
     /// Where each of `services` is in it, by name.
     index: std::collections::HashMap<&'a str, usize>,
+    /// The text earlier passes of this run wrote.
+    written: &'a Written,
 }
 
 /// What [`health_plan::plan`] returns for one service.
@@ -54,13 +56,15 @@ pub type HealthPlanResult = Result<Option<HealthPlan>, String>;
 impl<'a> Ctx<'a> {
     /// What every rule reads about `file`; `partial` names the services
     /// this file only overlays (defined in a base Compose file beside it):
-    /// partial by design, so no rule looks at them.
+    /// partial by design, so no rule looks at them. `written` is the text
+    /// earlier passes of this run wrote.
     pub fn new(
         file: &'a ComposeFile,
         policy: &'a Policy,
         project: &'a Project,
         partial: &[String],
         suppressions: &'a Suppressions,
+        written: &'a Written,
     ) -> Ctx<'a> {
         let partial: std::collections::HashSet<&str> = partial.iter().map(String::as_str).collect();
         let services: Vec<Service<'a>> = file
@@ -83,7 +87,13 @@ impl<'a> Ctx<'a> {
             workers: std::cell::OnceCell::new(),
             jobs: crate::model::compose::one_shot_jobs(file),
             index,
+            written,
         }
+    }
+
+    /// Whether earlier passes of this run wrote all of `span`.
+    pub fn written(&self, span: &Span) -> bool {
+        self.written.holds(span)
     }
 
     /// Why `service` is a one-shot job (no probe, no restart policy, never

@@ -90,6 +90,9 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let Some((user, shell_form)) = user_check(service.meaning) else {
             continue;
         };
+        if written_by_this_run(ctx, &service) {
+            continue;
+        }
         let policy = ctx.policy.clone().for_service(Some(port::service_hint(
             path,
             service.name,
@@ -165,6 +168,19 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         out.push(found);
     }
     out
+}
+
+/// Whether an earlier pass of this run wrote the service's `test`: then it
+/// is the probe SW201 (or this rule's fix) chose on the very evidence
+/// judged here, and judging it again, in the pass that confirms the fix,
+/// would only derive it once more. The property tests judge every probe
+/// seaworthy writes, in a run of its own.
+fn written_by_this_run(ctx: &Ctx, service: &Service) -> bool {
+    service
+        .node
+        .get("healthcheck")
+        .and_then(|healthcheck| healthcheck.entry("test"))
+        .is_some_and(|test| ctx.written(&(test.value.start..test.value.end)))
 }
 
 /// The service's own healthcheck test, read, and whether it is a shell

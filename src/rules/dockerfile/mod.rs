@@ -9,6 +9,7 @@ pub mod sw107_broken_healthcheck;
 
 use super::Rule;
 use crate::diagnostic::Diagnostic;
+use crate::edit::Written;
 use crate::settings::policy::Policy;
 use crate::syntax::dockerfile::Dockerfile;
 
@@ -19,6 +20,8 @@ pub struct Ctx<'a> {
     pub doc: &'a Dockerfile,
     /// The settings that apply to it.
     pub policy: &'a Policy,
+    /// The text earlier passes of this run wrote.
+    pub written: &'a Written,
 }
 
 /// A Dockerfile rule's check.
