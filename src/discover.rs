@@ -2,7 +2,10 @@
 //! .gitignore and .ignore files) and files recognised by name; backups and
 //! editor leftovers never count.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::error::InputError;
 
@@ -189,6 +192,19 @@ pub fn files_named(
     }
 }
 
+/// The ignore files the walk reads, in precedence order: a matching
+/// `.ignore` line wins over a `.gitignore` one, as in the `ignore` crate.
+const WALK_LISTS: &[&[&str]] = &[&[".ignore"], &[".gitignore"]];
+
+/// Walks `root`: reads each folder's listing once, which already says which
+/// ignore files it has, and matches with the `ignore` crate's `Gitignore`
+/// as its walker does (ADR 006): the nearest `.ignore` that matches, else
+/// the nearest `.gitignore`, first in the folders walked, then in those
+/// above `root` (matched with the path from `root`'s canonical form). Only
+/// ignore files that are part of the project count: a user's global git
+/// excludes and .git/info/exclude would make `check` on a laptop differ
+/// from CI. Hidden entries are passed over (the folders, not `.git`, are
+/// remembered so `--verbose` can name them), and links are not followed.
 fn walk(
     root: &Path,
     names: &Names,
@@ -197,61 +213,384 @@ fn walk(
     errors: &mut Vec<InputError>,
     hidden: &mut Vec<PathBuf>,
 ) {
-    // Only ignore files that are part of the project: a user's global git
-    // excludes and .git/info/exclude would make `check` on a laptop differ
-    // from CI (and reading git's config costs more than the whole walk).
-    // Hidden entries are passed over as the `ignore` crate does by default,
-    // but by this filter, which remembers the folders (not `.git`) so
-    // `--verbose` can name them.
-    let passed_over = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let seen = passed_over.clone();
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .filter_entry(move |entry| {
-            let is_hidden =
-                entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
-            if is_hidden
-                && entry.file_name() != ".git"
-                && entry.file_type().is_some_and(|t| t.is_dir())
-            {
-                seen.lock()
-                    .expect("hidden folders")
-                    .push(entry.path().to_path_buf());
-            }
-            !is_hidden
-        })
-        .require_git(false)
-        .follow_links(false)
-        .git_global(false)
-        .git_exclude(false)
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    continue;
-                }
-                let name = entry.file_name().to_string_lossy();
-                if let Some(kind) = names.kind_of(&name) {
-                    found_now(entry.path(), kind);
-                    found.push((entry.path().to_path_buf(), kind));
-                }
-            }
-            Err(e) => {
-                let path = match &e {
-                    ignore::Error::WithPath { path, .. } => path.clone(),
-                    _ => root.to_path_buf(),
-                };
-                errors.push(InputError::file(&path, format!("cannot walk: {e}")));
-            }
+    let canonical = root.canonicalize().ok();
+    let mut above = Vec::new();
+    let mut problems = Vec::new();
+    if let Some(canonical) = &canonical {
+        let mut parents: Vec<&Path> = canonical.ancestors().skip(1).collect();
+        parents.reverse();
+        for parent in parents {
+            let (lists, problem) =
+                IgnoreLists::read(parent, WALK_LISTS, |name| parent.join(name).exists());
+            problems.extend(problem);
+            above.push(lists);
         }
     }
-    hidden.append(&mut passed_over.lock().expect("hidden folders"));
+    if let Some(problem) = combined(problems) {
+        let path = match &problem {
+            ignore::Error::WithPath { path, .. } => path.clone(),
+            _ => root.to_path_buf(),
+        };
+        errors.push(InputError::file(&path, format!("cannot walk: {problem}")));
+    }
+    let walk = Walk {
+        root,
+        absolute: canonical.filter(|_| above.iter().any(IgnoreLists::any)),
+        above,
+        names,
+        found_now,
+    };
+    walk.visit(root, &mut Vec::new(), found, errors, hidden);
+}
+
+/// What [`walk`] keeps for the whole walk.
+struct Walk<'a> {
+    root: &'a Path,
+    /// `root`'s canonical form, when a folder above it has ignore lines.
+    absolute: Option<PathBuf>,
+    /// The lists of the folders above `root`, outermost first.
+    above: Vec<IgnoreLists>,
+    names: &'a Names,
+    found_now: &'a (dyn Fn(&Path, FileKind) + Sync),
+}
+
+impl Walk<'_> {
+    /// Whether `path` is ignored (`levels`: the lists from `root` down).
+    fn ignored(&self, levels: &[IgnoreLists], path: &Path, is_dir: bool) -> bool {
+        let absolute = self.absolute.as_ref().map(|base| {
+            let relative = path.strip_prefix("./").unwrap_or(path);
+            let relative = match self.root.strip_prefix("./").unwrap_or(self.root) {
+                root if root == Path::new(".") => relative,
+                root => relative.strip_prefix(root).unwrap_or(relative),
+            };
+            base.join(relative)
+        });
+        ignored(levels, &self.above, path, absolute.as_deref(), is_dir)
+    }
+
+    fn visit(
+        &self,
+        folder: &Path,
+        levels: &mut Vec<IgnoreLists>,
+        found: &mut Vec<(PathBuf, FileKind)>,
+        errors: &mut Vec<InputError>,
+        hidden: &mut Vec<PathBuf>,
+    ) {
+        let entries = match listing(folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                // As the crate's walker says it (walkdir's message).
+                let shown = folder.display();
+                errors.push(InputError::file(
+                    folder,
+                    format!("cannot walk: {shown}: IO error for operation on {shown}: {e}"),
+                ));
+                return;
+            }
+        };
+        // A bad line in a folder's own ignore file is passed over, as the
+        // crate's walker does (it hands the error to the folder's entry).
+        levels.push(IgnoreLists::read(folder, WALK_LISTS, |name| listed(&entries, name)).0);
+        for (name, kind) in &entries {
+            let path = folder.join(name);
+            if self.ignored(levels, &path, kind.is_dir()) {
+                continue;
+            }
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                if kind.is_dir() && name != ".git" {
+                    hidden.push(path);
+                }
+                continue;
+            }
+            if kind.is_dir() {
+                self.visit(&path, levels, found, errors, hidden);
+            } else if kind.is_file() {
+                if let Some(kind) = self.names.kind_of(&name) {
+                    (self.found_now)(&path, kind);
+                    found.push((path, kind));
+                }
+            }
+        }
+        levels.pop();
+    }
+}
+
+/// A folder's entries, names and types (links not followed), in the order
+/// the file system lists them.
+pub fn listing(folder: &Path) -> std::io::Result<Vec<(OsString, std::fs::FileType)>> {
+    Ok(std::fs::read_dir(folder)?
+        .filter_map(Result::ok)
+        .filter_map(|entry| Some((entry.file_name(), entry.file_type().ok()?)))
+        .collect())
+}
+
+/// Whether a listing holds `name`.
+pub fn listed(entries: &[(OsString, std::fs::FileType)], name: &str) -> bool {
+    entries.iter().any(|(entry, _)| entry == name)
+}
+
+/// The ignore lists of one folder, one per group of file names: a group's
+/// files are read as one list, in order (a later file's lines take
+/// precedence), as the `ignore` crate reads its custom ignore files.
+pub struct IgnoreLists(Vec<Option<Gitignore>>);
+
+impl IgnoreLists {
+    /// The lists of `folder` for `groups`; `holds(name)` says whether it has
+    /// the file (from its listing, or by asking the file system). A file
+    /// that cannot be read counts as empty; lines that are no pattern are
+    /// passed over and returned as an error, as the crate builds it.
+    pub fn read(
+        folder: &Path,
+        groups: &[&[&str]],
+        holds: impl Fn(&str) -> bool,
+    ) -> (IgnoreLists, Option<ignore::Error>) {
+        let mut problems = Vec::new();
+        let lists = groups
+            .iter()
+            .map(|names| {
+                let present: Vec<&&str> = names.iter().filter(|name| holds(name)).collect();
+                if present.is_empty() {
+                    return None;
+                }
+                let mut builder = GitignoreBuilder::new(folder);
+                let mut own = Vec::new();
+                for name in present {
+                    own.extend(builder.add(folder.join(name)).filter(|e| !e.is_io()));
+                }
+                let list = builder.build().map_err(|e| own.push(e)).ok();
+                problems.extend(combined(own));
+                list
+            })
+            .collect();
+        (IgnoreLists(lists), combined(problems))
+    }
+
+    /// Whether any list has a line.
+    fn any(&self) -> bool {
+        self.0.iter().flatten().any(|list| !list.is_empty())
+    }
+}
+
+/// Errors as the `ignore` crate gathers them: one alone, several as one.
+fn combined(mut errors: Vec<ignore::Error>) -> Option<ignore::Error> {
+    match errors.len() {
+        0 => None,
+        1 => errors.pop(),
+        _ => Some(ignore::Error::Partial(errors)),
+    }
+}
+
+/// Whether `path` (a folder when `is_dir`) is ignored, as the `ignore`
+/// crate's walker decides: for each group of lists in order, the nearest
+/// folder whose list matches, first among `levels` (the walked folders,
+/// outermost first), then among `above` (folders above the walk,
+/// outermost first, matched with `absolute`); the first group with a match
+/// decides, and a `!` line takes a path back.
+pub fn ignored<'a>(
+    levels: &'a [IgnoreLists],
+    above: &'a [IgnoreLists],
+    path: &Path,
+    absolute: Option<&Path>,
+    is_dir: bool,
+) -> bool {
+    let groups = levels
+        .iter()
+        .chain(above)
+        .map(|l| l.0.len())
+        .max()
+        .unwrap_or(0);
+    (0..groups)
+        .find_map(|group| {
+            let list = |lists: &'a IgnoreLists| lists.0.get(group).and_then(Option::as_ref);
+            let walked = levels
+                .iter()
+                .rev()
+                .filter_map(list)
+                .map(|gitignore| gitignore.matched(path, is_dir))
+                .find(|m| !m.is_none());
+            walked.or_else(|| {
+                let absolute = absolute?;
+                above
+                    .iter()
+                    .rev()
+                    .filter_map(list)
+                    .map(|gitignore| gitignore.matched(absolute, is_dir))
+                    .find(|m| !m.is_none())
+            })
+        })
+        .is_some_and(|m| m.is_ignore())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The walk as the `ignore` crate's walker makes it, set up as
+    /// seaworthy used it: the oracle [`walk`] must agree with.
+    fn walked_by_the_ignore_crate(root: &Path) -> Walked {
+        let (mut found, mut errors, mut hidden) = (Vec::new(), Vec::new(), Vec::new());
+        let passed_over = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = passed_over.clone();
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .filter_entry(move |entry| {
+                let is_hidden =
+                    entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+                if is_hidden
+                    && entry.file_name() != ".git"
+                    && entry.file_type().is_some_and(|t| t.is_dir())
+                {
+                    seen.lock().unwrap().push(entry.path().to_path_buf());
+                }
+                !is_hidden
+            })
+            .require_git(false)
+            .follow_links(false)
+            .git_global(false)
+            .git_exclude(false)
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    if !entry.file_type().is_some_and(|t| t.is_file()) {
+                        continue;
+                    }
+                    let name = entry.file_name().to_string_lossy();
+                    if let Some(kind) = kind_of(&name) {
+                        found.push((entry.path().to_path_buf(), kind));
+                    }
+                }
+                Err(e) => {
+                    let path = match &e {
+                        ignore::Error::WithPath { path, .. } => path.clone(),
+                        _ => root.to_path_buf(),
+                    };
+                    errors.push(InputError::file(&path, format!("cannot walk: {e}")));
+                }
+            }
+        }
+        hidden.append(&mut passed_over.lock().unwrap());
+        found.sort();
+        hidden.sort();
+        Walked {
+            found,
+            errors,
+            hidden,
+        }
+    }
+
+    fn ours(root: &Path) -> Walked {
+        files_named(&[root.to_path_buf()], &Names::default(), &|_, _| {})
+    }
+
+    fn assert_same_walk(root: &Path) {
+        let (ours, theirs) = (ours(root), walked_by_the_ignore_crate(root));
+        assert_eq!(ours.found, theirs.found, "found under {}", root.display());
+        assert_eq!(
+            ours.hidden,
+            theirs.hidden,
+            "hidden under {}",
+            root.display()
+        );
+        let messages = |w: &Walked| w.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            messages(&ours),
+            messages(&theirs),
+            "errors under {}",
+            root.display()
+        );
+    }
+
+    /// The same files, hidden folders and errors as the `ignore` crate's
+    /// walker: lists above the root (one with a line that is no pattern),
+    /// nested lists, `.ignore` over `.gitignore`, `!` lines, folder-only
+    /// patterns, anchored patterns, hidden files and folders (one of them
+    /// ignored), `.git`, links, a list that is a folder; the root named
+    /// absolute, relative and with `./`; and every folder of the corpus.
+    #[test]
+    fn the_walk_is_the_ignore_crates() {
+        std::fs::create_dir_all("target").unwrap();
+        let top = tempfile::Builder::new()
+            .prefix("walk-oracle")
+            .tempdir_in("target")
+            .unwrap();
+        let write = |path: &str, text: &str| {
+            let path = top.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            ".gitignore",
+            "skipped/\n/project/top-only\n*.old.yaml\n[z-a]\n",
+        );
+        write(".ignore", "!keep.old.yaml\n{a,b\n");
+        write("a/.gitignore", "{unclosed\n");
+        for file in [
+            "project/Dockerfile",
+            "project/compose.yaml",
+            "project/keep.old.yaml",
+            "project/x.old.yaml",
+            "project/skipped/Dockerfile",
+            "project/top-only/Dockerfile",
+            "project/svc/top-only/Dockerfile",
+            "project/svc/Dockerfile",
+            "project/svc/compose.override.yml",
+            "project/svc/build/Dockerfile",
+            "project/svc/deep/Dockerfile.prod",
+            "project/svc/deep/api.Dockerfile",
+            "project/.devcontainer/Dockerfile",
+            "project/.cache/compose.yaml",
+            "project/.git/Dockerfile",
+            "project/.hidden.yaml",
+            "project/seaworthy.toml",
+            "project/notes/Dockerfile",
+            "a/b/project2/Dockerfile",
+        ] {
+            write(file, "FROM scratch\n");
+        }
+        write("project/.gitignore", "build/\n.cache/\n*.yml\n{bad\n");
+        write("project/svc/.gitignore", "!compose.override.yml\n");
+        write("project/svc/.ignore", "deep/api.Dockerfile\n");
+        write("project/.ignore", "notes\n");
+        std::fs::create_dir_all(top.path().join("project/odd/.gitignore")).unwrap();
+        write("project/odd/Dockerfile", "FROM scratch\n");
+        #[cfg(unix)]
+        {
+            let project = top.path().join("project").canonicalize().unwrap();
+            std::fs::create_dir_all(project.join("link")).unwrap();
+            let link = |to: &str, name: &str| {
+                std::os::unix::fs::symlink(project.join(to), project.join(name)).unwrap()
+            };
+            link("Dockerfile", "link/Dockerfile");
+            link("svc", "linked-svc");
+        }
+        let relative = top.path().join("project");
+        let absolute = relative.canonicalize().unwrap();
+        let walked = ours(&absolute);
+        assert!(walked.found.len() >= 6, "{:?}", walked.found);
+        assert!(!walked.hidden.is_empty(), "{walked:?}");
+        assert!(!walked.errors.is_empty(), "{walked:?}");
+        for root in [
+            absolute.clone(),
+            relative.clone(),
+            Path::new(".").join(&relative),
+            top.path().join("a"),
+            top.path().to_path_buf(),
+        ] {
+            assert_same_walk(&root);
+        }
+        let corpus = Path::new("../shared/corpus");
+        if corpus.is_dir() {
+            assert_same_walk(corpus);
+            for entry in std::fs::read_dir(corpus).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    assert_same_walk(&path);
+                }
+            }
+        }
+    }
 
     #[test]
     fn recognises_names() {

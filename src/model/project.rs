@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
+use crate::discover::{ignored, listed, listing, IgnoreLists};
 use crate::model::compose;
 use crate::model::log_level::{self, LogLevel};
 use crate::paths::PathMap;
@@ -264,11 +265,11 @@ pub fn context_files(dir: &Path) -> impl Iterator<Item = PathBuf> + use<'_> {
 /// latter's lines last (they take precedence: it is what `docker build`
 /// obeys); the nearest folder whose list matches decides, and `.ignore`
 /// files count only where no such list matches (as the `ignore` crate's
-/// walker orders them). Written here rather than with that walker because
-/// the listing already says which ignore files a folder has: the walker
-/// asks the file system for each name in each folder, and stats the
-/// context twice more, which made a monorepo's check spend more time in
-/// system calls than in its rules (ADR 006).
+/// walker orders them). Walked as the project is ([`crate::discover`]),
+/// from each folder's listing, which already says which ignore files it
+/// has: the crate's walker asks the file system for each name in each
+/// folder, and stats the context twice more, which made a monorepo's check
+/// spend more time in system calls than in its rules (ADR 006).
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     visit(dir, &mut Vec::new(), &mut found);
@@ -279,77 +280,30 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The ignore lists of one folder: `.gitignore` then `.dockerignore` as
-/// one, and `.ignore`.
-struct IgnoreLists {
-    context: Option<ignore::gitignore::Gitignore>,
-    dot_ignore: Option<ignore::gitignore::Gitignore>,
-}
-
-impl IgnoreLists {
-    /// The lists of `folder`, whose listing is `entries`.
-    fn of(folder: &Path, entries: &[(OsString, std::fs::FileType)]) -> IgnoreLists {
-        let list = |files: &[&str]| {
-            let present: Vec<&&str> = files
-                .iter()
-                .filter(|f| entries.iter().any(|(name, _)| name == **f))
-                .collect();
-            if present.is_empty() {
-                return None;
-            }
-            let mut builder = ignore::gitignore::GitignoreBuilder::new(folder);
-            for file in present {
-                // A list that cannot be read, or a bad line, is passed over.
-                let _ = builder.add(folder.join(file));
-            }
-            builder.build().ok()
-        };
-        IgnoreLists {
-            context: list(&[".gitignore", ".dockerignore"]),
-            dot_ignore: list(&[".ignore"]),
-        }
-    }
-}
-
-/// Whether `path` is ignored by the lists of the folders above it
-/// (`levels`, outermost first).
-fn ignored(levels: &[IgnoreLists], path: &Path, is_dir: bool) -> bool {
-    let nearest = |list: fn(&IgnoreLists) -> Option<&ignore::gitignore::Gitignore>| {
-        levels
-            .iter()
-            .rev()
-            .filter_map(list)
-            .map(|gitignore| gitignore.matched(path, is_dir))
-            .find(|m| !m.is_none())
-    };
-    nearest(|l| l.context.as_ref())
-        .or_else(|| nearest(|l| l.dot_ignore.as_ref()))
-        .is_some_and(|m| m.is_ignore())
-}
+/// The ignore files of a build context, in precedence order: in each
+/// folder `.gitignore` and `.dockerignore` as one list (the latter's lines
+/// last), then `.ignore`.
+const CONTEXT_LISTS: &[&[&str]] = &[&[".gitignore", ".dockerignore"], &[".ignore"]];
 
 /// Adds the app's files under `folder` to `found` (up to [`SEARCH_FILES`]),
 /// its subfolders first where the listing has them first.
 fn visit(folder: &Path, levels: &mut Vec<IgnoreLists>, found: &mut Vec<PathBuf>) {
-    let Ok(listing) = std::fs::read_dir(folder) else {
+    let Ok(mut entries) = listing(folder) else {
         return;
     };
-    let entries: Vec<(OsString, std::fs::FileType)> = listing
-        .filter_map(Result::ok)
-        .filter_map(|entry| Some((entry.file_name(), entry.file_type().ok()?)))
-        .filter(|(name, _)| name != ".git")
-        .collect();
-    levels.push(IgnoreLists::of(folder, &entries));
+    entries.retain(|(name, _)| name != ".git");
+    levels.push(IgnoreLists::read(folder, CONTEXT_LISTS, |name| listed(&entries, name)).0);
     for (name, kind) in entries {
         if found.len() >= SEARCH_FILES {
             break;
         }
         let path = folder.join(&name);
         if kind.is_dir() {
-            if !ignored(levels, &path, true) {
+            if !ignored(levels, &[], &path, None, true) {
                 visit(&path, levels, found);
             }
         } else if kind.is_file()
-            && !ignored(levels, &path, false)
+            && !ignored(levels, &[], &path, None, false)
             && crate::discover::kind_of(&name.to_string_lossy()).is_none()
         {
             found.push(path);
