@@ -29,14 +29,13 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Reads a file, refusing one too large to be a real input.
 pub fn read(path: &Path) -> Result<Source, InputError> {
-    use std::io::Read;
     if let Some(bytes) = crate::source::overlay_for(path) {
         return Ok(Source::new(path, bytes.to_vec()));
     }
     let cannot = |e: std::io::Error| InputError::file(path, format!("cannot read: {e}"));
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
-    let size = file.metadata().map_err(cannot)?.len();
-    if size > MAX_FILE_BYTES {
+    let bytes = crate::source::read_bytes(path, MAX_FILE_BYTES).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let size = std::fs::metadata(path).map_err(cannot)?.len();
         return Err(InputError::file(
             path,
             format!(
@@ -44,8 +43,6 @@ pub fn read(path: &Path) -> Result<Source, InputError> {
             ),
         ));
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.read_to_end(&mut bytes).map_err(cannot)?;
     Ok(Source::new(path, bytes))
 }
 
@@ -548,5 +545,32 @@ fn change(source: Source, outcome: Outcome) -> FileChange {
         before: Some(source.bytes),
         after: outcome.after,
         findings: outcome.findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A file over the size limit is refused with its size, and one at the
+    /// limit is read whole (the reader stops one byte past the limit).
+    #[test]
+    fn a_file_too_large_is_refused_with_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Dockerfile");
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(super::MAX_FILE_BYTES + 5).unwrap();
+        let error = super::read(&path).unwrap_err();
+        assert_eq!(
+            error.message,
+            format!(
+                "{} bytes is too large for a file seaworthy edits ({} at most)",
+                super::MAX_FILE_BYTES + 5,
+                super::MAX_FILE_BYTES
+            )
+        );
+        file.set_len(super::MAX_FILE_BYTES).unwrap();
+        assert_eq!(
+            super::read(&path).unwrap().bytes.len() as u64,
+            super::MAX_FILE_BYTES
+        );
     }
 }

@@ -206,7 +206,10 @@ pub fn search(dir: &Path, word: &str) -> Option<PathBuf> {
         |_| {
             let finder = memchr::memmem::Finder::new(word.as_bytes());
             context_files(dir)
-                .find(|path| std::fs::read(path).is_ok_and(|bytes| finder.find(&bytes).is_some()))
+                .find(|path| {
+                    crate::source::read_bytes(path, u64::MAX)
+                        .is_ok_and(|bytes| finder.find(&bytes).is_some())
+                })
                 .and_then(|path| path.strip_prefix(dir).ok().map(Path::to_path_buf))
         },
     );

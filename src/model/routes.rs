@@ -770,7 +770,7 @@ fn read_context(context: &Path, roots: &[PathBuf]) -> Found {
         {
             continue;
         }
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Ok(bytes) = crate::source::read_bytes(&path, u64::MAX) else {
             continue;
         };
         let Ok(text) = std::str::from_utf8(&bytes) else {
