@@ -238,17 +238,18 @@ impl Written {
     pub fn after(&self, edits: &[&Edit]) -> Written {
         let mut ranges: Vec<Span> = Vec::with_capacity(self.ranges.len() + edits.len());
         let mut earlier = self.ranges.iter().peekable();
-        // `shift`: where text after the edits so far moved; `cursor`: the
-        // end, in the text before, of the edits so far.
-        let (mut shift, mut cursor) = (0isize, 0usize);
+        // Where text after the edits so far moved.
+        let mut shift = 0isize;
         let moved = |r: &Span, shift: isize| {
             (r.start as isize + shift) as usize..(r.end as isize + shift) as usize
         };
+        // The edits do not overlap, so each range left starts at or after
+        // the end of the edits before.
         for edit in in_applied_order(edits) {
             // Ranges that start before the edit ends: kept if they end
             // before it starts, else the edit reaches into them.
             while let Some(r) = earlier.next_if(|r| r.start < edit.range.end) {
-                if r.start >= cursor && r.end <= edit.range.start {
+                if r.end <= edit.range.start {
                     ranges.push(moved(r, shift));
                 }
             }
@@ -257,13 +258,8 @@ impl Written {
                 ranges.push(start..start + edit.text.len());
             }
             shift += edit.text.len() as isize - edit.range.len() as isize;
-            cursor = edit.range.end;
         }
-        ranges.extend(
-            earlier
-                .filter(|r| r.start >= cursor)
-                .map(|r| moved(r, shift)),
-        );
+        ranges.extend(earlier.map(|r| moved(r, shift)));
         // Touching ranges are one: a block inserted right after another.
         let mut merged: Vec<Span> = Vec::with_capacity(ranges.len());
         for r in ranges {

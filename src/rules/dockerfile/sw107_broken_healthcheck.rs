@@ -87,19 +87,6 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let instr = &doc.instructions()[index];
-    // A HEALTHCHECK an earlier pass of this run wrote is the probe SW101
-    // (or this rule's fix) chose on the very evidence judged here: judging
-    // it again, in the pass that confirms the fix, would only derive it
-    // once more. The property tests judge every probe seaworthy writes,
-    // in a run of its own.
-    let end = instr
-        .args
-        .offsets
-        .last()
-        .map_or(instr.keyword_start, |o| o + 1);
-    if ctx.written.holds(&(instr.keyword_start..end)) {
-        return Vec::new();
-    }
     let all = doc.words(index);
     let (_, first) = words::leading_flags(all);
     let Some(cmd) = all
@@ -109,6 +96,15 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         // `HEALTHCHECK NONE`, or nothing seaworthy can read.
         return Vec::new();
     };
+    // A HEALTHCHECK an earlier pass of this run wrote is the probe SW101
+    // (or this rule's fix) chose on the very evidence judged here: judging
+    // it again, in the pass that confirms the fix, would only derive it
+    // once more. The property tests judge every probe seaworthy writes,
+    // in a run of its own.
+    let args = instr.args.file_span(0..instr.args.bytes.len());
+    if ctx.written.holds(&(instr.keyword_start..args.end)) {
+        return Vec::new();
+    }
     let command = &instr.args.bytes[cmd.span.end..];
     let user = match words::exec_form(command) {
         Some(argv) if !argv.is_empty() => UserCheck::exec(&argv),
