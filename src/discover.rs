@@ -61,7 +61,7 @@ fn kind_by_content(path: &Path) -> Option<FileKind> {
         .take(64 * 1024)
         .read_to_end(&mut head)
         .ok()?;
-    let text = String::from_utf8_lossy(&head);
+    let text = crate::source::lossy(&head);
     let yaml = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
@@ -276,7 +276,7 @@ impl Walk<'_> {
         errors: &mut Vec<InputError>,
         hidden: &mut Vec<PathBuf>,
     ) {
-        let entries = match listing(folder) {
+        let mut entries = match listing(folder) {
             Ok(entries) => entries,
             Err(e) => {
                 // As the crate's walker says it (walkdir's message).
@@ -290,6 +290,9 @@ impl Walk<'_> {
         };
         // A bad line in a folder's own ignore file is passed over, as the
         // crate's walker does (it hands the error to the folder's entry).
+        // By name: the files are then found in the order they are sorted
+        // in, and sorting them costs one comparison each.
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         levels.push(IgnoreLists::read(folder, WALK_LISTS, |name| listed(&entries, name)).0);
         for (name, kind) in &entries {
             let path = folder.join(name);

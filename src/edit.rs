@@ -393,7 +393,7 @@ mod tests {
                 assert!(
                     text[r.clone()].iter().all(|b| *b != b'-'),
                     "{r:?} in {:?}",
-                    String::from_utf8_lossy(&text)
+                    crate::source::lossy(&text)
                 );
             }
         }

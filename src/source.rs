@@ -115,6 +115,17 @@ pub fn read_bytes(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>
     Ok(bytes)
 }
 
+/// The bytes as text, each invalid sequence as U+FFFD, as
+/// `String::from_utf8_lossy` gives them, but checked the fast way first:
+/// nearly every file is UTF-8, and `std::str::from_utf8` checks it a word
+/// at a time where the lossy reader goes a byte at a time.
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// 1-based line and column (in characters) of `offset` within `bytes`.
 pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let offset = offset.min(bytes.len());
@@ -124,10 +135,7 @@ pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let col = String::from_utf8_lossy(&bytes[line_start..offset])
-        .chars()
-        .count()
-        + 1;
+    let col = lossy(&bytes[line_start..offset]).chars().count() + 1;
     (line, col)
 }
 
@@ -153,28 +161,28 @@ impl LineIndex {
         let offset = offset.min(bytes.len());
         let before = self.breaks.partition_point(|&b| b < offset);
         let line_start = before.checked_sub(1).map_or(0, |i| self.breaks[i] + 1);
-        let col = String::from_utf8_lossy(&bytes[line_start..offset])
-            .chars()
-            .count()
-            + 1;
+        let col = lossy(&bytes[line_start..offset]).chars().count() + 1;
         (before + 1, col)
     }
 }
 
-/// New lines for insertion: each line followed by `eol`, except at the end
-/// of a file without a final newline (`unterminated_end`), where the break
-/// goes first and none follows, so the file keeps its style and nothing is
-/// glued onto its last line.
+/// New lines for insertion, each after `indent` spaces and followed by
+/// `eol`, except at the end of a file without a final newline
+/// (`unterminated_end`), where the break goes first and none follows, so
+/// the file keeps its style and nothing is glued onto its last line.
 pub fn whole_lines<'a>(
     lines: impl IntoIterator<Item = &'a str>,
+    indent: usize,
     eol: &str,
     unterminated_end: bool,
 ) -> String {
+    let pad = " ".repeat(indent);
     let mut out = String::new();
     for line in lines {
         if unterminated_end {
             out.push_str(eol);
         }
+        out.push_str(&pad);
         out.push_str(line);
         if !unterminated_end {
             out.push_str(eol);

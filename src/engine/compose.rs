@@ -101,14 +101,14 @@ pub fn fix_parsed(
 /// of file-scoped fixes for every service; read once per pass, so the guard
 /// is one look-up per service, not a scan of every fix.
 struct Ownership {
-    by_service: std::collections::HashMap<usize, Vec<&'static Owned>>,
+    by_service: foldhash::HashMap<usize, Vec<&'static Owned>>,
     everywhere: Vec<&'static Owned>,
 }
 
 impl Ownership {
     fn new(applied: &[&Diagnostic]) -> Ownership {
-        let mut by_service: std::collections::HashMap<usize, Vec<&'static Owned>> =
-            std::collections::HashMap::new();
+        let mut by_service: foldhash::HashMap<usize, Vec<&'static Owned>> =
+            foldhash::HashMap::default();
         let mut everywhere = Vec::new();
         for d in applied {
             match d.rule.scope {
@@ -231,8 +231,8 @@ fn meaning_kept(
     }
     let old_services = services(old_root).unwrap_or(&empty);
     let new_services = services(new_root).unwrap_or(&empty);
-    let mut old_keys: std::collections::HashMap<&str, std::ops::Range<usize>> =
-        std::collections::HashMap::new();
+    let mut old_keys: foldhash::HashMap<&str, std::ops::Range<usize>> =
+        foldhash::HashMap::default();
     for entry in old.services_nodes().filter_map(|n| n.entries()).flatten() {
         if let Some(name) = entry.key.scalar() {
             old_keys

@@ -263,7 +263,7 @@ mod tests {
         type Parsed = String;
 
         fn parse(&self, source: &Source) -> Result<String, InputError> {
-            Ok(String::from_utf8_lossy(&source.bytes).into_owned())
+            Ok(crate::source::lossy(&source.bytes).into_owned())
         }
 
         fn check(&self, text: &String, _: &Written) -> Vec<Diagnostic> {

@@ -4,7 +4,7 @@
 //! then Dockerfiles (with that evidence), then Compose files again with the
 //! fixed Dockerfiles in view; last, the app configs the configs name.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -60,7 +60,7 @@ impl<'a> Settings<'a> {
         Settings {
             resolver,
             overrides,
-            app_ports: Mutex::new(HashMap::new()),
+            app_ports: Mutex::new(HashMap::default()),
         }
     }
 
@@ -185,7 +185,7 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
         .iter()
         .map(|path| early.remove(*path).unwrap_or_else(|| parse(path)))
         .collect();
-    let mut hints: HashMap<PathBuf, Vec<(ServiceHint, PathBuf)>> = HashMap::new();
+    let mut hints: HashMap<PathBuf, Vec<(ServiceHint, PathBuf)>> = HashMap::default();
     for (key, hint, dockerfile) in parsed.iter().flatten().flat_map(|(_, built)| built) {
         hints
             .entry(key.clone())
@@ -317,10 +317,10 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
             let Some(hash) = memchr::memchr(b'#', line) else {
                 continue;
             };
-            let comment = String::from_utf8_lossy(&line[hash + 1..]);
+            let comment = crate::source::lossy(&line[hash + 1..]);
             let comment = comment.strip_suffix('\r').unwrap_or(&comment);
             if let Some(problem) = crate::registry::directive_problem(comment) {
-                let col = String::from_utf8_lossy(&line[..hash]).chars().count() + 1;
+                let col = crate::source::lossy(&line[..hash]).chars().count() + 1;
                 plan.notes
                     .push(InputError::at(&file.path, at + 1, col, problem));
             }
@@ -354,7 +354,7 @@ pub fn build(paths: &[PathBuf], resolver: &Resolver, overrides: &Overrides) -> P
     }
     plan.files.sort_by(|a, b| a.path.cmp(&b.path));
     // A bad config is met by every file below it: say it once.
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     errors.retain(|e| seen.insert(e.clone()));
     plan.errors = errors;
     plan

@@ -116,7 +116,7 @@ fn mentioned_elsewhere(doc: &Dockerfile, policy: &Policy, port: u16) -> bool {
         .instructions()
         .iter()
         .filter(|i| i.keyword != "HEALTHCHECK")
-        .any(|i| names(&String::from_utf8_lossy(&i.args.bytes)));
+        .any(|i| names(&crate::source::lossy(&i.args.bytes)));
     let in_service = policy
         .service
         .as_ref()

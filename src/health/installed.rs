@@ -225,7 +225,7 @@ fn unreadable(doc: &Dockerfile, stage: &Stage, chain: &[usize]) -> bool {
     picked_by_argument
         || chain.iter().any(|&i| {
             let instr = &doc.instructions()[i];
-            let text = String::from_utf8_lossy(&instr.args.bytes);
+            let text = crate::source::lossy(&instr.args.bytes);
             match instr.keyword.as_str() {
                 "RUN" if words::exec_form(&instr.args.bytes).is_some() => {
                     MANAGERS.iter().any(|m| text.contains(m))

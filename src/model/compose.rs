@@ -75,7 +75,7 @@ impl ComposeFile {
     /// in file order, with what it means: what [`ComposeFile::services`]
     /// and [`ComposeFile::left_alone`] sort.
     fn service_entries(&self) -> impl Iterator<Item = (&str, &Entry, &Value)> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         self.services_nodes()
             .filter_map(Node::entries)
             .flatten()
@@ -476,8 +476,8 @@ const JOB_WORDS: &[&str] = &[
 /// `service_completed_successfully`; or it publishes no port and it sets
 /// `restart: "no"`, its command is a migration, seed, test or set-up
 /// command, or its file is a test file.
-pub fn one_shot_jobs(file: &ComposeFile) -> std::collections::HashMap<String, String> {
-    let mut jobs = std::collections::HashMap::new();
+pub fn one_shot_jobs(file: &ComposeFile) -> foldhash::HashMap<String, String> {
+    let mut jobs = foldhash::HashMap::default();
     let services = file.meaning().get("services").and_then(Value::as_object);
     let Some(services) = services else {
         return jobs;
@@ -603,6 +603,13 @@ pub fn is_fragment(service: &Value) -> bool {
     ["image", "build", "extends"]
         .iter()
         .all(|k| service.get(*k).is_none())
+}
+
+/// The value under `keys`, one mapping key after another
+/// (`["deploy", "resources", "limits"]`): what `Value::pointer` finds for
+/// `/deploy/resources/limits`, without splitting and unescaping a pointer.
+pub fn nested<'a>(value: &'a Value, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().try_fold(value, |value, key| value.get(key))
 }
 
 /// The image a service runs, if named.

@@ -53,8 +53,8 @@ pub fn key(path: &Path) -> PathBuf {
     if cfg!(unix)
         && path.is_absolute()
         && !bytes.ends_with(b"/")
-        && memchr::memmem::find(bytes, b"/.").is_none()
-        && memchr::memmem::find(bytes, b"//").is_none()
+        && !memchr::memchr_iter(b'/', bytes)
+            .any(|at| matches!(bytes.get(at + 1), Some(b'.' | b'/')))
     {
         return path.to_path_buf();
     }

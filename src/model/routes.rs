@@ -5,7 +5,7 @@
 //! build context; never from tests or docs. A regex-level reader, exact on
 //! the forms the table lists and silent on everything else.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -553,7 +553,7 @@ fn read_file(file: &Path, relative: &Path, text: &str) -> FileFacts {
         return facts;
     }
     // The app and router variables of this file: name → (router, prefix, unsure).
-    let mut receivers: HashMap<String, (bool, Option<String>, bool)> = HashMap::new();
+    let mut receivers: HashMap<String, (bool, Option<String>, bool)> = HashMap::default();
     for receiver in table.receivers.iter().filter(|r| r.files.is_match(name)) {
         for caps in receiver.pattern.get().captures_iter(text.as_bytes()) {
             let var = pattern::text(&caps["var"]).to_string();

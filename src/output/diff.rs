@@ -159,8 +159,8 @@ pub fn unified_from(change: &FileChange, base: &Base) -> String {
         return String::new();
     }
     let name = base.name(&change.path);
-    let before = text(change.before.as_deref().unwrap_or_default());
-    let after = text(&change.after);
+    let before = crate::source::lossy(change.before.as_deref().unwrap_or_default());
+    let after = crate::source::lossy(&change.after);
     let old_header = match change.before {
         Some(_) => format!("a/{name}"),
         None => "/dev/null".to_string(),
@@ -372,14 +372,6 @@ impl std::fmt::Display for HunkRange {
     }
 }
 
-/// The bytes as text (checked the fast way first: nearly every file is UTF-8).
-fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
-    }
-}
-
 /// Writes `diff` to `out`, coloured by line kind when `colour` is on.
 pub fn write(out: &mut impl Write, diff: &str, colour: bool) -> std::io::Result<()> {
     if !colour {
@@ -555,8 +547,8 @@ mod tests {
         for change in plan.changed() {
             for min_piece in [0, 8] {
                 check_pieces(
-                    &text(change.before_bytes()),
-                    &text(&change.after),
+                    &crate::source::lossy(change.before_bytes()),
+                    &crate::source::lossy(&change.after),
                     min_piece,
                     true,
                 );

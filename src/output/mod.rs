@@ -18,7 +18,7 @@ pub fn utf16_col(file: &FileChange, pos: Position) -> usize {
     let bytes = file.before_bytes();
     let end = pos.byte.min(bytes.len());
     let start = end.saturating_sub(pos.col.saturating_sub(1));
-    String::from_utf8_lossy(&bytes[start..end])
+    crate::source::lossy(&bytes[start..end])
         .encode_utf16()
         .count()
         + 1

@@ -200,7 +200,7 @@ impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, InputError> {
         if let Some(bytes) = crate::source::overlay_for(path) {
-            return Config::parse(path, &String::from_utf8_lossy(bytes));
+            return Config::parse(path, &crate::source::lossy(bytes));
         }
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError::file(path, format!("cannot read config: {e}")))?;

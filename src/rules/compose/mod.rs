@@ -43,9 +43,9 @@ pub struct Ctx<'a> {
     /// asked (SW201, SW205 and the health plans all ask).
     workers: std::cell::OnceCell<Vec<Option<String>>>,
     /// The one-shot jobs of the file, with their evidence.
-    jobs: std::collections::HashMap<String, String>,
+    jobs: foldhash::HashMap<String, String>,
     /// Where each of `services` is in it, by name.
-    index: std::collections::HashMap<&'a str, usize>,
+    index: foldhash::HashMap<&'a str, usize>,
     /// The text earlier passes of this run wrote.
     written: &'a Written,
 }
@@ -66,7 +66,7 @@ impl<'a> Ctx<'a> {
         suppressions: &'a Suppressions,
         written: &'a Written,
     ) -> Ctx<'a> {
-        let partial: std::collections::HashSet<&str> = partial.iter().map(String::as_str).collect();
+        let partial: foldhash::HashSet<&str> = partial.iter().map(String::as_str).collect();
         let services: Vec<Service<'a>> = file
             .services()
             .into_iter()

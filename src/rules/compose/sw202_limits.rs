@@ -132,7 +132,8 @@ fn limits_break(ctx: &Ctx, service: &Service, known: Option<&KnownImage>) -> Opt
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
-        let limits = service.meaning.pointer("/deploy/resources/limits");
+        let limits =
+            crate::model::compose::nested(service.meaning, &["deploy", "resources", "limits"]);
         let has = |key: &str| limits.and_then(|l| l.get(key)).is_some();
         // A service limited with the legacy keys limits itself, and Compose
         // refuses `deploy.resources.limits` beside them.
@@ -172,9 +173,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         let memory = memory.as_str();
         // Never below what the service reserves: Docker refuses to start it.
         let reserved = |key: &str| {
-            service
-                .meaning
-                .pointer(&format!("/deploy/resources/reservations/{key}"))
+            crate::model::compose::nested(
+                service.meaning,
+                &["deploy", "resources", "reservations", key],
+            )
         };
         let reserved_memory = reserved("memory").filter(|r| {
             bytes(r)

@@ -50,7 +50,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in services(ctx, META.code) {
         if service.meaning.get("restart").is_some()
-            || service.meaning.pointer("/deploy/restart_policy").is_some()
+            || crate::model::compose::nested(service.meaning, &["deploy", "restart_policy"])
+                .is_some()
             || ctx.one_shot(&service).is_some()
         {
             continue;

@@ -1,6 +1,6 @@
 //! SW205: `depends_on` in short form although a dependency has a healthcheck.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::{diagnostic, has_healthcheck, services, sw201_healthcheck, Ctx};
 use crate::diagnostic::Diagnostic;
@@ -72,7 +72,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             .map(|s| s.name)
             .collect()
     } else {
-        HashSet::new()
+        HashSet::default()
     };
     let healthy: HashSet<&str> = all
         .iter()

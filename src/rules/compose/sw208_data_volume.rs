@@ -1,6 +1,6 @@
 //! SW208: a data folder is bind-mounted instead of a named volume.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use super::{diagnostic, services, Ctx};
 use crate::diagnostic::Diagnostic;
@@ -96,8 +96,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     // The named volume of each mounted folder, in the order found, and
     // where each source and name is in it.
     let mut names: Vec<(String, String)> = Vec::new();
-    let mut by_source: HashMap<String, usize> = HashMap::new();
-    let mut taken: HashSet<String> = HashSet::new();
+    let mut by_source: HashMap<String, usize> = HashMap::default();
+    let mut taken: HashSet<String> = HashSet::default();
     let mut edits = Vec::new();
     let mut mounts = Vec::new();
     let mut anchor = None;

@@ -97,8 +97,12 @@ pub mod place {
         } else {
             ""
         };
-        let body =
-            crate::source::whole_lines(lines.iter().map(String::as_str), eol, at_unterminated_end);
+        let body = crate::source::whole_lines(
+            lines.iter().map(String::as_str),
+            0,
+            eol,
+            at_unterminated_end,
+        );
         format!("{blank}{body}")
     }
 

@@ -115,7 +115,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let start = doc.line_start(doc.attached_comment_start(stage.from));
     let end = doc.line_start(doc.attached_comment_start(stage.end));
     let bytes = &doc.source.bytes[start..end];
-    let mut moved = String::from_utf8_lossy(bytes).into_owned();
+    let mut moved = crate::source::lossy(bytes).into_owned();
     let eol = doc.source.line_ending.as_str();
     let ends_blank = moved.ends_with(&format!("{eol}{eol}")) || moved.is_empty();
     if !ends_blank {
@@ -187,7 +187,7 @@ fn final_health_stage(
         doc,
         top,
         &[
-            String::from_utf8_lossy(&doc.source.bytes[from_line..from_end])
+            crate::source::lossy(&doc.source.bytes[from_line..from_end])
                 .trim_end_matches(['\r', '\n'])
                 .to_string(),
             String::new(),

@@ -110,7 +110,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
         Some(argv) if !argv.is_empty() => UserCheck::exec(&argv),
         Some(_) => return Vec::new(),
         None => {
-            let mut user = UserCheck::shell(String::from_utf8_lossy(command).trim());
+            let mut user = UserCheck::shell(crate::source::lossy(command).trim());
             // Docker runs a shell-form check with the image's SHELL.
             user.shell = doc.shell(index).into_iter().next();
             user

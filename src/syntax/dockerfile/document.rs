@@ -326,7 +326,7 @@ impl Dockerfile {
             let words = self.words(i);
             if words.len() >= 2 && !words[0].value.contains('=') {
                 let bytes = &self.instructions()[i].args.bytes[words[0].span.end..];
-                let value = String::from_utf8_lossy(bytes).trim().to_string();
+                let value = crate::source::lossy(bytes).trim().to_string();
                 env.insert(words[0].value.clone(), value);
             } else {
                 for w in words {
@@ -409,7 +409,7 @@ impl Dockerfile {
         let mut text = instr.args.text();
         for heredoc in &instr.heredocs {
             text.push('\n');
-            text.push_str(&String::from_utf8_lossy(
+            text.push_str(&crate::source::lossy(
                 &self.source.bytes[heredoc.body.clone()],
             ));
         }

@@ -62,7 +62,7 @@ pub struct Args {
 impl Args {
     /// The arguments as text (invalid UTF-8 replaced).
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
+        crate::source::lossy(&self.bytes).into_owned()
     }
 
     /// The file span covering `range` of the joined bytes.
@@ -237,7 +237,7 @@ pub fn lex(bytes: &[u8]) -> Result<Lexed, LexError> {
                     in_directives = false;
                     comments.push(Comment {
                         line: i,
-                        text: String::from_utf8_lossy(&trimmed[1..]).trim().to_string(),
+                        text: crate::source::lossy(&trimmed[1..]).trim().to_string(),
                     });
                 }
             }
@@ -276,14 +276,14 @@ fn lex_instruction(
         .iter()
         .take_while(|b| b.is_ascii_alphabetic())
         .count();
-    let keyword = String::from_utf8_lossy(&bytes[keyword_start..keyword_start + keyword_len])
+    let keyword = crate::source::lossy(&bytes[keyword_start..keyword_start + keyword_len])
         .to_ascii_uppercase();
     let after = bytes.get(keyword_start + keyword_len).copied();
     let boundary_ok = keyword_start + keyword_len == line.end
         || after.is_some_and(is_blank)
         || after == Some(escape);
     if keyword.is_empty() || !boundary_ok || !KNOWN.contains(&keyword.as_str()) {
-        let word: String = String::from_utf8_lossy(&bytes[keyword_start..line.end])
+        let word: String = crate::source::lossy(&bytes[keyword_start..line.end])
             .split_whitespace()
             .next()
             .unwrap_or("")
@@ -454,7 +454,7 @@ fn heredoc_markers(args: &[u8]) -> Vec<Marker> {
             };
             if !word.is_empty() && closed {
                 markers.push(Marker {
-                    word: String::from_utf8_lossy(word).into_owned(),
+                    word: crate::source::lossy(word).into_owned(),
                     strip_tabs,
                     at,
                 });

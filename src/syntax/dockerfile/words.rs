@@ -47,7 +47,7 @@ pub fn split(args: &[u8], escape: u8) -> Vec<Word> {
             i += 1;
         }
         words.push(Word {
-            value: String::from_utf8_lossy(&value).into_owned(),
+            value: crate::source::lossy(&value).into_owned(),
             span: start..i,
         });
     }

@@ -4,7 +4,7 @@
 //! refused. Reading it from the tree instead of parsing the text a second
 //! time halves the cost of every Compose parse (ADR 005).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use granit_parser::ScalarStyle;
 use serde_json::{Map, Number, Value};
@@ -18,7 +18,7 @@ pub const MAX_ALIASED_NODES: usize = 1_000_000;
 /// One document's meaning (`Null` for an empty document).
 pub fn resolve(root: Option<&Node>) -> Result<Value, TreeError> {
     let mut reader = Reader {
-        anchors: HashMap::new(),
+        anchors: HashMap::default(),
         aliased: 0,
     };
     match root {

@@ -103,10 +103,13 @@ pub fn dash_column(text: &str, item: &Node) -> Option<usize> {
 /// file's line ending; at the end of a file without a final newline, the
 /// break goes first and none follows.
 pub fn lines_at(text: &str, layout: &Layout, at: usize, indent: usize, lines: &[String]) -> String {
-    let pad = " ".repeat(indent);
-    let padded: Vec<String> = lines.iter().map(|l| format!("{pad}{l}")).collect();
     let unterminated = at == text.len() && !layout.final_newline;
-    crate::source::whole_lines(padded.iter().map(String::as_str), layout.eol, unterminated)
+    crate::source::whole_lines(
+        lines.iter().map(String::as_str),
+        indent,
+        layout.eol,
+        unterminated,
+    )
 }
 
 /// Column of a block mapping's keys, or `None` for flow or empty mappings.
