@@ -90,6 +90,15 @@ fn by_components(path: &Path, resolve_parents: bool) -> PathBuf {
 
 /// `path` relative to the current folder when it is below it, without `./`.
 pub fn relative(path: &Path) -> PathBuf {
+    #[cfg(unix)]
+    if let Some(plain) = relative_plain(path) {
+        return plain;
+    }
+    relative_by_parts(path)
+}
+
+/// [`relative`], part by part.
+fn relative_by_parts(path: &Path) -> PathBuf {
     let cleaned: PathBuf = path
         .components()
         .filter(|c| !matches!(c, Component::CurDir))
@@ -102,6 +111,37 @@ pub fn relative(path: &Path) -> PathBuf {
         }
     }
     cleaned
+}
+
+/// [`relative`] without taking `path` apart, for the usual path that has
+/// nothing to clean (no `.` part, no empty part, no final `/`): `None`
+/// when it has, or when the current folder is the root.
+#[cfg(unix)]
+fn relative_plain(path: &Path) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let plain = !bytes.is_empty()
+        && bytes != b"."
+        && !bytes.starts_with(b"./")
+        && !bytes.ends_with(b"/")
+        && !bytes.ends_with(b"/.")
+        && !memchr::memchr_iter(b'/', bytes)
+            .any(|at| bytes.get(at + 1) == Some(&b'/') || bytes[at + 1..].starts_with(b"./"));
+    if !plain {
+        return None;
+    }
+    if path.is_relative() {
+        return Some(path.to_path_buf());
+    }
+    let cwd = current_dir()?.as_os_str().as_bytes();
+    match bytes.strip_prefix(cwd) {
+        Some([]) => Some(PathBuf::new()),
+        Some([b'/', rest @ ..]) if cwd != b"/" => {
+            Some(PathBuf::from(std::ffi::OsStr::from_bytes(rest)))
+        }
+        Some(_) if cwd == b"/" => None,
+        _ => Some(path.to_path_buf()),
+    }
 }
 
 /// The display form of `path` (relative, `/`-separated).
@@ -126,6 +166,32 @@ pub type PathMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomS
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_paths_are_made_relative_as_part_by_part() {
+        let cwd = current_dir().unwrap().display().to_string();
+        let mut paths: Vec<String> = [
+            "a", "a/b", ".a/b", "../a", "a/..", "..", ".", "./a", "a/./b", "a//b", "a/", "a/.",
+            "/", "/a", "/a/b/", "/a//b", "/a/./b",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        for rest in ["", "/", "/x", "/x/y", "x", "/./x", "//x", "/x/"] {
+            paths.push(format!("{cwd}{rest}"));
+        }
+        let parent = std::path::Path::new(&cwd)
+            .parent()
+            .unwrap()
+            .display()
+            .to_string();
+        paths.push(format!("{parent}/"));
+        paths.push(parent);
+        for path in &paths {
+            let path = Path::new(path);
+            assert_eq!(relative(path), relative_by_parts(path), "{path:?}");
+        }
+    }
 
     #[test]
     fn lexical_paths_are_the_components_walk() {

@@ -190,9 +190,11 @@ impl Node {
     }
 }
 
+/// A collection still open: flow style, start, anchor, and what it holds
+/// so far (a mapping's entries, and a key still waiting for its value).
 enum Frame {
     Seq(bool, usize, Option<Anchor>, Vec<Node>),
-    Map(bool, usize, Option<Anchor>, Vec<Node>),
+    Map(bool, usize, Option<Anchor>, Vec<Entry>, Option<Node>),
 }
 
 /// Where a block scalar really ends. Its trailing line breaks belong to it
@@ -288,11 +290,18 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                     name: name.into_owned(),
                 });
                 match (opened, stack.last_mut()) {
-                    (true, Some(Frame::Seq(_, _, anchor, _) | Frame::Map(_, _, anchor, _))) => {
+                    (true, Some(Frame::Seq(_, _, anchor, _) | Frame::Map(_, _, anchor, ..))) => {
                         *anchor = name
                     }
-                    (false, Some(Frame::Seq(_, _, _, items) | Frame::Map(_, _, _, items))) => {
+                    (false, Some(Frame::Seq(_, _, _, items))) => {
                         if let Some(last) = items.last_mut() {
+                            last.anchor = name;
+                        }
+                    }
+                    (false, Some(Frame::Map(_, _, _, entries, key))) => {
+                        if let Some(last) =
+                            key.as_mut().or(entries.last_mut().map(|e| &mut e.value))
+                        {
                             last.anchor = name;
                         }
                     }
@@ -339,6 +348,7 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                     start,
                     None,
                     Vec::new(),
+                    None,
                 ));
                 opened = true;
                 continue;
@@ -360,17 +370,12 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                 _ => return Err(unbalanced(start)),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(flow, start, anchor, flat)) => {
+                Some(Frame::Map(flow, start, anchor, entries, _)) => {
                     let end = if flow {
                         end
                     } else {
-                        flat.last().map_or(start, |n| n.end)
+                        entries.last().map_or(start, |e| e.value.end)
                     };
-                    let mut entries = Vec::with_capacity(flat.len() / 2);
-                    let mut it = flat.into_iter();
-                    while let (Some(key), Some(value)) = (it.next(), it.next()) {
-                        entries.push(Entry { key, value });
-                    }
                     Node {
                         kind: Kind::Map(flow, entries),
                         start,
@@ -384,7 +389,11 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
         };
         opened = false;
         match stack.last_mut() {
-            Some(Frame::Seq(_, _, _, items)) | Some(Frame::Map(_, _, _, items)) => items.push(node),
+            Some(Frame::Seq(_, _, _, items)) => items.push(node),
+            Some(Frame::Map(_, _, _, entries, key)) => match key.take() {
+                Some(key) => entries.push(Entry { key, value: node }),
+                None => *key = Some(node),
+            },
             None => match documents.last_mut() {
                 Some(document) => document.root = Some(node),
                 None => documents.push(DocTree {
