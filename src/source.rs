@@ -105,13 +105,17 @@ impl Source {
 /// than `limit` tells a caller the file is larger). Read through `take`:
 /// `File`'s own `read_to_end` first asks for the file's size and position,
 /// two system calls per file, which a run that reads many small files
-/// notices (ADR 006).
+/// notices (ADR 006). The bytes are read into a buffer that grows as the
+/// file needs, then kept in one of the file's size: a run keeps every file
+/// it plans, and a buffer of the first guess's size for each would spread
+/// a run over many more fresh pages (a page fault each).
 pub fn read_bytes(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(16 * 1024);
     std::fs::File::open(path)?
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
+    bytes.shrink_to_fit();
     Ok(bytes)
 }
 
