@@ -212,7 +212,7 @@ impl Report<'_> {
             }
         }
         if self.format == Format::Text && !self.statistics {
-            show::stderr_report(plan, global);
+            show::stderr_report(plan, global, &crate::output::diff::Base::of_plan(plan));
         } else {
             let colour = show::colour(&std::io::stderr());
             let _ = report::errors(&mut std::io::stderr().lock(), plan, colour);

@@ -20,28 +20,27 @@ pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
     let diff_colour = colour(&std::io::stdout());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let changed: Vec<_> = plan.changed().collect();
-    let base = diff::Base::of(changed.iter().map(|change| change.path.as_path()));
+    let base = diff::Base::of_plan(plan);
     for diff in crate::parallel::map(&changed, |change| diff::unified_from(change, &base)) {
         diff::write(&mut out, &diff, diff_colour)?;
     }
     out.flush()?;
     drop(out);
-    stderr_report(plan, global);
+    stderr_report(plan, global, &base);
     Ok(())
 }
 
 /// Every changed file's diff, uncoloured, as one text (for a file).
 pub(super) fn diffs(plan: &Plan) -> String {
     let changed: Vec<_> = plan.changed().collect();
-    let base = diff::Base::of(changed.iter().map(|change| change.path.as_path()));
+    let base = diff::Base::of_plan(plan);
     crate::parallel::map(&changed, |change| diff::unified_from(change, &base)).concat()
 }
 
 /// Writes what goes on stderr beside the diff: where the diff's paths
-/// start (when not here), the files read, notes, findings and errors.
-pub(super) fn stderr_report(plan: &Plan, global: &Global) {
-    let changed: Vec<_> = plan.changed().collect();
-    let base = diff::Base::of(changed.iter().map(|change| change.path.as_path()));
+/// start (when not here: `base`, the diffs' base), the files read, notes,
+/// findings and errors.
+pub(super) fn stderr_report(plan: &Plan, global: &Global, base: &diff::Base) {
     let report_colour = colour(&std::io::stderr());
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     if let Some(note) = base.note().filter(|_| !global.quiet) {

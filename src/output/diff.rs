@@ -70,6 +70,11 @@ impl Base {
         Base::Folder(common_folder(&files))
     }
 
+    /// The base for the diffs of every file `plan` changes.
+    pub fn of_plan(plan: &crate::plan::Plan) -> Base {
+        Base::of(plan.changed().map(|change| change.path.as_path()))
+    }
+
     /// `path` as the diff names it: relative to the base, `/`-separated.
     pub fn name(&self, path: &Path) -> String {
         let base = match self {

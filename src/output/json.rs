@@ -23,7 +23,7 @@ pub fn render(plan: &Plan) -> String {
 /// The document for `plan`.
 pub fn document(plan: &Plan) -> Value {
     let changed: Vec<&FileChange> = plan.changed().collect();
-    let base = Base::of(changed.iter().map(|c| c.path.as_path()));
+    let base = Base::of_plan(plan);
     let findings: Vec<Value> = plan.findings().map(|(f, x)| finding(f, x)).collect();
     let diffs: Vec<Value> = changed
         .iter()
