@@ -589,11 +589,22 @@ pub fn comments<'a>(file: &'a ComposeFile, service: &Service) -> Vec<&'a str> {
         .take_while(|line| line.trim_start().starts_with('#'))
         .collect();
     above.reverse();
-    above
+    let mut found: Vec<&str> = above
         .into_iter()
-        .chain(text[start..end].lines())
         .filter_map(|line| line.split_once('#').map(|(_, comment)| comment.trim()))
-        .collect()
+        .collect();
+    // The service's own lines: from each line's first `#` to its end,
+    // found with one search per comment rather than one per line.
+    let own = &text[start..end];
+    let bytes = own.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b'#', &bytes[from..]) {
+        let hash = from + at;
+        let line_end = memchr::memchr(b'\n', &bytes[hash..]).map_or(own.len(), |e| hash + e);
+        found.push(own[hash + 1..line_end].trim());
+        from = line_end;
+    }
+    found
 }
 
 /// Whether a service is a fragment of an overlay: it has neither `image`,
@@ -652,6 +663,17 @@ mod tests {
 
     fn parse(text: &str) -> Result<ComposeFile, InputError> {
         ComposeFile::parse(Source::new("compose.yaml", text.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn a_services_comments_are_those_above_it_and_on_its_lines() {
+        let text = "services:\r\n  # above: keep\r\n  api:   # on the key\r\n    image: \"a#b\"\r\n    # inside # twice\r\n    mem_limit: 1g #last";
+        let file = parse(text).unwrap();
+        let api = file.services().into_iter().next().unwrap();
+        assert_eq!(
+            comments(&file, &api),
+            ["above: keep", "on the key", "b\"", "inside # twice", "last"]
+        );
     }
 
     #[test]
