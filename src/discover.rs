@@ -291,7 +291,9 @@ impl Walk<'_> {
         // A bad line in a folder's own ignore file is passed over, as the
         // crate's walker does (it hands the error to the folder's entry).
         // By name: the files are then found in the order they are sorted
-        // in, and sorting them costs one comparison each.
+        // in (sorting them costs one comparison each), and folders that
+        // cannot be read are reported in that order too, whatever order
+        // the file system lists them in.
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         levels.push(IgnoreLists::read(folder, WALK_LISTS, |name| listed(&entries, name)).0);
         for (name, kind) in &entries {
@@ -627,5 +629,54 @@ mod tests {
         ] {
             assert_eq!(kind_of(no), None, "{no}");
         }
+    }
+
+    /// Folders that cannot be read are reported in the order of their
+    /// names, whatever order the file system lists them in: each branch
+    /// here goes deeper than a path can name (`File name too long`, which
+    /// root meets too, where an unreadable folder would not stop it).
+    #[test]
+    fn folders_that_cannot_be_walked_are_reported_in_name_order() {
+        std::fs::create_dir_all("target").unwrap();
+        let top = tempfile::Builder::new()
+            .prefix("walk-errors")
+            .tempdir_in("target")
+            .unwrap();
+        // Each folder is made relative to the one above it, by descriptor:
+        // no path passed to the system is too long to make.
+        let part = std::ffi::CString::new("d".repeat(250)).unwrap();
+        let root = std::ffi::CString::new(top.path().as_os_str().as_encoded_bytes()).unwrap();
+        for branch in ["z", "q", "m", "b", "a"] {
+            let branch = std::ffi::CString::new(branch).unwrap();
+            // SAFETY: every pointer is a live NUL-terminated string, and
+            // each descriptor is closed once, after its last use.
+            unsafe {
+                let mut fd = libc::open(root.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+                for name in std::iter::once(&branch).chain(std::iter::repeat_n(&part, 18)) {
+                    assert_eq!(libc::mkdirat(fd, name.as_ptr(), 0o755), 0);
+                    let next = libc::openat(fd, name.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+                    libc::close(fd);
+                    assert!(next >= 0);
+                    fd = next;
+                }
+                libc::close(fd);
+            }
+        }
+        let walked = files_named(&[top.path().to_path_buf()], &Names::new(&[]), &|_, _| {});
+        let branches: Vec<String> = walked
+            .errors
+            .iter()
+            .map(|e| {
+                assert!(e.message.contains("os error 36"), "{}", e.message);
+                let rest = e.path.strip_prefix(top.path()).unwrap();
+                rest.components()
+                    .next()
+                    .unwrap()
+                    .as_os_str()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(branches, ["a", "b", "m", "q", "z"]);
     }
 }
