@@ -113,23 +113,30 @@ fn relative_by_parts(path: &Path) -> PathBuf {
     cleaned
 }
 
+/// Whether `path` has nothing to clean, so that it can be used as it is
+/// where [`lexical`] or [`relative`] would take it apart: not empty, no
+/// final `/`, and no part that starts with `.` or is empty (a hidden name
+/// fails too, which only sends it the longer way). Most paths a run meets
+/// pass; checking is one `memchr` pass over the bytes.
+pub fn nothing_to_clean(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    !bytes.is_empty()
+        && !bytes.starts_with(b".")
+        && !bytes.ends_with(b"/")
+        && !memchr::memchr_iter(b'/', bytes)
+            .any(|at| matches!(bytes.get(at + 1), Some(b'.' | b'/')))
+}
+
 /// [`relative`] without taking `path` apart, for the usual path that has
-/// nothing to clean (no `.` part, no empty part, no final `/`): `None`
-/// when it has, or when the current folder is the root.
+/// [`nothing_to_clean`]: `None` for any other, or when the current folder
+/// is the root.
 #[cfg(unix)]
 fn relative_plain(path: &Path) -> Option<PathBuf> {
     use std::os::unix::ffi::OsStrExt;
-    let bytes = path.as_os_str().as_bytes();
-    let plain = !bytes.is_empty()
-        && bytes != b"."
-        && !bytes.starts_with(b"./")
-        && !bytes.ends_with(b"/")
-        && !bytes.ends_with(b"/.")
-        && !memchr::memchr_iter(b'/', bytes)
-            .any(|at| bytes.get(at + 1) == Some(&b'/') || bytes[at + 1..].starts_with(b"./"));
-    if !plain {
+    if !nothing_to_clean(path) {
         return None;
     }
+    let bytes = path.as_os_str().as_bytes();
     if path.is_relative() {
         return Some(path.to_path_buf());
     }

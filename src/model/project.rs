@@ -49,13 +49,7 @@ pub enum Built<'a> {
 pub fn key(path: &Path) -> PathBuf {
     // Most paths are already keys: absolute, with no `.`, `..` or empty
     // part. Taking them apart costs more than the rest of a lookup.
-    let bytes = path.as_os_str().as_encoded_bytes();
-    if cfg!(unix)
-        && path.is_absolute()
-        && !bytes.ends_with(b"/")
-        && !memchr::memchr_iter(b'/', bytes)
-            .any(|at| matches!(bytes.get(at + 1), Some(b'.' | b'/')))
-    {
+    if cfg!(unix) && path.is_absolute() && crate::paths::nothing_to_clean(path) {
         return path.to_path_buf();
     }
     crate::paths::lexical(path, true)
