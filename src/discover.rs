@@ -288,13 +288,13 @@ impl Walk<'_> {
                 return;
             }
         };
-        // A bad line in a folder's own ignore file is passed over, as the
-        // crate's walker does (it hands the error to the folder's entry).
         // By name: the files are then found in the order they are sorted
         // in (sorting them costs one comparison each), and folders that
         // cannot be read are reported in that order too, whatever order
         // the file system lists them in.
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // A bad line in a folder's own ignore file is passed over, as the
+        // crate's walker does (it hands the error to the folder's entry).
         levels.push(IgnoreLists::read(folder, WALK_LISTS, |name| listed(&entries, name)).0);
         for (name, kind) in &entries {
             let path = folder.join(name);
@@ -485,6 +485,16 @@ mod tests {
         }
     }
 
+    /// A fresh folder for one test, under the project's `target/`, removed
+    /// when the test ends.
+    fn scratch(prefix: &str) -> tempfile::TempDir {
+        std::fs::create_dir_all("target").unwrap();
+        tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in("target")
+            .unwrap()
+    }
+
     fn ours(root: &Path) -> Walked {
         files_named(&[root.to_path_buf()], &Names::default(), &|_, _| {})
     }
@@ -515,11 +525,7 @@ mod tests {
     /// absolute, relative and with `./`; and every folder of the corpus.
     #[test]
     fn the_walk_is_the_ignore_crates() {
-        std::fs::create_dir_all("target").unwrap();
-        let top = tempfile::Builder::new()
-            .prefix("walk-oracle")
-            .tempdir_in("target")
-            .unwrap();
+        let top = scratch("walk-oracle");
         let write = |path: &str, text: &str| {
             let path = top.path().join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -637,11 +643,7 @@ mod tests {
     /// root meets too, where an unreadable folder would not stop it).
     #[test]
     fn folders_that_cannot_be_walked_are_reported_in_name_order() {
-        std::fs::create_dir_all("target").unwrap();
-        let top = tempfile::Builder::new()
-            .prefix("walk-errors")
-            .tempdir_in("target")
-            .unwrap();
+        let top = scratch("walk-errors");
         // Each folder is made relative to the one above it, by descriptor:
         // no path passed to the system is too long to make.
         let part = std::ffi::CString::new("d".repeat(250)).unwrap();
