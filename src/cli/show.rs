@@ -19,9 +19,8 @@ pub(super) fn colour<S: anstream::stream::RawStream>(stream: &S) -> bool {
 pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
     let diff_colour = colour(&std::io::stdout());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let changed: Vec<_> = plan.changed().collect();
     let base = diff::Base::of_plan(plan);
-    for diff in crate::parallel::map(&changed, |change| diff::unified_from(change, &base)) {
+    for diff in rendered(plan, &base) {
         diff::write(&mut out, &diff, diff_colour)?;
     }
     out.flush()?;
@@ -32,9 +31,14 @@ pub(super) fn show(plan: &Plan, global: &Global) -> std::io::Result<()> {
 
 /// Every changed file's diff, uncoloured, as one text (for a file).
 pub(super) fn diffs(plan: &Plan) -> String {
+    rendered(plan, &diff::Base::of_plan(plan)).concat()
+}
+
+/// The diff of each file `plan` changes, in order, with paths from `base`
+/// (rendered on all cores).
+fn rendered(plan: &Plan, base: &diff::Base) -> Vec<String> {
     let changed: Vec<_> = plan.changed().collect();
-    let base = diff::Base::of_plan(plan);
-    crate::parallel::map(&changed, |change| diff::unified_from(change, &base)).concat()
+    crate::parallel::map(&changed, |change| diff::unified_from(change, base))
 }
 
 /// Writes what goes on stderr beside the diff: where the diff's paths
